@@ -1,0 +1,830 @@
+//! `site.toml` -> [`SiteConfig`]: site settings, the ordered vocabularies, and the
+//! `[rules]`, `[leads]` and `[security]` tables. Unknown keys are errors everywhere.
+
+use crate::date::Date;
+use crate::diagnostics::{Diagnostic, Diagnostics, from_toml_error, suggest};
+use crate::iso;
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+pub const SITE_FILE: &str = "site.toml";
+
+/// True for `[a-z0-9]+(-[a-z0-9]+)*`.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// An ordered `id = "label"` table. Order is display order.
+#[derive(Debug, Clone, Default)]
+pub struct Vocab {
+    pub entries: Vec<VocabEntry>,
+}
+
+#[derive(Debug, Clone)]
+pub struct VocabEntry {
+    pub id: String,
+    pub label: String,
+    /// Byte span of the id in site.toml (for error positions).
+    pub span: std::ops::Range<usize>,
+}
+
+impl Vocab {
+    pub fn label(&self, id: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.label.as_str())
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.entries.iter().any(|e| e.id == id)
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> + Clone {
+        self.entries.iter().map(|e| e.id.as_str())
+    }
+
+    /// Position of an id in display order (unknown ids sort last).
+    pub fn position(&self, id: &str) -> usize {
+        self.entries
+            .iter()
+            .position(|e| e.id == id)
+            .unwrap_or(usize::MAX)
+    }
+}
+
+impl<'de> Deserialize<'de> for Vocab {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Vocab;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a table of `id = \"label\"` entries")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vocab, A::Error> {
+                let mut entries = Vec::new();
+                while let Some((key, label)) = map.next_entry::<Spanned<String>, String>()? {
+                    let span = key.span();
+                    entries.push(VocabEntry {
+                        id: key.into_inner(),
+                        label,
+                        span,
+                    });
+                }
+                Ok(Vocab { entries })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionDef {
+    pub label: String,
+    #[serde(default)]
+    pub countries: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Region {
+    pub id: String,
+    pub label: String,
+    pub countries: Vec<String>,
+    pub span: std::ops::Range<usize>,
+}
+
+/// Ordered `[regions.<id>]` tables.
+#[derive(Debug, Clone, Default)]
+pub struct Regions(pub Vec<Region>);
+
+impl<'de> Deserialize<'de> for Regions {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Regions;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("one `[regions.<id>]` table per region")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Regions, A::Error> {
+                let mut out = Vec::new();
+                while let Some((key, def)) = map.next_entry::<Spanned<String>, RegionDef>()? {
+                    let span = key.span();
+                    out.push(Region {
+                        id: key.into_inner(),
+                        label: def.label,
+                        countries: def.countries.into_iter().map(Spanned::into_inner).collect(),
+                        span,
+                    });
+                }
+                Ok(Regions(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Regions {
+    pub fn get(&self, id: &str) -> Option<&Region> {
+        self.0.iter().find(|r| r.id == id)
+    }
+    pub fn ids(&self) -> impl Iterator<Item = &str> + Clone {
+        self.0.iter().map(|r| r.id.as_str())
+    }
+    /// The region whose country list holds `country` (upper-case alpha-2).
+    pub fn of_country(&self, country: &str) -> Option<&Region> {
+        self.0
+            .iter()
+            .find(|r| r.countries.iter().any(|c| c == country))
+    }
+}
+
+/// A content kind the rules can require.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+pub enum Kind {
+    #[serde(rename = "case-studies")]
+    CaseStudies,
+    #[serde(rename = "posts")]
+    Posts,
+    #[serde(rename = "testimonials")]
+    Testimonials,
+    #[serde(rename = "client-logos")]
+    ClientLogos,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [
+        Kind::CaseStudies,
+        Kind::Posts,
+        Kind::Testimonials,
+        Kind::ClientLogos,
+    ];
+    pub fn id(self) -> &'static str {
+        match self {
+            Kind::CaseStudies => "case-studies",
+            Kind::Posts => "posts",
+            Kind::Testimonials => "testimonials",
+            Kind::ClientLogos => "client-logos",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::CaseStudies => "case studies",
+            Kind::Posts => "posts",
+            Kind::Testimonials => "testimonials",
+            Kind::ClientLogos => "client logos",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleName {
+    Percent,
+    Fixed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnMissing {
+    Fail,
+    Warn,
+    Unlist,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverrides {
+    #[serde(rename = "case-studies")]
+    case_studies: Option<Spanned<i64>>,
+    posts: Option<Spanned<i64>>,
+    testimonials: Option<Spanned<i64>>,
+    #[serde(rename = "client-logos")]
+    client_logos: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    year: Spanned<i64>,
+    rule: Option<RuleName>,
+    percent: Option<Spanned<i64>>,
+    minimum: Option<Spanned<i64>>,
+    fixed: Option<Spanned<i64>>,
+    require: Option<Vec<Kind>>,
+    approved_topics: Option<Vec<Spanned<String>>>,
+    on_missing: Option<OnMissing>,
+    overrides: Option<RawOverrides>,
+    exemptions: Option<Vocab>,
+    #[serde(default)]
+    publish_contributions: bool,
+}
+
+/// The program's required-content rule (`[rules]`), with defaults applied.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub year: u16,
+    pub rule: RuleName,
+    pub percent: u64,
+    pub minimum: u64,
+    pub fixed: u64,
+    pub require: Vec<Kind>,
+    pub approved_topics: Vec<String>,
+    pub on_missing: OnMissing,
+    /// Per-kind X replacing the rule's X.
+    pub overrides: Vec<(Kind, u64)>,
+    /// slug -> reason, with the slug's span in site.toml.
+    pub exemptions: Vec<VocabEntry>,
+    pub publish_contributions: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeadColumns {
+    pub id: String,
+    pub received: String,
+    pub country: String,
+    pub region: Option<String>,
+    pub partner: String,
+    pub status: String,
+}
+
+/// `[leads]`: where the private export lives and how to read it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeadsConfig {
+    pub source: Spanned<String>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub eligible_tiers: Option<Vec<Spanned<String>>>,
+    #[serde(default = "default_min_cell")]
+    pub min_cell: u32,
+    pub policy: Option<Spanned<String>>,
+    #[serde(default)]
+    pub allow_unknown_partners: bool,
+    pub columns: Option<LeadColumns>,
+    /// report name -> column, in display order.
+    pub categories: Option<Vocab>,
+}
+
+fn default_min_cell() -> u32 {
+    5
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum HtmlPolicy {
+    #[default]
+    Sanitize,
+    Escape,
+    Allow,
+}
+
+/// `[security]`: how much raw HTML partners and the program may use.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityConfig {
+    #[serde(default)]
+    pub partner_html: HtmlPolicy,
+    #[serde(default = "allow")]
+    pub program_html: HtmlPolicy,
+    /// Extra `rel` values for external links, e.g. `["ugc", "nofollow"]`.
+    #[serde(default)]
+    pub external_rel: Vec<String>,
+    /// Largest accepted content file, in bytes.
+    #[serde(default = "default_max_file_size")]
+    pub max_file_size: u64,
+}
+
+fn allow() -> HtmlPolicy {
+    HtmlPolicy::Allow
+}
+
+fn default_max_file_size() -> u64 {
+    5 * 1024 * 1024
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        SecurityConfig {
+            partner_html: HtmlPolicy::Sanitize,
+            program_html: HtmlPolicy::Allow,
+            external_rel: Vec::new(),
+            max_file_size: default_max_file_size(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSite {
+    title: String,
+    base_url: Spanned<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default = "default_theme")]
+    theme: Spanned<String>,
+    cname: Option<String>,
+    #[serde(default)]
+    tiers: Vocab,
+    #[serde(default)]
+    regions: Regions,
+    #[serde(default)]
+    services: Vocab,
+    #[serde(default)]
+    pricing: Vocab,
+    #[serde(default)]
+    company_size: Vocab,
+    #[serde(default)]
+    market_size: Vocab,
+    #[serde(default)]
+    topics: Vocab,
+    rules: Option<RawRules>,
+    leads: Option<LeadsConfig>,
+    security: Option<SecurityConfig>,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> Spanned<String> {
+    Spanned::new(0..0, "default".into())
+}
+
+/// The whole validated `site.toml`.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub root: PathBuf,
+    pub title: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub description: String,
+    pub language: String,
+    pub theme: String,
+    pub cname: Option<String>,
+    pub tiers: Vocab,
+    pub regions: Regions,
+    pub services: Vocab,
+    pub pricing: Vocab,
+    pub company_size: Vocab,
+    pub market_size: Vocab,
+    pub topics: Vocab,
+    pub rules: Option<Rules>,
+    pub leads: Option<LeadsConfig>,
+    pub security: SecurityConfig,
+    /// The raw text, kept to place later diagnostics (e.g. unknown exemption slugs).
+    pub text: String,
+}
+
+impl SiteConfig {
+    pub fn site_file(&self) -> PathBuf {
+        PathBuf::from(SITE_FILE)
+    }
+
+    /// A diagnostic pointing at a byte span of site.toml.
+    pub fn error_at(
+        &self,
+        span: &std::ops::Range<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::error(SITE_FILE, message).at_offset(&self.text, span.start, 0)
+    }
+
+    /// The path part of base_url (`/` or `/partners/`), used for every internal URL.
+    pub fn base_path(&self) -> &str {
+        base_path(&self.base_url)
+    }
+
+    /// Replace base_url (the `--base-url` flag and `serve`).
+    pub fn set_base_url(&mut self, url: &str) {
+        self.base_url = normalize_base_url(url);
+    }
+}
+
+/// `https://x.org/partners` -> `https://x.org/partners/`.
+pub fn normalize_base_url(url: &str) -> String {
+    let mut s = url.trim().to_string();
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    s
+}
+
+/// The path of an absolute URL: `https://x.org/a/` -> `/a/`.
+pub fn base_path(url: &str) -> &str {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(i) => &after_scheme[i..],
+        None => "/",
+    }
+}
+
+/// True for `http://` or `https://` URLs with a host.
+pub fn is_http_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(rest) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            !host.is_empty()
+                && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+                && host
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        }
+        None => false,
+    }
+}
+
+/// Read and validate `<root>/site.toml`. Returns the config (when it parsed) and every
+/// problem found.
+pub fn load(root: &Path) -> Result<(Option<SiteConfig>, Diagnostics), std::io::Error> {
+    let path = root.join(SITE_FILE);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        std::io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display()))
+    })?;
+    let mut diags = Diagnostics::default();
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(SITE_FILE, "file is not valid UTF-8 text").hint(format!(
+                    "re-save it as UTF-8 (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                )),
+            );
+            return Ok((None, diags));
+        }
+    };
+    let raw: RawSite = match toml::from_str(&text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            diags.push(from_toml_error(Path::new(SITE_FILE), &text, 0, &e));
+            return Ok((None, diags));
+        }
+    };
+    let config = validate(root, raw, text, &mut diags);
+    Ok((Some(config), diags))
+}
+
+fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) -> SiteConfig {
+    let err = |span: &std::ops::Range<usize>, msg: String| {
+        Diagnostic::error(SITE_FILE, msg).at_offset(&text, span.start, 0)
+    };
+
+    if raw.title.trim().is_empty() {
+        diags.push(Diagnostic::error(SITE_FILE, "`title` is empty").hint("give the site a title"));
+    }
+    if !is_http_url(raw.base_url.get_ref()) {
+        diags.push(
+            err(
+                &raw.base_url.span(),
+                format!(
+                    "`base_url` {:?} is not an http(s) URL",
+                    raw.base_url.get_ref()
+                ),
+            )
+            .hint("write it like \"https://openedx.github.io/partners/\""),
+        );
+    }
+
+    for (table, vocab) in [
+        ("tiers", &raw.tiers),
+        ("services", &raw.services),
+        ("pricing", &raw.pricing),
+        ("company_size", &raw.company_size),
+        ("market_size", &raw.market_size),
+        ("topics", &raw.topics),
+    ] {
+        check_ids(
+            table,
+            vocab.entries.iter().map(|e| (e.id.as_str(), &e.span)),
+            &text,
+            diags,
+        );
+        for e in &vocab.entries {
+            if e.label.trim().is_empty() {
+                diags.push(err(
+                    &e.span,
+                    format!("[{table}] `{}` has an empty label", e.id),
+                ));
+            }
+        }
+    }
+    if raw.tiers.entries.is_empty() {
+        diags.push(
+            Diagnostic::error(SITE_FILE, "no tiers are defined")
+                .hint("add a `[tiers]` table, e.g. `partner = \"Open edX Partner\"`"),
+        );
+    }
+    check_ids(
+        "regions",
+        raw.regions.0.iter().map(|r| (r.id.as_str(), &r.span)),
+        &text,
+        diags,
+    );
+    let mut seen_country: Vec<(&str, &str)> = Vec::new();
+    for region in &raw.regions.0 {
+        for c in &region.countries {
+            if iso::country_name(c).is_none() {
+                let hint = if c.len() == 2 && iso::country_name(&c.to_ascii_uppercase()).is_some() {
+                    format!("write it in upper case: \"{}\"", c.to_ascii_uppercase())
+                } else {
+                    "use an ISO 3166-1 alpha-2 code such as \"DE\" or \"BR\"".to_string()
+                };
+                let at = find_in_table(
+                    &text,
+                    &format!("regions.{}", region.id),
+                    &format!("\"{c}\""),
+                )
+                .unwrap_or(region.span.start);
+                diags.push(
+                    err(
+                        &(at..at),
+                        format!(
+                            "region `{}`: `{c}` is not an ISO 3166-1 alpha-2 country code",
+                            region.id
+                        ),
+                    )
+                    .hint(hint),
+                );
+            } else if let Some((_, other)) = seen_country.iter().find(|(cc, _)| cc == c) {
+                diags.push(
+                    err(
+                        &region.span,
+                        format!(
+                            "country `{c}` is in both region `{other}` and region `{}`",
+                            region.id
+                        ),
+                    )
+                    .hint("a country belongs to one region at most; remove it from one of them"),
+                );
+            } else {
+                seen_country.push((c, &region.id));
+            }
+        }
+    }
+
+    let rules = raw
+        .rules
+        .map(|r| validate_rules(r, &raw.topics, &text, diags));
+
+    if let Some(leads) = &raw.leads {
+        if let Some(tiers) = &leads.eligible_tiers {
+            for t in tiers {
+                if !raw.tiers.contains(t.get_ref()) {
+                    diags.push(
+                        err(
+                            &t.span(),
+                            format!("[leads] eligible_tiers: unknown tier `{}`", t.get_ref()),
+                        )
+                        .hint(suggest(t.get_ref(), raw.tiers.ids())),
+                    );
+                }
+            }
+        }
+        if let (Some(from), Some(to)) = (leads.from, leads.to) {
+            if from > to {
+                diags.push(
+                    Diagnostic::error(
+                        SITE_FILE,
+                        format!("[leads] `from` ({from}) is after `to` ({to})"),
+                    )
+                    .hint("swap the two dates"),
+                );
+            }
+        }
+    }
+
+    let security = raw.security.unwrap_or_default();
+    for rel in &security.external_rel {
+        if !matches!(rel.as_str(), "ugc" | "nofollow" | "sponsored" | "external") {
+            diags.push(
+                Diagnostic::error(
+                    SITE_FILE,
+                    format!("[security] external_rel: unknown value `{rel}`"),
+                )
+                .hint(suggest(rel, ["ugc", "nofollow", "sponsored", "external"])),
+            );
+        }
+    }
+
+    let theme = raw.theme.get_ref().clone();
+    if theme != "default" && !root.join("themes").join(&theme).is_dir() {
+        diags.push(
+            err(
+                &raw.theme.span(),
+                format!("theme `{theme}` not found: no folder themes/{theme}/"),
+            )
+            .hint("use theme = \"default\" (built in) or create the theme folder"),
+        );
+    }
+
+    SiteConfig {
+        root: root.to_path_buf(),
+        title: raw.title,
+        base_url: normalize_base_url(raw.base_url.get_ref()),
+        description: raw.description,
+        language: raw.language,
+        theme,
+        cname: raw.cname,
+        tiers: raw.tiers,
+        regions: raw.regions,
+        services: raw.services,
+        pricing: raw.pricing,
+        company_size: raw.company_size,
+        market_size: raw.market_size,
+        topics: raw.topics,
+        rules,
+        leads: raw.leads,
+        security,
+        text,
+    }
+}
+
+fn check_ids<'a>(
+    table: &str,
+    ids: impl Iterator<Item = (&'a str, &'a std::ops::Range<usize>)>,
+    text: &str,
+    diags: &mut Diagnostics,
+) {
+    for (id, span) in ids {
+        if !is_slug(id) {
+            diags.push(
+                Diagnostic::error(SITE_FILE, format!("[{table}] id `{id}` is not a valid id"))
+                    .at_offset(text, span.start, 0)
+                    .hint(format!("ids are URL segments: lower-case letters, digits and single hyphens, e.g. `{}`", slugify(id))),
+            );
+        }
+    }
+}
+
+/// A best-effort slug suggestion for a bad id or file name.
+pub fn slugify(s: &str) -> String {
+    let ascii = deunicode::deunicode(s).to_ascii_lowercase();
+    let mut out = String::new();
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        "example".into()
+    } else {
+        out
+    }
+}
+
+/// Byte offset of `needle` after the `[header]` line of a table (for array items that
+/// carry no span of their own).
+fn find_in_table(text: &str, header: &str, needle: &str) -> Option<usize> {
+    let start = text.find(&format!("[{header}]"))?;
+    text[start..].find(needle).map(|i| start + i)
+}
+
+fn non_negative(v: &Spanned<i64>, key: &str, text: &str, diags: &mut Diagnostics) -> u64 {
+    match u64::try_from(*v.get_ref()) {
+        Ok(n) => n,
+        Err(_) => {
+            diags.push(
+                Diagnostic::error(
+                    SITE_FILE,
+                    format!("[rules] `{key}` is negative ({})", v.get_ref()),
+                )
+                .at_offset(text, v.span().start, 0)
+                .hint("use a whole number of 0 or more"),
+            );
+            0
+        }
+    }
+}
+
+fn validate_rules(r: RawRules, topics: &Vocab, text: &str, diags: &mut Diagnostics) -> Rules {
+    let year = match u16::try_from(*r.year.get_ref()) {
+        Ok(y) if (1970..=9999).contains(&y) => y,
+        _ => {
+            diags.push(
+                Diagnostic::error(
+                    SITE_FILE,
+                    format!(
+                        "[rules] `year` {} is not a plausible year",
+                        r.year.get_ref()
+                    ),
+                )
+                .at_offset(text, r.year.span().start, 0)
+                .hint("write the reporting year, e.g. `year = 2026`"),
+            );
+            2000
+        }
+    };
+    let num = |v: &Option<Spanned<i64>>, key: &str, default: u64, diags: &mut Diagnostics| {
+        v.as_ref()
+            .map_or(default, |v| non_negative(v, key, text, diags))
+    };
+    let percent = num(&r.percent, "percent", 20, diags);
+    let minimum = num(&r.minimum, "minimum", 1, diags);
+    let fixed = num(&r.fixed, "fixed", 1, diags);
+    let mut overrides = Vec::new();
+    if let Some(o) = &r.overrides {
+        for (kind, v) in [
+            (Kind::CaseStudies, &o.case_studies),
+            (Kind::Posts, &o.posts),
+            (Kind::Testimonials, &o.testimonials),
+            (Kind::ClientLogos, &o.client_logos),
+        ] {
+            if let Some(v) = v {
+                overrides.push((
+                    kind,
+                    non_negative(v, &format!("overrides.{}", kind.id()), text, diags),
+                ));
+            }
+        }
+    }
+    let approved: Vec<String> = r
+        .approved_topics
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|t| {
+            if topics.contains(t.get_ref()) {
+                Some(t.into_inner())
+            } else {
+                diags.push(
+                    Diagnostic::error(
+                        SITE_FILE,
+                        format!(
+                            "[rules] approved_topics: `{}` is not a topic in [topics]",
+                            t.get_ref()
+                        ),
+                    )
+                    .at_offset(text, t.span().start, 0)
+                    .hint(suggest(t.get_ref(), topics.ids())),
+                );
+                None
+            }
+        })
+        .collect();
+    let mut require = r.require.unwrap_or_else(|| Kind::ALL.to_vec());
+    require.sort();
+    require.dedup();
+    Rules {
+        year,
+        rule: r.rule.unwrap_or(RuleName::Percent),
+        percent,
+        minimum,
+        fixed,
+        require,
+        approved_topics: approved,
+        on_missing: r.on_missing.unwrap_or(OnMissing::Fail),
+        overrides,
+        exemptions: r.exemptions.map(|v| v.entries).unwrap_or_default(),
+        publish_contributions: r.publish_contributions,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("open-edx"));
+        assert!(is_slug("500-plus"));
+        assert!(!is_slug("Open"));
+        assert!(!is_slug("a--b"));
+        assert!(!is_slug("-a"));
+        assert!(!is_slug(""));
+        assert_eq!(slugify("Östersjö Lärande!"), "ostersjo-larande");
+    }
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path("https://x.org/"), "/");
+        assert_eq!(base_path("https://x.org/partners/"), "/partners/");
+        assert_eq!(base_path("http://127.0.0.1:1111/"), "/");
+    }
+
+    #[test]
+    fn urls() {
+        assert!(is_http_url("https://abstract-technology.com"));
+        assert!(is_http_url("http://localhost:8080/x?y"));
+        assert!(!is_http_url("javascript:alert(1)"));
+        assert!(!is_http_url("https://"));
+        assert!(!is_http_url("https://a b.com"));
+    }
+}

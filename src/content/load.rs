@@ -1,0 +1,615 @@
+//! Loading: walk `content/`, read every file once, parse front matter and Markdown in
+//! parallel, and collect every problem (never stop at the first).
+
+use super::frontmatter::{SplitError, split};
+use super::partner::parse_partner_toml;
+use super::{CaseStudy, Page, Partner, Post, Site, Testimonial, sort_key};
+use crate::config::{HtmlPolicy, SiteConfig, is_slug, slugify};
+use crate::date::Date;
+use crate::diagnostics::{Diagnostic, Diagnostics, from_toml_error, suggest};
+use crate::markdown::{self, MdOptions};
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+const PARTNER_KINDS: [&str; 3] = ["case-studies", "posts", "testimonials"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseStudyFm {
+    title: Spanned<String>,
+    date: Date,
+    client: Option<String>,
+    #[serde(default)]
+    anonymous: bool,
+    summary: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    draft: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PostFm {
+    title: Spanned<String>,
+    date: Date,
+    topic: Option<Spanned<String>>,
+    summary: Option<String>,
+    #[serde(default)]
+    draft: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestimonialFm {
+    author: Option<Spanned<String>>,
+    role: Option<String>,
+    client: Option<String>,
+    #[serde(default)]
+    anonymous: bool,
+    date: Date,
+    #[serde(default)]
+    draft: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageFm {
+    title: Spanned<String>,
+    #[serde(default)]
+    weight: i64,
+    #[serde(default)]
+    draft: bool,
+}
+
+/// A Markdown file read and split, ready for its kind's front matter type.
+struct MdFile<T> {
+    rel: PathBuf,
+    slug: String,
+    front: T,
+    /// Front matter text and its line offset, to place later diagnostics.
+    front_text: String,
+    body_html: String,
+}
+
+struct Loader<'a> {
+    config: &'a SiteConfig,
+    root: &'a Path,
+}
+
+impl Loader<'_> {
+    fn rel(&self, path: &Path) -> PathBuf {
+        path.strip_prefix(self.root).unwrap_or(path).to_path_buf()
+    }
+
+    /// Read a text file with the size limit and UTF-8 check.
+    fn read_text(&self, path: &Path, diags: &mut Diagnostics) -> Option<String> {
+        let rel = self.rel(path);
+        let limit = self.config.security.max_file_size;
+        match std::fs::metadata(path) {
+            Ok(m) if m.len() > limit => {
+                diags.push(
+                    Diagnostic::error(
+                        &rel,
+                        format!("file is {} bytes; the limit is {limit} bytes", m.len()),
+                    )
+                    .hint("split the content or raise [security] max_file_size in site.toml"),
+                );
+                return None;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                diags.push(Diagnostic::error(&rel, format!("cannot read file: {e}")));
+                return None;
+            }
+        }
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                diags.push(Diagnostic::error(&rel, format!("cannot read file: {e}")));
+                return None;
+            }
+        };
+        match String::from_utf8(bytes) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+                diags.push(
+                    Diagnostic::error(&rel, "file is not valid UTF-8 text")
+                        .at_offset(&text, valid, 0)
+                        .hint("re-save the file with UTF-8 encoding"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Read a Markdown file with front matter of type `T` and render its body.
+    fn md_file<T: DeserializeOwned>(
+        &self,
+        path: &Path,
+        html: HtmlPolicy,
+        diags: &mut Diagnostics,
+    ) -> Option<MdFile<T>> {
+        let rel = self.rel(path);
+        let slug = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_string();
+        let mut ok = true;
+        if !is_slug(&slug) {
+            diags.push(
+                Diagnostic::error(&rel, format!("file name `{slug}.md` is not a valid slug")).hint(
+                    format!(
+                        "rename it to `{}.md` (lower-case letters, digits and single hyphens)",
+                        slugify(&slug)
+                    ),
+                ),
+            );
+            ok = false;
+        }
+        let text = self.read_text(path, diags)?;
+        let parts = match split(&text) {
+            Ok(p) => p,
+            Err(SplitError::Missing) => {
+                diags.push(Diagnostic::error(&rel, "missing front matter: the file must start with a `+++` line")
+                    .at(1, 1)
+                    .hint("start the file with `+++`, the TOML fields (e.g. `title = \"...\"`), then another `+++` line"));
+                return None;
+            }
+            Err(SplitError::Unclosed) => {
+                diags.push(
+                    Diagnostic::error(&rel, "front matter is not closed: no second `+++` line")
+                        .at(1, 1)
+                        .hint("add a line with only `+++` after the last front matter field"),
+                );
+                return None;
+            }
+        };
+        let front: T = match toml::from_str(parts.front) {
+            Ok(f) => f,
+            Err(e) => {
+                diags.push(from_toml_error(
+                    &rel,
+                    parts.front,
+                    parts.front_line_offset,
+                    &e,
+                ));
+                return None;
+            }
+        };
+        if !ok {
+            return None;
+        }
+        let rendered = markdown::render(
+            parts.body,
+            &MdOptions {
+                html,
+                external_rel: &self.config.security.external_rel,
+            },
+        );
+        Some(MdFile {
+            rel,
+            slug,
+            front,
+            front_text: parts.front.to_string(),
+            body_html: rendered.html,
+        })
+    }
+
+    fn fm_error<T>(&self, f: &MdFile<impl Sized>, at: &Spanned<T>, message: String) -> Diagnostic {
+        Diagnostic::error(&f.rel, message).at_offset(&f.front_text, at.span().start, 1)
+    }
+
+    fn check_title(
+        &self,
+        f: &MdFile<impl Sized>,
+        title: &Spanned<String>,
+        diags: &mut Diagnostics,
+    ) -> bool {
+        if title.get_ref().trim().is_empty() {
+            diags.push(
+                self.fm_error(f, title, "`title` is empty".into())
+                    .hint("write a title"),
+            );
+            false
+        } else {
+            true
+        }
+    }
+
+    fn post(
+        &self,
+        path: &Path,
+        partner: Option<&str>,
+        html: HtmlPolicy,
+        diags: &mut Diagnostics,
+    ) -> Option<Post> {
+        let f: MdFile<PostFm> = self.md_file(path, html, diags)?;
+        let mut ok = self.check_title(&f, &f.front.title, diags);
+        if let Some(topic) = &f.front.topic {
+            if !self.config.topics.contains(topic.get_ref()) {
+                diags.push(
+                    self.fm_error(
+                        &f,
+                        topic,
+                        format!(
+                            "`topic`: `{}` is not a topic in [topics] of site.toml",
+                            topic.get_ref()
+                        ),
+                    )
+                    .hint(suggest(topic.get_ref(), self.config.topics.ids())),
+                );
+                ok = false;
+            }
+        }
+        ok.then(|| Post {
+            slug: f.slug,
+            path: f.rel,
+            title: f.front.title.into_inner(),
+            date: f.front.date,
+            topic: f.front.topic.map(Spanned::into_inner),
+            summary: f.front.summary,
+            draft: f.front.draft,
+            html: f.body_html,
+            partner: partner.map(str::to_string),
+        })
+    }
+
+    fn case_study(
+        &self,
+        path: &Path,
+        html: HtmlPolicy,
+        diags: &mut Diagnostics,
+    ) -> Option<CaseStudy> {
+        let f: MdFile<CaseStudyFm> = self.md_file(path, html, diags)?;
+        let ok = self.check_title(&f, &f.front.title, diags);
+        let anonymous = f.front.anonymous;
+        ok.then(|| CaseStudy {
+            slug: f.slug,
+            path: f.rel,
+            title: f.front.title.into_inner(),
+            date: f.front.date,
+            // An anonymous client's name is dropped here so no later stage can leak it.
+            client: if anonymous {
+                None
+            } else {
+                f.front.client.filter(|c| !c.trim().is_empty())
+            },
+            anonymous,
+            summary: f.front.summary,
+            tags: f.front.tags,
+            draft: f.front.draft,
+            html: f.body_html,
+        })
+    }
+
+    fn testimonial(
+        &self,
+        path: &Path,
+        html: HtmlPolicy,
+        diags: &mut Diagnostics,
+    ) -> Option<Testimonial> {
+        let f: MdFile<TestimonialFm> = self.md_file(path, html, diags)?;
+        let anonymous = f.front.anonymous;
+        let author = f
+            .front
+            .author
+            .as_ref()
+            .map(|a| a.get_ref().trim().to_string())
+            .filter(|a| !a.is_empty());
+        if author.is_none() && !anonymous {
+            let d = match &f.front.author {
+                Some(a) => self.fm_error(&f, a, "`author` is empty".into()),
+                None => Diagnostic::error(&f.rel, "missing required key `author`").at(2, 1),
+            };
+            diags.push(d.hint("name the person quoted, or set `anonymous = true`"));
+            return None;
+        }
+        Some(Testimonial {
+            slug: f.slug,
+            path: f.rel,
+            author: if anonymous { None } else { author },
+            role: f.front.role,
+            client: if anonymous { None } else { f.front.client },
+            anonymous,
+            date: f.front.date,
+            draft: f.front.draft,
+            html: f.body_html,
+        })
+    }
+
+    fn page(&self, path: &Path, diags: &mut Diagnostics) -> Option<Page> {
+        let f: MdFile<PageFm> = self.md_file(path, self.config.security.program_html, diags)?;
+        self.check_title(&f, &f.front.title, diags).then(|| Page {
+            slug: f.slug,
+            path: f.rel,
+            title: f.front.title.into_inner(),
+            weight: f.front.weight,
+            draft: f.front.draft,
+            html: f.body_html,
+        })
+    }
+
+    /// Load one partner folder: partner.toml, about.md and the three content kinds.
+    fn partner(&self, dir: &Path) -> (Option<Partner>, Diagnostics) {
+        let mut diags = Diagnostics::default();
+        let slug = dir
+            .file_name()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_string();
+        let rel_dir = self.rel(dir);
+        if !is_slug(&slug) {
+            diags.push(
+                Diagnostic::error(
+                    &rel_dir,
+                    format!("partner folder name `{slug}` is not a valid slug"),
+                )
+                .hint(format!(
+                    "rename the folder to `{}` (it becomes the URL)",
+                    slugify(&slug)
+                )),
+            );
+        }
+        let record_path = dir.join("partner.toml");
+        let rel_record = self.rel(&record_path);
+        if !record_path.is_file() {
+            diags.push(
+                Diagnostic::error(&rel_record, "missing partner record").hint(
+                    "every partner folder needs a partner.toml (see `partnersite new partner`)",
+                ),
+            );
+            return (None, diags);
+        }
+        let html = self.config.security.partner_html;
+        let record = self.read_text(&record_path, &mut diags).and_then(|text| {
+            let (record, d) = parse_partner_toml(self.config, &rel_record, dir, &text);
+            diags.extend(d);
+            record
+        });
+        let about_path = dir.join("about.md");
+        let about_html = if about_path.is_file() {
+            self.read_text(&about_path, &mut diags).map(|text| {
+                markdown::render(
+                    &text,
+                    &MdOptions {
+                        html,
+                        external_rel: &self.config.security.external_rel,
+                    },
+                )
+                .html
+            })
+        } else {
+            None
+        };
+
+        let mut case_studies = Vec::new();
+        let mut posts = Vec::new();
+        let mut testimonials = Vec::new();
+        for entry in read_dir_sorted(dir, &mut diags, self.root) {
+            let name = entry
+                .file_name()
+                .and_then(|s| s.to_str())
+                .unwrap_or("")
+                .to_string();
+            if entry.is_dir() {
+                if !PARTNER_KINDS.contains(&name.as_str()) {
+                    continue; // clients/ and other asset folders
+                }
+                for file in read_dir_sorted(&entry, &mut diags, self.root) {
+                    if file.extension().and_then(|e| e.to_str()) != Some("md") {
+                        if file.is_file() {
+                            diags.push(Diagnostic::warning(
+                                self.rel(&file),
+                                "ignored: not a Markdown (.md) file",
+                            ));
+                        }
+                        continue;
+                    }
+                    match name.as_str() {
+                        "case-studies" => {
+                            case_studies.extend(self.case_study(&file, html, &mut diags))
+                        }
+                        "posts" => posts.extend(self.post(&file, Some(&slug), html, &mut diags)),
+                        _ => testimonials.extend(self.testimonial(&file, html, &mut diags)),
+                    }
+                }
+            } else if name.ends_with(".md") && name != "about.md" {
+                diags.push(
+                    Diagnostic::error(
+                        self.rel(&entry),
+                        "unexpected Markdown file in the partner folder",
+                    )
+                    .hint(format!(
+                        "move it into one of {}/ or rename it about.md",
+                        PARTNER_KINDS.join("/, ")
+                    )),
+                );
+            }
+        }
+        let Some(r) = record else {
+            return (None, diags);
+        };
+        sort_newest_first(&mut case_studies, |c| (c.date, c.slug.clone()));
+        sort_newest_first(&mut posts, |c| (c.date, c.slug.clone()));
+        sort_newest_first(&mut testimonials, |c| (c.date, c.slug.clone()));
+        let partner = Partner {
+            sort_key: sort_key(&r.name),
+            slug,
+            record_path: rel_record,
+            name: r.name,
+            tier: r.tier,
+            website: r.website,
+            logo: r.logo,
+            summary: r.summary,
+            country: r.country,
+            regions: r.regions,
+            services: r.services,
+            languages: r.languages,
+            pricing: r.pricing,
+            company_size: r.company_size,
+            market_size: r.market_size,
+            joined: r.joined,
+            contact: r.contact,
+            draft: r.draft,
+            clients: r.clients,
+            client_logos: r.client_logos,
+            about_html,
+            case_studies,
+            posts,
+            testimonials,
+        };
+        (Some(partner), diags)
+    }
+}
+
+fn sort_newest_first<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> (Date, K)) {
+    items.sort_by(|a, b| {
+        let (da, ka) = key(a);
+        let (db, kb) = key(b);
+        db.cmp(&da).then(ka.cmp(&kb))
+    });
+}
+
+/// Entries of a folder, sorted by name (directory order differs between machines).
+/// Hidden files and editor leftovers are skipped.
+fn read_dir_sorted(dir: &Path, diags: &mut Diagnostics, root: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                dir.strip_prefix(root).unwrap_or(dir),
+                format!("cannot read folder: {e}"),
+            ));
+            return Vec::new();
+        }
+    };
+    out.retain(|p| {
+        let name = p.file_name().and_then(|s| s.to_str()).unwrap_or("");
+        !(name.starts_with('.')
+            || name.ends_with('~')
+            || name.ends_with(".swp")
+            || name.ends_with(".tmp"))
+    });
+    out.sort();
+    out
+}
+
+/// Load and validate the whole site. Returns the model when there are no errors (there
+/// may be warnings), and all diagnostics, sorted.
+/// Drafts are kept (the rules report them as ignored); see [`Site::remove_drafts`].
+pub fn load(config: SiteConfig) -> (Option<Site>, Diagnostics) {
+    let root = config.root.clone();
+    let loader = Loader {
+        config: &config,
+        root: &root,
+    };
+    let mut diags = Diagnostics::default();
+    let content = root.join("content");
+
+    let partners_dir = content.join("partners");
+    let partner_dirs: Vec<PathBuf> = if partners_dir.is_dir() {
+        read_dir_sorted(&partners_dir, &mut diags, &root)
+            .into_iter()
+            .filter(|p| p.is_dir())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let results: Vec<(Option<Partner>, Diagnostics)> =
+        partner_dirs.par_iter().map(|d| loader.partner(d)).collect();
+    let mut partners = Vec::with_capacity(results.len());
+    for (p, d) in results {
+        diags.extend(d);
+        partners.extend(p);
+    }
+
+    let md_files = |sub: &str, diags: &mut Diagnostics| -> Vec<PathBuf> {
+        let dir = content.join(sub);
+        if !dir.is_dir() {
+            return Vec::new();
+        }
+        read_dir_sorted(&dir, diags, &root)
+            .into_iter()
+            .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("md"))
+            .collect()
+    };
+    let page_files = md_files("pages", &mut diags);
+    let blog_files = md_files("blog", &mut diags);
+    let pages: Vec<(Option<Page>, Diagnostics)> = page_files
+        .par_iter()
+        .map(|p| {
+            let mut d = Diagnostics::default();
+            (loader.page(p, &mut d), d)
+        })
+        .collect();
+    let blog: Vec<(Option<Post>, Diagnostics)> = blog_files
+        .par_iter()
+        .map(|p| {
+            let mut d = Diagnostics::default();
+            (
+                loader.post(p, None, config.security.program_html, &mut d),
+                d,
+            )
+        })
+        .collect();
+    let mut pages: Vec<Page> = pages
+        .into_iter()
+        .filter_map(|(p, d)| {
+            diags.extend(d);
+            p
+        })
+        .collect();
+    let mut blog: Vec<Post> = blog
+        .into_iter()
+        .filter_map(|(p, d)| {
+            diags.extend(d);
+            p
+        })
+        .collect();
+
+    if let Some(rules) = &config.rules {
+        for ex in &rules.exemptions {
+            if !partners.iter().any(|p| p.slug == ex.id)
+                && !partner_dirs
+                    .iter()
+                    .any(|d| d.file_name().and_then(|s| s.to_str()) == Some(ex.id.as_str()))
+            {
+                let slugs: Vec<&str> = partner_dirs
+                    .iter()
+                    .filter_map(|d| d.file_name().and_then(|s| s.to_str()))
+                    .collect();
+                diags.push(config.error_at(&ex.span, format!("[rules.exemptions] `{}` is not a partner folder in content/partners/", ex.id))
+                    .hint(suggest(&ex.id, slugs.iter().copied())));
+            }
+        }
+    }
+
+    partners.sort_by(|a, b| {
+        a.sort_key
+            .cmp(&b.sort_key)
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    pages.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| a.slug.cmp(&b.slug)));
+    sort_newest_first(&mut blog, |p| (p.date, p.slug.clone()));
+
+    let diags = diags.sorted();
+    if diags.has_errors() {
+        return (None, diags);
+    }
+    (
+        Some(Site {
+            config,
+            partners,
+            pages,
+            blog,
+        }),
+        diags,
+    )
+}

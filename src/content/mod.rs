@@ -1,0 +1,161 @@
+//! The content model: partners and their case studies, posts, testimonials and client
+//! logos, program pages and program posts. Built once by [`load`], then read-only.
+
+mod frontmatter;
+mod load;
+mod partner;
+
+pub use frontmatter::split as split_front_matter;
+pub use load::load;
+pub use partner::parse_partner_toml;
+
+use crate::config::SiteConfig;
+use crate::date::Date;
+use std::path::PathBuf;
+
+/// A file the site publishes as-is (logos, client logos).
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Absolute path on disk.
+    pub source: PathBuf,
+    /// Path relative to the partner folder, with forward slashes (`clients/x.png`).
+    pub rel: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Clients {
+    pub acquired: u64,
+    pub refused_logo: u64,
+    pub refused_testimonial: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientLogo {
+    pub client: String,
+    pub file: Asset,
+    pub date: Date,
+    /// Line of the `[[client_logos]]` entry in partner.toml (for reports).
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseStudy {
+    pub slug: String,
+    /// Source file relative to the site root.
+    pub path: PathBuf,
+    pub title: String,
+    pub date: Date,
+    /// `None` when absent or when the case study is anonymous (never kept, never shown).
+    pub client: Option<String>,
+    pub anonymous: bool,
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+    pub draft: bool,
+    pub html: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Post {
+    pub slug: String,
+    pub path: PathBuf,
+    pub title: String,
+    pub date: Date,
+    pub topic: Option<String>,
+    pub summary: Option<String>,
+    pub draft: bool,
+    pub html: String,
+    /// Author partner's slug; `None` for program posts in `content/blog/`.
+    pub partner: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Testimonial {
+    pub slug: String,
+    pub path: PathBuf,
+    /// `None` when anonymous.
+    pub author: Option<String>,
+    pub role: Option<String>,
+    /// `None` when anonymous.
+    pub client: Option<String>,
+    pub anonymous: bool,
+    pub date: Date,
+    pub draft: bool,
+    pub html: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub slug: String,
+    pub path: PathBuf,
+    pub title: String,
+    pub weight: i64,
+    pub draft: bool,
+    pub html: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Partner {
+    pub slug: String,
+    /// `content/partners/<slug>/partner.toml`, relative to the site root.
+    pub record_path: PathBuf,
+    pub name: String,
+    pub tier: String,
+    pub website: String,
+    pub logo: Asset,
+    pub summary: String,
+    pub country: String,
+    pub regions: Vec<String>,
+    pub services: Vec<String>,
+    pub languages: Vec<String>,
+    pub pricing: Option<String>,
+    pub company_size: Option<String>,
+    pub market_size: Option<String>,
+    pub joined: Option<Date>,
+    pub contact: Option<String>,
+    pub draft: bool,
+    pub clients: Clients,
+    pub client_logos: Vec<ClientLogo>,
+    pub about_html: Option<String>,
+    pub case_studies: Vec<CaseStudy>,
+    pub posts: Vec<Post>,
+    pub testimonials: Vec<Testimonial>,
+    /// Name folded for sorting: accents removed, lower case ("Östersjö" -> "ostersjo").
+    pub sort_key: String,
+}
+
+/// Everything loaded and validated from one site folder.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: SiteConfig,
+    /// Every partner record (drafts included unless filtered), sorted by name then slug.
+    pub partners: Vec<Partner>,
+    /// Program pages, sorted by weight then slug.
+    pub pages: Vec<Page>,
+    /// Program posts (`content/blog/`), newest first.
+    pub blog: Vec<Post>,
+}
+
+/// Sort key for names: accents and case ignored, so "Östersjö" sorts with "O" and
+/// "eduNEXT" with "E".
+pub fn sort_key(name: &str) -> String {
+    deunicode::deunicode(name).to_lowercase()
+}
+
+impl Site {
+    /// Drop every draft (partners, items, pages, posts): what is published without
+    /// `--drafts`.
+    pub fn remove_drafts(&mut self) {
+        self.partners.retain(|p| !p.draft);
+        self.pages.retain(|p| !p.draft);
+        self.blog.retain(|p| !p.draft);
+        for p in &mut self.partners {
+            p.case_studies.retain(|c| !c.draft);
+            p.posts.retain(|c| !c.draft);
+            p.testimonials.retain(|c| !c.draft);
+        }
+    }
+
+    pub fn partner(&self, slug: &str) -> Option<&Partner> {
+        self.partners.iter().find(|p| p.slug == slug)
+    }
+}

@@ -1,0 +1,371 @@
+//! `partner.toml` -> validated partner record fields, every problem located in the file.
+
+use super::{Asset, ClientLogo, Clients};
+use crate::assets::resolve_image;
+use crate::config::{SiteConfig, Vocab, is_http_url};
+use crate::date::Date;
+use crate::diagnostics::{Diagnostic, Diagnostics, from_toml_error, suggest};
+use crate::iso;
+use serde::Deserialize;
+use std::path::Path;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClients {
+    #[serde(default)]
+    acquired: Option<Spanned<i64>>,
+    #[serde(default)]
+    refused_logo: Option<Spanned<i64>>,
+    #[serde(default)]
+    refused_testimonial: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClientLogo {
+    client: Spanned<String>,
+    file: Spanned<String>,
+    date: Spanned<Date>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPartner {
+    name: Spanned<String>,
+    tier: Spanned<String>,
+    website: Spanned<String>,
+    logo: Spanned<String>,
+    summary: Spanned<String>,
+    country: Spanned<String>,
+    regions: Spanned<Vec<Spanned<String>>>,
+    services: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    languages: Vec<Spanned<String>>,
+    pricing: Option<Spanned<String>>,
+    company_size: Option<Spanned<String>>,
+    market_size: Option<Spanned<String>>,
+    joined: Option<Date>,
+    contact: Option<Spanned<String>>,
+    #[serde(default)]
+    draft: bool,
+    clients: Option<RawClients>,
+    #[serde(default)]
+    client_logos: Vec<Spanned<RawClientLogo>>,
+}
+
+/// The fields of a partner record, before its Markdown content is attached.
+#[derive(Debug, Clone)]
+pub struct PartnerRecord {
+    pub name: String,
+    pub tier: String,
+    pub website: String,
+    pub logo: Asset,
+    pub summary: String,
+    pub country: String,
+    pub regions: Vec<String>,
+    pub services: Vec<String>,
+    pub languages: Vec<String>,
+    pub pricing: Option<String>,
+    pub company_size: Option<String>,
+    pub market_size: Option<String>,
+    pub joined: Option<Date>,
+    pub contact: Option<String>,
+    pub draft: bool,
+    pub clients: Clients,
+    pub client_logos: Vec<ClientLogo>,
+}
+
+pub const SUMMARY_MAX: usize = 200;
+
+struct Ctx<'a> {
+    path: &'a Path,
+    text: &'a str,
+    diags: Diagnostics,
+}
+
+impl Ctx<'_> {
+    fn err<T>(&mut self, at: &Spanned<T>, message: String, hint: Option<String>) {
+        let d = Diagnostic::error(self.path, message)
+            .at_offset(self.text, at.span().start, 0)
+            .maybe_hint(hint);
+        self.diags.push(d);
+    }
+
+    fn vocab_id(&mut self, key: &str, v: &Spanned<String>, vocab: &Vocab, table: &str) {
+        if !vocab.contains(v.get_ref()) {
+            self.err(
+                v,
+                format!(
+                    "`{key}`: `{}` is not an id in [{table}] of site.toml",
+                    v.get_ref()
+                ),
+                Some(suggest(v.get_ref(), vocab.ids())),
+            );
+        }
+    }
+}
+
+/// Parse and validate one partner.toml. `rel_path` is relative to the site root (used
+/// in diagnostics), `dir` is the partner folder on disk.
+pub fn parse_partner_toml(
+    config: &SiteConfig,
+    rel_path: &Path,
+    dir: &Path,
+    text: &str,
+) -> (Option<PartnerRecord>, Diagnostics) {
+    let raw: RawPartner = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let mut d = Diagnostics::default();
+            d.push(from_toml_error(rel_path, text, 0, &e));
+            return (None, d);
+        }
+    };
+    let mut cx = Ctx {
+        path: rel_path,
+        text,
+        diags: Diagnostics::default(),
+    };
+
+    if raw.name.get_ref().trim().is_empty() {
+        cx.err(
+            &raw.name,
+            "`name` is empty".into(),
+            Some("write the partner's public name".into()),
+        );
+    }
+    cx.vocab_id("tier", &raw.tier, &config.tiers, "tiers");
+    if !is_http_url(raw.website.get_ref()) {
+        cx.err(
+            &raw.website,
+            format!(
+                "`website` {:?} is not an http(s) URL",
+                raw.website.get_ref()
+            ),
+            Some("write the full address, e.g. \"https://example.com\"".into()),
+        );
+    }
+    let summary = raw.summary.get_ref();
+    let summary_len = summary.chars().count();
+    if summary.trim().is_empty() {
+        cx.err(
+            &raw.summary,
+            "`summary` is empty".into(),
+            Some("write one sentence of plain text".into()),
+        );
+    } else if summary_len > SUMMARY_MAX {
+        cx.err(
+            &raw.summary,
+            format!("`summary` is {summary_len} characters long; the limit is {SUMMARY_MAX}"),
+            Some(format!(
+                "shorten it by {} characters; the long text belongs in about.md",
+                summary_len - SUMMARY_MAX
+            )),
+        );
+    }
+    let country = raw.country.get_ref();
+    if iso::country_name(country).is_none() {
+        let upper = country.to_ascii_uppercase();
+        let hint = if iso::country_name(&upper).is_some() {
+            format!("write it in upper case: \"{upper}\"")
+        } else {
+            "use an ISO 3166-1 alpha-2 code such as \"DE\", \"US\" or \"BR\"".into()
+        };
+        cx.err(
+            &raw.country,
+            format!("`country`: `{country}` is not an ISO 3166-1 alpha-2 country code"),
+            Some(hint),
+        );
+    }
+    if raw.regions.get_ref().is_empty() {
+        cx.err(
+            &raw.regions,
+            "`regions` is empty".into(),
+            Some(format!(
+                "list the regions served: {}",
+                config.regions.ids().collect::<Vec<_>>().join(", ")
+            )),
+        );
+    }
+    for r in raw.regions.get_ref() {
+        if config.regions.get(r.get_ref()).is_none() {
+            cx.err(
+                r,
+                format!("`regions`: `{}` is not a region in site.toml", r.get_ref()),
+                Some(suggest(r.get_ref(), config.regions.ids())),
+            );
+        }
+    }
+    if raw.services.get_ref().is_empty() {
+        cx.err(
+            &raw.services,
+            "`services` is empty".into(),
+            Some(format!(
+                "list at least one of: {}",
+                config.services.ids().collect::<Vec<_>>().join(", ")
+            )),
+        );
+    }
+    for s in raw.services.get_ref() {
+        cx.vocab_id("services", s, &config.services, "services");
+    }
+    for l in &raw.languages {
+        if iso::language_name(l.get_ref()).is_none() {
+            let lower = l.get_ref().to_ascii_lowercase();
+            let hint = if iso::language_name(&lower).is_some() {
+                format!("write it in lower case: \"{lower}\"")
+            } else {
+                "use an ISO 639-1 code such as \"en\", \"fr\" or \"pt\"".into()
+            };
+            cx.err(
+                l,
+                format!(
+                    "`languages`: `{}` is not an ISO 639-1 language code",
+                    l.get_ref()
+                ),
+                Some(hint),
+            );
+        }
+    }
+    for (key, v, vocab) in [
+        ("pricing", &raw.pricing, &config.pricing),
+        ("company_size", &raw.company_size, &config.company_size),
+        ("market_size", &raw.market_size, &config.market_size),
+    ] {
+        if let Some(v) = v {
+            cx.vocab_id(key, v, vocab, key);
+        }
+    }
+    if let Some(c) = &raw.contact {
+        let ok = c
+            .get_ref()
+            .strip_prefix("mailto:")
+            .is_some_and(|a| a.contains('@') && !a.contains(char::is_whitespace))
+            || (c.get_ref().starts_with("https://") && is_http_url(c.get_ref()));
+        if !ok {
+            cx.err(
+                c,
+                format!("`contact` {:?} is not a mailto: or https: URL", c.get_ref()),
+                Some(
+                    "write \"mailto:hello@example.org\" or \"https://example.org/contact\"".into(),
+                ),
+            );
+        }
+    }
+
+    let root = &config.root;
+    let logo = match resolve_image(root, dir, raw.logo.get_ref()) {
+        Ok(source) => Some(Asset {
+            source,
+            rel: raw.logo.get_ref().replace('\\', "/"),
+        }),
+        Err(why) => {
+            cx.err(&raw.logo, format!("`logo`: {why}"), None);
+            None
+        }
+    };
+
+    let count = |v: &Option<Spanned<i64>>, key: &str, cx: &mut Ctx| -> u64 {
+        match v {
+            None => 0,
+            Some(v) => u64::try_from(*v.get_ref()).unwrap_or_else(|_| {
+                cx.err(
+                    v,
+                    format!("[clients] `{key}` is negative ({})", v.get_ref()),
+                    Some("use a whole number of 0 or more".into()),
+                );
+                0
+            }),
+        }
+    };
+    let clients = match &raw.clients {
+        None => Clients::default(),
+        Some(c) => {
+            let acquired = count(&c.acquired, "acquired", &mut cx);
+            let refused_logo = count(&c.refused_logo, "refused_logo", &mut cx);
+            let refused_testimonial = count(&c.refused_testimonial, "refused_testimonial", &mut cx);
+            for (key, n, v) in [
+                ("refused_logo", refused_logo, &c.refused_logo),
+                (
+                    "refused_testimonial",
+                    refused_testimonial,
+                    &c.refused_testimonial,
+                ),
+            ] {
+                if let Some(v) = v {
+                    if n > acquired {
+                        cx.err(v, format!("[clients] `{key}` ({n}) is larger than `acquired` ({acquired})"), Some("a refusal is counted among the clients acquired; fix one of the two numbers".into()));
+                    }
+                }
+            }
+            Clients {
+                acquired,
+                refused_logo,
+                refused_testimonial,
+            }
+        }
+    };
+
+    let mut client_logos = Vec::new();
+    for entry in &raw.client_logos {
+        let e = entry.get_ref();
+        let line = crate::diagnostics::line_col(text, entry.span().start).0;
+        if e.client.get_ref().trim().is_empty() {
+            cx.err(
+                &e.client,
+                "[[client_logos]] `client` is empty".into(),
+                Some("write the client's name".into()),
+            );
+        }
+        match resolve_image(root, dir, e.file.get_ref()) {
+            Ok(source) => client_logos.push(ClientLogo {
+                client: e.client.get_ref().clone(),
+                file: Asset {
+                    source,
+                    rel: e.file.get_ref().replace('\\', "/"),
+                },
+                date: *e.date.get_ref(),
+                line,
+            }),
+            Err(why) => cx.err(&e.file, format!("[[client_logos]] `file`: {why}"), None),
+        }
+    }
+
+    if cx.diags.has_errors() {
+        return (None, cx.diags);
+    }
+    let Some(logo) = logo else {
+        return (None, cx.diags);
+    };
+    let record = PartnerRecord {
+        name: raw.name.into_inner(),
+        tier: raw.tier.into_inner(),
+        website: raw.website.into_inner(),
+        logo,
+        summary: raw.summary.into_inner(),
+        country: raw.country.into_inner(),
+        regions: raw
+            .regions
+            .into_inner()
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
+        services: raw
+            .services
+            .into_inner()
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
+        languages: raw.languages.into_iter().map(Spanned::into_inner).collect(),
+        pricing: raw.pricing.map(Spanned::into_inner),
+        company_size: raw.company_size.map(Spanned::into_inner),
+        market_size: raw.market_size.map(Spanned::into_inner),
+        joined: raw.joined,
+        contact: raw.contact.map(Spanned::into_inner),
+        draft: raw.draft,
+        clients,
+        client_logos,
+    };
+    (Some(record), cx.diags)
+}

@@ -1,0 +1,105 @@
+//! Calendar dates as written in TOML (`2026-03-14`): validated, ordered, printed ISO-style.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// A calendar date without time or zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
+    }
+
+    /// Parse `YYYY-MM-DD` exactly.
+    pub fn parse(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = s.get(r)?;
+            if part.bytes().all(|c| c.is_ascii_digit()) {
+                part.parse().ok()
+            } else {
+                None
+            }
+        };
+        Date::new(
+            u16::try_from(num(0..4)?).ok()?,
+            u8::try_from(num(5..7)?).ok()?,
+            u8::try_from(num(8..10)?).ok()?,
+        )
+    }
+
+    /// `2026-Q1`.
+    pub fn quarter(&self) -> String {
+        format!("{}-Q{}", self.year, (self.month - 1) / 3 + 1)
+    }
+
+    /// RFC 3339 timestamp at midnight UTC, for Atom feeds.
+    pub fn rfc3339(&self) -> String {
+        format!("{self}T00:00:00Z")
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let dt = toml::value::Datetime::deserialize(d)
+            .map_err(|_| D::Error::custom("expected a date like 2026-03-14 (without quotes)"))?;
+        match (dt.date, dt.time, dt.offset) {
+            (Some(date), None, None) => Date::new(date.year, date.month, date.day)
+                .ok_or_else(|| D::Error::custom(format!("{date} is not a valid calendar date"))),
+            _ => Err(D::Error::custom(format!(
+                "expected a date like 2026-03-14, found `{dt}` (write only the date)"
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validates_calendar() {
+        assert!(Date::new(2024, 2, 29).is_some());
+        assert!(Date::new(2026, 2, 29).is_none());
+        assert!(Date::new(2026, 13, 1).is_none());
+        assert_eq!(Date::parse("2026-03-14"), Date::new(2026, 3, 14));
+        assert_eq!(Date::parse("2026-3-14"), None);
+        assert_eq!(Date::parse("2026-02-30"), None);
+        assert_eq!(
+            Date::new(2026, 11, 2).map(|d| d.quarter()).as_deref(),
+            Some("2026-Q4")
+        );
+    }
+}

@@ -1,0 +1,291 @@
+//! Diagnostics: every content problem as `path:line:col: error: message` with a hint,
+//! collected across a whole run, sorted, and printed for content editors.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a problem is. Errors fail the build; warnings are printed and the build goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem in the site's content, located as precisely as we know.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    /// Path relative to the site root (forward slashes when printed).
+    pub path: PathBuf,
+    /// 1-based line; 0 when unknown.
+    pub line: usize,
+    /// 1-based column; 0 when unknown.
+    pub col: usize,
+    pub severity: Severity,
+    pub message: String,
+    /// How to fix it, e.g. "did you mean `europe`?".
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line: 0,
+            col: 0,
+            severity: Severity::Error,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, message)
+        }
+    }
+
+    /// Place the diagnostic at a 1-based line and column.
+    pub fn at(mut self, line: usize, col: usize) -> Self {
+        self.line = line;
+        self.col = col;
+        self
+    }
+
+    /// Place the diagnostic at a byte offset of `text`, shifted down by `line_offset`
+    /// lines (front matter starts after the opening `+++`).
+    pub fn at_offset(self, text: &str, offset: usize, line_offset: usize) -> Self {
+        let (line, col) = line_col(text, offset);
+        self.at(line + line_offset, col)
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn maybe_hint(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The path as printed: forward slashes on every platform.
+    pub fn display_path(&self) -> String {
+        display_path(&self.path)
+    }
+}
+
+/// A path printed with forward slashes, as editors see it in the repository.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}", self.display_path())?;
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+            if self.col > 0 {
+                write!(f, ":{}", self.col)?;
+            }
+        }
+        write!(f, ": {level}: {}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  = help: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// 1-based (line, column) of a byte offset; columns count characters, not bytes.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let mut start = offset;
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let before = &text[..start];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+/// The closest candidates to `input` (by Jaro-Winkler similarity), best first.
+pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut scored: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(input, c), c))
+        .filter(|(score, _)| *score > 0.7)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+/// "did you mean `x`?" when something close exists, else the list of valid values.
+pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> String {
+    let near = closest(input, candidates.clone());
+    if near.is_empty() {
+        let all: Vec<String> = candidates.into_iter().map(|c| format!("`{c}`")).collect();
+        if all.is_empty() {
+            "no valid values are defined".to_string()
+        } else {
+            format!("valid values: {}", all.join(", "))
+        }
+    } else {
+        let near: Vec<String> = near.iter().map(|c| format!("`{c}`")).collect();
+        format!("did you mean {}?", near.join(" or "))
+    }
+}
+
+/// All diagnostics of one run, in a stable order.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.0.len() - self.error_count()
+    }
+
+    /// Sort by path, position and message, and drop exact duplicates, so the output does
+    /// not depend on which parallel task finished first.
+    pub fn sorted(mut self) -> Self {
+        self.0.sort_by(|a, b| {
+            (&a.path, a.line, a.col, a.severity, &a.message)
+                .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
+        });
+        self.0.dedup();
+        self
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.is_error())
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| !d.is_error())
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+/// Convert a TOML parse/deserialize error into a diagnostic with line and column in the
+/// original file. `text` is the TOML text that was parsed, `line_offset` the number of
+/// lines before it in the file (1 for front matter after `+++`). Unknown-field errors get a
+/// "did you mean".
+pub fn from_toml_error(
+    path: &Path,
+    text: &str,
+    line_offset: usize,
+    err: &toml::de::Error,
+) -> Diagnostic {
+    let raw = err.message().trim().to_string();
+    let (message, hint) = explain_toml_message(&raw);
+    let d = Diagnostic::error(path, message).maybe_hint(hint);
+    match err.span() {
+        Some(span) => d.at_offset(text, span.start, line_offset),
+        None => d,
+    }
+}
+
+/// serde's messages name fields with backticks: "unknown field `nmae`, expected one of
+/// `name`, `tier`". Turn them into a message plus a suggestion.
+fn explain_toml_message(raw: &str) -> (String, Option<String>) {
+    if let Some(rest) = raw.strip_prefix("unknown field `") {
+        if let Some((field, tail)) = rest.split_once('`') {
+            let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+            let hint = if expected.is_empty() {
+                "remove this key".to_string()
+            } else {
+                let near = closest(field, expected.iter().copied());
+                match near.first() {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!(
+                        "valid keys: {}",
+                        expected
+                            .iter()
+                            .map(|e| format!("`{e}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                }
+            };
+            return (format!("unknown key `{field}`"), Some(hint));
+        }
+    }
+    if let Some(rest) = raw.strip_prefix("missing field `") {
+        if let Some((field, _)) = rest.split_once('`') {
+            return (
+                format!("missing required key `{field}`"),
+                Some(format!("add `{field} = ...`")),
+            );
+        }
+    }
+    (raw.replace('\n', " "), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "a = 1\nbé = 2\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 6), (2, 1));
+        assert_eq!(line_col(text, 9), (2, 3));
+    }
+
+    #[test]
+    fn suggests_closest() {
+        assert_eq!(
+            suggest("eurpe", ["europe", "africa"]),
+            "did you mean `europe`?"
+        );
+        assert_eq!(
+            suggest("zzz", ["europe", "africa"]),
+            "valid values: `europe`, `africa`"
+        );
+    }
+
+    #[test]
+    fn unknown_field_gets_suggestion() {
+        let (m, h) = explain_toml_message("unknown field `nmae`, expected one of `name`, `tier`");
+        assert_eq!(m, "unknown key `nmae`");
+        assert_eq!(h.as_deref(), Some("did you mean `name`?"));
+    }
+}

@@ -1,0 +1,17 @@
+//! partnersite: a static site generator for an open-source ecosystem's partner program.
+//!
+//! Data flows one way: [`config`] (site.toml) -> [`content`] (load + validate) ->
+//! [`render`] (tera, in parallel) -> [`output`] (atomic write). [`build`] ties the stages
+//! together for the `build` command; `check` stops after validation.
+
+pub mod assets;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod diagnostics;
+pub mod iso;
+pub mod markdown;
+pub mod output;
+pub mod pipeline;
+pub mod render;

@@ -1,0 +1,294 @@
+//! Markdown to HTML: the one place that sets parser options. Returns the HTML plus the
+//! links it saw (for link checking without re-parsing) and the headings (with ids).
+//! Unsafe URL schemes are dropped; raw HTML follows the site's [`HtmlPolicy`].
+
+use crate::config::HtmlPolicy;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_href, escape_html};
+use std::collections::HashSet;
+
+/// What one Markdown document rendered to.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// Every link and image destination, as written.
+    pub links: Vec<String>,
+    pub headings: Vec<Heading>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// How to treat raw HTML and external links.
+#[derive(Debug, Clone, Copy)]
+pub struct MdOptions<'a> {
+    pub html: HtmlPolicy,
+    /// Extra `rel` values for external links (`ugc`, `nofollow`).
+    pub external_rel: &'a [String],
+}
+
+impl Default for MdOptions<'_> {
+    fn default() -> Self {
+        MdOptions {
+            html: HtmlPolicy::Allow,
+            external_rel: &[],
+        }
+    }
+}
+
+fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// The scheme of a URL as a browser would see it (control characters and whitespace
+/// removed, lower case), or `None` for relative URLs.
+fn scheme(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    let colon = cleaned.find(':')?;
+    let before = &cleaned[..colon];
+    if before.contains(['/', '?', '#']) {
+        return None;
+    }
+    Some(before.to_ascii_lowercase())
+}
+
+/// True when a URL may be published in an `href` or `src`: relative, or http(s),
+/// mailto, tel.
+pub fn is_safe_url(url: &str) -> bool {
+    match scheme(url) {
+        None => true,
+        Some(s) => matches!(s.as_str(), "http" | "https" | "mailto" | "tel"),
+    }
+}
+
+fn is_external(url: &str) -> bool {
+    matches!(scheme(url).as_deref(), Some("http" | "https")) || url.starts_with("//")
+}
+
+/// Render one Markdown document.
+pub fn render(markdown: &str, opts: &MdOptions) -> Rendered {
+    let mut events: Vec<Event> = Vec::new();
+    let mut links = Vec::new();
+    let mut had_raw_html = false;
+    // One entry per open link: whether its tag was dropped (unsafe URL).
+    let mut open_links: Vec<bool> = Vec::new();
+    let rel = external_rel(opts.external_rel);
+
+    for event in Parser::new_ext(markdown, parser_options()) {
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) => {
+                had_raw_html = true;
+                match opts.html {
+                    HtmlPolicy::Escape => events.push(Event::Text(html)),
+                    _ => events.push(Event::Html(html)),
+                }
+            }
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }) => {
+                links.push(dest_url.to_string());
+                if !is_safe_url(&dest_url) {
+                    open_links.push(true);
+                    continue;
+                }
+                open_links.push(false);
+                let mut a = String::from("<a href=\"");
+                let _ = escape_href(&mut a, &dest_url);
+                a.push('"');
+                if !title.is_empty() {
+                    a.push_str(" title=\"");
+                    let _ = escape_html(&mut a, &title);
+                    a.push('"');
+                }
+                if is_external(&dest_url) {
+                    a.push_str(" rel=\"");
+                    a.push_str(&rel);
+                    a.push('"');
+                }
+                a.push('>');
+                events.push(Event::Html(a.into()));
+            }
+            Event::End(TagEnd::Link) => {
+                if !open_links.pop().unwrap_or(false) {
+                    events.push(Event::Html("</a>".into()));
+                }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                links.push(dest_url.to_string());
+                let dest_url = if is_safe_url(&dest_url) {
+                    dest_url
+                } else {
+                    CowStr::Borrowed("")
+                };
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            other => events.push(other),
+        }
+    }
+
+    let headings = assign_heading_ids(&mut events);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if had_raw_html && opts.html == HtmlPolicy::Sanitize {
+        html = sanitize(&html, &rel);
+    }
+    Rendered {
+        html,
+        links,
+        headings,
+    }
+}
+
+fn external_rel(extra: &[String]) -> String {
+    let mut rel = String::from("noopener noreferrer");
+    for r in extra {
+        rel.push(' ');
+        rel.push_str(r);
+    }
+    rel
+}
+
+/// Clean HTML with ammonia's allow-list: no script, style, iframe, form, event handlers
+/// or unsafe URLs. Headings keep their ids so anchors still work.
+pub fn sanitize(html: &str, rel: &str) -> String {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["id"])
+        .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
+        .link_rel(Some(rel))
+        .id_prefix(None);
+    b.clean(html).to_string()
+}
+
+/// Give every heading an id (`{#custom}` wins, else a slug of its text, made unique).
+fn assign_heading_ids(events: &mut [Event]) -> Vec<Heading> {
+    let mut headings = Vec::new();
+    let mut used: HashSet<String> = HashSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
+            let level = heading_level(*level);
+            let explicit = id.as_ref().map(|s| s.to_string());
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() {
+                match &events[j] {
+                    Event::End(TagEnd::Heading(_)) => break,
+                    Event::Text(t) | Event::Code(t) => text.push_str(t),
+                    _ => {}
+                }
+                j += 1;
+            }
+            let base = explicit.unwrap_or_else(|| {
+                let s = crate::config::slugify(&text);
+                if s == "example" && !text.to_lowercase().contains("example") {
+                    "section".to_string()
+                } else {
+                    s
+                }
+            });
+            let mut unique = base.clone();
+            let mut n = 1;
+            while !used.insert(unique.clone()) {
+                unique = format!("{base}-{n}");
+                n += 1;
+            }
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(CowStr::from(unique.clone()));
+            }
+            headings.push(Heading {
+                level,
+                id: unique,
+                text,
+            });
+            i = j;
+        }
+        i += 1;
+    }
+    headings
+}
+
+fn heading_level(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(s: &str, html: HtmlPolicy) -> Rendered {
+        render(
+            s,
+            &MdOptions {
+                html,
+                external_rel: &[],
+            },
+        )
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let r = md(
+            "# Hello World\n\n## Hello World\n\n## Custom {#mine}\n",
+            HtmlPolicy::Allow,
+        );
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["hello-world", "hello-world-1", "mine"]);
+        assert!(r.html.contains("<h1 id=\"hello-world\">"));
+    }
+
+    #[test]
+    fn unsafe_links_are_dropped_and_external_get_rel() {
+        let r = md(
+            "[a](javascript:alert(1)) [b](https://x.org) [c](/local) ![i](  JaVaScRiPt:x)",
+            HtmlPolicy::Allow,
+        );
+        assert!(!r.html.to_lowercase().contains("javascript"));
+        assert!(
+            r.html
+                .contains("<a href=\"https://x.org\" rel=\"noopener noreferrer\">b</a>")
+        );
+        assert!(r.html.contains("<a href=\"/local\">c</a>"));
+        assert_eq!(r.links.len(), 4);
+    }
+
+    #[test]
+    fn html_policies() {
+        let src = "hi <script>alert(1)</script> <b onclick=\"x()\">bold</b>\n";
+        let esc = md(src, HtmlPolicy::Escape).html;
+        assert!(esc.contains("&lt;script&gt;"));
+        let san = md(src, HtmlPolicy::Sanitize).html;
+        assert!(
+            !san.contains("<script") && !san.contains("onclick") && san.contains("<b>bold</b>")
+        );
+        let allow = md(src, HtmlPolicy::Allow).html;
+        assert!(allow.contains("<script>"));
+    }
+}

@@ -1,0 +1,141 @@
+//! Where rendered files go: a [`Sink`] on disk (written into a temporary sibling folder,
+//! then swapped in atomically) or in memory (for `serve`).
+
+use anyhow::{Context, Result};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Receives every output file. Called from many threads at once.
+pub trait Sink: Sync {
+    /// `path` is relative to the output root, with forward slashes (`partners/x/index.html`).
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
+    /// Copy a file from disk (logos, static files).
+    fn copy(&self, path: &str, source: &Path) -> Result<()> {
+        let bytes =
+            std::fs::read(source).with_context(|| format!("cannot read {}", source.display()))?;
+        self.write(path, &bytes)
+    }
+}
+
+/// Writes into a fresh temporary folder beside the final output; [`DiskSink::commit`]
+/// swaps it in. Dropping it without commit removes the temporary folder, so a failed
+/// build leaves the previous output exactly as it was.
+pub struct DiskSink {
+    tmp: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl DiskSink {
+    pub fn new(target: &Path) -> Result<DiskSink> {
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let tmp = parent.join(format!(".{name}.partnersite-tmp-{}", std::process::id()));
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp)
+                .with_context(|| format!("cannot remove {}", tmp.display()))?;
+        }
+        std::fs::create_dir_all(&tmp)
+            .with_context(|| format!("cannot create {}", tmp.display()))?;
+        Ok(DiskSink {
+            tmp,
+            target: target.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    /// Replace the target folder with the freshly written one.
+    pub fn commit(mut self) -> Result<()> {
+        let old = self.tmp.with_extension("old");
+        if old.exists() {
+            std::fs::remove_dir_all(&old)
+                .with_context(|| format!("cannot remove {}", old.display()))?;
+        }
+        let had_old = self.target.exists();
+        if had_old {
+            std::fs::rename(&self.target, &old).with_context(|| {
+                format!(
+                    "cannot move the previous output {} aside",
+                    self.target.display()
+                )
+            })?;
+        }
+        if let Err(e) = std::fs::rename(&self.tmp, &self.target) {
+            if had_old {
+                // Put the previous output back before reporting.
+                let _ = std::fs::rename(&old, &self.target);
+            }
+            return Err(e).with_context(|| {
+                format!("cannot move the new output to {}", self.target.display())
+            });
+        }
+        self.committed = true;
+        if had_old {
+            std::fs::remove_dir_all(&old)
+                .with_context(|| format!("cannot remove {}", old.display()))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for DiskSink {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+impl Sink for DiskSink {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let full = self.tmp.join(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&full, bytes).with_context(|| format!("cannot write {}", full.display()))
+    }
+
+    fn copy(&self, path: &str, source: &Path) -> Result<()> {
+        let full = self.tmp.join(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::copy(source, &full)
+            .map(|_| ())
+            .with_context(|| format!("cannot copy {} to {}", source.display(), full.display()))
+    }
+}
+
+/// Keeps the site in memory: `serve` answers requests from it.
+#[derive(Default)]
+pub struct MemorySink {
+    pub files: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl Sink for MemorySink {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let mut files = self
+            .files
+            .lock()
+            .map_err(|_| anyhow::anyhow!("output map poisoned"))?;
+        files.insert(path.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+impl MemorySink {
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}

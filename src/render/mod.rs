@@ -1,0 +1,756 @@
+//! Rendering: the model becomes a list of output jobs (one per file), checked for
+//! duplicate URLs, then rendered in parallel with tera into a [`Sink`].
+
+pub mod theme;
+pub mod views;
+
+use crate::content::Site;
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::output::Sink;
+use anyhow::{Context as _, Result};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tera::{Context, Value};
+pub use theme::Theme;
+use views::{Facet, NavLink, Urls, paths};
+
+/// Items per page on the long listings (blog, case studies, testimonials, clients).
+pub const PER_PAGE: usize = 48;
+/// Entries in each Atom feed.
+pub const FEED_ENTRIES: usize = 50;
+
+/// Pages and files contributed by later stages (rules, transparency report).
+#[derive(Default)]
+pub struct Extras {
+    /// (output path, template, context): rendered like any other page.
+    pub pages: Vec<(String, &'static str, Context)>,
+    /// Files written as they are.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Extra entries for the navigation (title, site-relative path).
+    pub nav: Vec<(String, String)>,
+    /// Per-partner values inserted into the profile context as `extra` (e.g. lead panel).
+    pub partner_panels: BTreeMap<String, Value>,
+}
+
+/// Options that change the rendered bytes.
+#[derive(Default, Clone)]
+pub struct RenderOptions {
+    /// HTML inserted before `</body>` of every page (live reload client in `serve`).
+    pub body_end: Option<String>,
+}
+
+/// What one output file is made of.
+enum Job {
+    Template {
+        path: String,
+        template: &'static str,
+        ctx: Box<Context>,
+        sitemap: bool,
+    },
+    Bytes {
+        path: String,
+        bytes: Vec<u8>,
+    },
+    Copy {
+        path: String,
+        source: theme::StaticFile,
+    },
+}
+
+impl Job {
+    fn path(&self) -> &str {
+        match self {
+            Job::Template { path, .. } | Job::Bytes { path, .. } | Job::Copy { path, .. } => path,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RenderSummary {
+    pub pages: usize,
+    pub files: usize,
+}
+
+fn page_ctx(title: &str, path: &str, urls: &Urls) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert(
+        "page",
+        &PageMeta {
+            title: title.to_string(),
+            url: urls.url(path),
+            permalink: urls.abs(path),
+        },
+    );
+    ctx
+}
+
+#[derive(Serialize)]
+struct PageMeta {
+    title: String,
+    url: String,
+    permalink: String,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    /// base_url's path, ends with `/`: prefix of every internal URL.
+    base: &'a str,
+    base_url: &'a str,
+    nav: Vec<NavLink>,
+    facets: Vec<FacetView>,
+}
+
+#[derive(Serialize, Clone)]
+struct FacetView {
+    key: &'static str,
+    segment: &'static str,
+    label: &'static str,
+    terms: Vec<views::Term>,
+}
+
+#[derive(Serialize)]
+struct Pager {
+    current: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+/// Split a long listing into pages `base`, `base/page/2/`, ...
+fn paginate<T: Serialize>(
+    jobs: &mut Vec<Job>,
+    items: &[T],
+    base: &str,
+    title: &str,
+    kind: &str,
+    template: &'static str,
+    urls: &Urls,
+) {
+    let chunks: Vec<&[T]> = if items.is_empty() {
+        vec![&[]]
+    } else {
+        items.chunks(PER_PAGE).collect()
+    };
+    let total = chunks.len();
+    let page_path = |n: usize| {
+        if n == 1 {
+            base.to_string()
+        } else {
+            format!("{base}page/{n}/")
+        }
+    };
+    for (i, chunk) in chunks.into_iter().enumerate() {
+        let n = i + 1;
+        let path = page_path(n);
+        let mut ctx = page_ctx(title, &path, urls);
+        ctx.insert("kind", kind);
+        ctx.insert("items", chunk);
+        ctx.insert(
+            "pager",
+            &Pager {
+                current: n,
+                total,
+                prev: (n > 1).then(|| urls.url(&page_path(n - 1))),
+                next: (n < total).then(|| urls.url(&page_path(n + 1))),
+            },
+        );
+        jobs.push(Job::Template {
+            path: format!("{path}index.html"),
+            template,
+            ctx: Box::new(ctx),
+            sitemap: true,
+        });
+    }
+}
+
+/// JSON for `partners.json`: every public field of every listed partner.
+#[derive(Serialize)]
+struct PartnersJson<'a> {
+    version: u32,
+    partners: &'a [views::Card],
+}
+
+/// Build every output job for the site.
+fn plan(site: &Site, theme: &Theme, extras: Extras) -> Result<(Vec<Job>, Vec<(String, String)>)> {
+    let c = &site.config;
+    let urls = Urls::new(c);
+    let mut jobs: Vec<Job> = Vec::new();
+    // (output path, source) for the duplicate check.
+    let mut sources: Vec<(String, String)> = Vec::new();
+
+    let cards: Vec<views::Card> = site
+        .partners
+        .par_iter()
+        .map(|p| views::card(p, c, &urls))
+        .collect();
+    let card_values: Vec<Value> = cards.par_iter().map(Value::from_serializable).collect();
+
+    // Directory and value pages.
+    let mut ctx = page_ctx(&c.title, "", &urls);
+    ctx.insert_value("partners", Value::from(card_values.clone()));
+    jobs.push(Job::Template {
+        path: "index.html".into(),
+        template: "index.html",
+        ctx: Box::new(ctx),
+        sitemap: true,
+    });
+    jobs.push(Job::Bytes {
+        path: "partners.json".into(),
+        bytes: serde_json::to_vec_pretty(&PartnersJson {
+            version: 1,
+            partners: &cards,
+        })?,
+    });
+    for facet in Facet::ALL {
+        let terms = views::facet_terms(facet, site, &urls);
+        // One pass over partners per facet: value -> indices (linear in N).
+        let mut members: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, p) in site.partners.iter().enumerate() {
+            for v in facet.values(p) {
+                members.entry(v).or_default().push(i);
+            }
+        }
+        for t in terms {
+            let path = paths::value(facet.segment(), &t.id);
+            let list: Vec<Value> = members
+                .get(&t.id)
+                .map(|ix| ix.iter().map(|&i| card_values[i].clone()).collect())
+                .unwrap_or_default();
+            let mut ctx = page_ctx(&format!("{}: {}", facet.label(), t.label), &path, &urls);
+            ctx.insert("facet", facet.label());
+            ctx.insert("term", &t);
+            ctx.insert_value("partners", Value::from(list));
+            jobs.push(Job::Template {
+                path: format!("{path}index.html"),
+                template: "listing.html",
+                ctx: Box::new(ctx),
+                sitemap: true,
+            });
+        }
+    }
+
+    // Profiles, items, assets.
+    let mut all_cs = Vec::new();
+    let mut all_posts: Vec<(views::PostView, crate::date::Date)> = Vec::new();
+    let mut all_testimonials = Vec::new();
+    let mut all_logos = Vec::new();
+    for (p, card) in site.partners.iter().zip(&card_values) {
+        let path = paths::partner(&p.slug);
+        let cs: Vec<views::CaseStudyView> = p
+            .case_studies
+            .iter()
+            .map(|x| views::case_study(x, p, &urls))
+            .collect();
+        let posts: Vec<views::PostView> = p
+            .posts
+            .iter()
+            .map(|x| views::post(x, Some(p), c, &urls))
+            .collect();
+        let ts: Vec<views::TestimonialView> = p
+            .testimonials
+            .iter()
+            .map(|x| views::testimonial(x, p, &urls))
+            .collect();
+        let logos: Vec<views::ClientLogoView> = p
+            .client_logos
+            .iter()
+            .map(|l| views::ClientLogoView {
+                client: l.client.clone(),
+                src: urls.url(&paths::asset(&p.slug, &l.file.rel)),
+                date: l.date.to_string(),
+                partner: views::partner_ref(p, &urls),
+            })
+            .collect();
+        let mut ctx = page_ctx(&p.name, &path, &urls);
+        ctx.insert_value("partner", card.clone());
+        ctx.insert("about", &p.about_html);
+        ctx.insert("website", &p.website);
+        ctx.insert("contact", &p.contact);
+        ctx.insert("joined", &p.joined.map(|d| d.to_string()));
+        ctx.insert("case_studies", &cs);
+        ctx.insert("posts", &posts);
+        ctx.insert("testimonials", &ts);
+        ctx.insert("client_logos", &logos);
+        ctx.insert("badge_url", &urls.abs(&format!("{path}badge.svg")));
+        ctx.insert("profile_permalink", &urls.abs(&path));
+        if let Some(panel) = extras.partner_panels.get(&p.slug) {
+            ctx.insert_value("extra", panel.clone());
+        }
+        sources.push((format!("{path}index.html"), display_path(&p.record_path)));
+        jobs.push(Job::Template {
+            path: format!("{path}index.html"),
+            template: "partner.html",
+            ctx: Box::new(ctx),
+            sitemap: true,
+        });
+
+        let mut badge = Context::new();
+        badge.insert("tier_label", c.tiers.label(&p.tier).unwrap_or(&p.tier));
+        badge.insert("name", &p.name);
+        let (w1, w2) = (
+            badge_text_width(c.tiers.label(&p.tier).unwrap_or(&p.tier)),
+            badge_text_width(&p.name),
+        );
+        badge.insert("left_width", &w1);
+        badge.insert("right_width", &w2);
+        badge.insert("width", &(w1 + w2));
+        jobs.push(Job::Template {
+            path: format!("{path}badge.svg"),
+            template: "badge.svg",
+            ctx: Box::new(badge),
+            sitemap: false,
+        });
+
+        jobs.push(Job::Copy {
+            path: paths::asset(&p.slug, &p.logo.rel),
+            source: theme::StaticFile::Disk(p.logo.source.clone()),
+        });
+        for l in &p.client_logos {
+            jobs.push(Job::Copy {
+                path: paths::asset(&p.slug, &l.file.rel),
+                source: theme::StaticFile::Disk(l.file.source.clone()),
+            });
+        }
+
+        for (item, view) in p.case_studies.iter().zip(&cs) {
+            let path = paths::case_study(&p.slug, &item.slug);
+            let mut ctx = page_ctx(&item.title, &path, &urls);
+            ctx.insert("item", view);
+            ctx.insert("content", &item.html);
+            sources.push((format!("{path}index.html"), display_path(&item.path)));
+            jobs.push(Job::Template {
+                path: format!("{path}index.html"),
+                template: "case_study.html",
+                ctx: Box::new(ctx),
+                sitemap: true,
+            });
+        }
+        for (item, view) in p.posts.iter().zip(&posts) {
+            let path = paths::post(Some(&p.slug), &item.slug);
+            let mut ctx = page_ctx(&item.title, &path, &urls);
+            ctx.insert("item", view);
+            ctx.insert("content", &item.html);
+            sources.push((format!("{path}index.html"), display_path(&item.path)));
+            jobs.push(Job::Template {
+                path: format!("{path}index.html"),
+                template: "post.html",
+                ctx: Box::new(ctx),
+                sitemap: true,
+            });
+        }
+        all_cs.extend(cs.into_iter().zip(p.case_studies.iter().map(|x| x.date)));
+        all_posts.extend(posts.into_iter().zip(p.posts.iter().map(|x| x.date)));
+        all_testimonials.extend(ts.into_iter().zip(p.testimonials.iter().map(|x| x.date)));
+        all_logos.extend(logos.into_iter().zip(p.client_logos.iter().map(|x| x.date)));
+    }
+    for item in &site.blog {
+        let view = views::post(item, None, c, &urls);
+        let path = paths::post(None, &item.slug);
+        let mut ctx = page_ctx(&item.title, &path, &urls);
+        ctx.insert("item", &view);
+        ctx.insert("content", &item.html);
+        sources.push((format!("{path}index.html"), display_path(&item.path)));
+        jobs.push(Job::Template {
+            path: format!("{path}index.html"),
+            template: "post.html",
+            ctx: Box::new(ctx),
+            sitemap: true,
+        });
+        all_posts.push((view, item.date));
+    }
+    for page in &site.pages {
+        let path = paths::page(&page.slug);
+        let mut ctx = page_ctx(&page.title, &path, &urls);
+        ctx.insert("content", &page.html);
+        sources.push((format!("{path}index.html"), display_path(&page.path)));
+        jobs.push(Job::Template {
+            path: format!("{path}index.html"),
+            template: "page.html",
+            ctx: Box::new(ctx),
+            sitemap: true,
+        });
+    }
+
+    // Listings and feeds: newest first, ties by URL (stable across runs).
+    fn newest<T>(v: &mut [(T, crate::date::Date)], key: impl Fn(&T) -> &str) {
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| key(&a.0).cmp(key(&b.0))));
+    }
+    newest(&mut all_cs, |v| &v.url);
+    newest(&mut all_posts, |v| &v.url);
+    newest(&mut all_testimonials, |v| &v.partner.url);
+    newest(&mut all_logos, |v| &v.src);
+    fn strip<T>(v: Vec<(T, crate::date::Date)>) -> Vec<T> {
+        v.into_iter().map(|(x, _)| x).collect()
+    }
+    let (all_cs, all_posts, all_testimonials, all_logos) = (
+        strip(all_cs),
+        strip(all_posts),
+        strip(all_testimonials),
+        strip(all_logos),
+    );
+    paginate(
+        &mut jobs,
+        &all_cs,
+        "case-studies/",
+        "Case studies",
+        "case-studies",
+        "list.html",
+        &urls,
+    );
+    paginate(
+        &mut jobs,
+        &all_posts,
+        "blog/",
+        "Blog",
+        "posts",
+        "list.html",
+        &urls,
+    );
+    paginate(
+        &mut jobs,
+        &all_testimonials,
+        "testimonials/",
+        "Testimonials",
+        "testimonials",
+        "testimonials.html",
+        &urls,
+    );
+    paginate(
+        &mut jobs,
+        &all_logos,
+        "clients/",
+        "Clients",
+        "clients",
+        "clients.html",
+        &urls,
+    );
+    for (path, title, items) in [
+        ("blog/atom.xml", "Blog", serde_feed(&all_posts)),
+        ("case-studies/atom.xml", "Case studies", serde_feed(&all_cs)),
+    ] {
+        let mut ctx = Context::new();
+        ctx.insert("feed_title", &format!("{} — {title}", c.title));
+        ctx.insert("feed_url", &urls.abs(path));
+        ctx.insert("home_url", &urls.abs(path.trim_end_matches("atom.xml")));
+        ctx.insert("entries", &items);
+        ctx.insert(
+            "updated",
+            &items
+                .first()
+                .map(|e| e.updated.clone())
+                .unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
+        );
+        jobs.push(Job::Template {
+            path: path.into(),
+            template: "atom.xml",
+            ctx: Box::new(ctx),
+            sitemap: false,
+        });
+    }
+
+    jobs.push(Job::Template {
+        path: "404.html".into(),
+        template: "404.html",
+        ctx: Box::new(page_ctx("Page not found", "404.html", &urls)),
+        sitemap: false,
+    });
+    jobs.push(Job::Bytes {
+        path: ".nojekyll".into(),
+        bytes: Vec::new(),
+    });
+    jobs.push(Job::Bytes {
+        path: "robots.txt".into(),
+        bytes: format!(
+            "User-agent: *\nAllow: /\nSitemap: {}\n",
+            urls.abs("sitemap.xml")
+        )
+        .into_bytes(),
+    });
+    if let Some(cname) = &c.cname {
+        jobs.push(Job::Bytes {
+            path: "CNAME".into(),
+            bytes: format!("{cname}\n").into_bytes(),
+        });
+    }
+    for (path, source) in &theme.static_files {
+        jobs.push(Job::Copy {
+            path: path.clone(),
+            source: source.clone(),
+        });
+    }
+    for (path, template, ctx) in extras.pages {
+        jobs.push(Job::Template {
+            path,
+            template,
+            ctx: Box::new(ctx),
+            sitemap: true,
+        });
+    }
+    for (path, bytes) in extras.files {
+        jobs.push(Job::Bytes { path, bytes });
+    }
+
+    let sitemap: Vec<String> = jobs
+        .iter()
+        .filter_map(|j| match j {
+            Job::Template {
+                path,
+                sitemap: true,
+                ..
+            } => Some(urls.abs(path.trim_end_matches("index.html"))),
+            _ => None,
+        })
+        .collect();
+    let mut sitemap = sitemap;
+    sitemap.sort();
+    let mut ctx = Context::new();
+    ctx.insert("urls", &sitemap);
+    jobs.push(Job::Template {
+        path: "sitemap.xml".into(),
+        template: "sitemap.xml",
+        ctx: Box::new(ctx),
+        sitemap: false,
+    });
+    Ok((jobs, sources))
+}
+
+#[derive(Serialize)]
+struct FeedEntry {
+    title: String,
+    url: String,
+    updated: String,
+    summary: Option<String>,
+    author: Option<String>,
+}
+
+trait FeedItem {
+    fn entry(&self) -> FeedEntry;
+}
+impl FeedItem for views::PostView {
+    fn entry(&self) -> FeedEntry {
+        FeedEntry {
+            title: self.title.clone(),
+            url: self.url.clone(),
+            updated: format!("{}T00:00:00Z", self.date),
+            summary: self.summary.clone(),
+            author: self.partner.as_ref().map(|p| p.name.clone()),
+        }
+    }
+}
+impl FeedItem for views::CaseStudyView {
+    fn entry(&self) -> FeedEntry {
+        FeedEntry {
+            title: self.title.clone(),
+            url: self.url.clone(),
+            updated: format!("{}T00:00:00Z", self.date),
+            summary: self.summary.clone(),
+            author: Some(self.partner.name.clone()),
+        }
+    }
+}
+fn serde_feed<T: FeedItem>(items: &[T]) -> Vec<FeedEntry> {
+    items
+        .iter()
+        .take(FEED_ENTRIES)
+        .map(FeedItem::entry)
+        .collect()
+}
+
+/// Approximate rendered width in pixels of badge text (11px sans-serif), plus padding.
+fn badge_text_width(text: &str) -> u32 {
+    let w: f64 = text
+        .chars()
+        .map(|ch| match ch {
+            'i' | 'l' | 'j' | '\'' | '.' | ',' | ':' | ';' | '|' | '!' => 3.5,
+            'f' | 't' | 'r' | 'I' | ' ' | '(' | ')' => 4.5,
+            'm' | 'w' | 'M' | 'W' => 10.0,
+            c if c.is_uppercase() => 8.0,
+            _ => 6.5,
+        })
+        .sum();
+    // Whole pixels: the badge must be byte-identical across runs.
+    (w.ceil() as u32) + 12
+}
+
+/// Render the whole site into `sink`. Content problems (duplicate URLs, template errors)
+/// come back as diagnostics; I/O problems as errors.
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    extras: Extras,
+    opts: &RenderOptions,
+    sink: &dyn Sink,
+) -> Result<std::result::Result<RenderSummary, Diagnostics>> {
+    let c = &site.config;
+    let urls = Urls::new(c);
+    let mut nav: Vec<NavLink> = vec![
+        NavLink {
+            title: "Partners".into(),
+            url: urls.url(""),
+        },
+        NavLink {
+            title: "Case studies".into(),
+            url: urls.url("case-studies/"),
+        },
+        NavLink {
+            title: "Blog".into(),
+            url: urls.url("blog/"),
+        },
+        NavLink {
+            title: "Testimonials".into(),
+            url: urls.url("testimonials/"),
+        },
+        NavLink {
+            title: "Clients".into(),
+            url: urls.url("clients/"),
+        },
+    ];
+    for (title, path) in &extras.nav {
+        nav.push(NavLink {
+            title: title.clone(),
+            url: urls.url(path),
+        });
+    }
+    for p in &site.pages {
+        nav.push(NavLink {
+            title: p.title.clone(),
+            url: urls.url(&paths::page(&p.slug)),
+        });
+    }
+    let facets: Vec<FacetView> = Facet::ALL
+        .iter()
+        .map(|&f| FacetView {
+            key: f.key(),
+            segment: f.segment(),
+            label: f.label(),
+            terms: views::facet_terms(f, site, &urls),
+        })
+        .collect();
+    let site_view = SiteView {
+        title: &c.title,
+        description: &c.description,
+        language: &c.language,
+        base: &urls.base,
+        base_url: &urls.absolute,
+        nav,
+        facets,
+    };
+    let mut tera = theme.tera.clone();
+    tera.global_context().insert("site", &site_view);
+    tera.global_context()
+        .insert("live_reload", &opts.body_end.is_some());
+
+    let (jobs, sources) = plan(site, theme, extras)?;
+
+    // Two sources for one URL: report both files.
+    let mut diags = Diagnostics::default();
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for (path, source) in &sources {
+        if let Some(first) = seen.insert(path, source) {
+            diags.push(
+                Diagnostic::error(
+                    PathBuf::from(source),
+                    format!(
+                        "two items have the same URL /{}",
+                        path.trim_end_matches("index.html")
+                    ),
+                )
+                .hint(format!(
+                    "{first} also renders to it; rename one of the files"
+                )),
+            );
+        }
+    }
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for j in &jobs {
+        *counts.entry(j.path()).or_default() += 1;
+    }
+    for (&path, &n) in &counts {
+        if n > 1 && !seen.contains_key(path) {
+            diags.push(Diagnostic::error("content", format!("{n} outputs have the same URL /{}", path.trim_end_matches("index.html"))).hint("a page or post slug collides with a generated section (partners, blog, case-studies, regions, ...); rename it"));
+        } else if n > 1 {
+            if let Some(src) = seen.get(path) {
+                if sources.iter().filter(|(p, _)| p == path).count() < n {
+                    diags.push(
+                        Diagnostic::error(
+                            PathBuf::from(*src),
+                            format!(
+                                "the URL /{} is already used by a generated page",
+                                path.trim_end_matches("index.html")
+                            ),
+                        )
+                        .hint("rename the file: this slug is reserved"),
+                    );
+                }
+            }
+        }
+    }
+    let file_count = counts.len();
+    if diags.has_errors() {
+        return Ok(Err(diags.sorted()));
+    }
+
+    let pages = AtomicUsize::new(0);
+    let errors: Vec<Diagnostic> = jobs
+        .into_par_iter()
+        .map(|job| -> Result<Option<Diagnostic>> {
+            match job {
+                Job::Template {
+                    path,
+                    template,
+                    ctx,
+                    ..
+                } => {
+                    let rendered = match tera.render(template, &ctx) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            return Ok(Some(Diagnostic::error(
+                                format!("templates/{template}"),
+                                format!("rendering {path} failed: {e}"),
+                            )));
+                        }
+                    };
+                    let rendered = match (&opts.body_end, path.ends_with(".html")) {
+                        (Some(snippet), true) => inject_before_body_end(rendered, snippet),
+                        _ => rendered,
+                    };
+                    pages.fetch_add(1, Ordering::Relaxed);
+                    sink.write(&path, rendered.as_bytes())?;
+                }
+                Job::Bytes { path, bytes } => sink.write(&path, &bytes)?,
+                Job::Copy { path, source } => match source {
+                    theme::StaticFile::Embedded(b) => sink.write(&path, b)?,
+                    theme::StaticFile::Disk(p) => sink
+                        .copy(&path, &p)
+                        .with_context(|| format!("copying {}", p.display()))?,
+                },
+            }
+            Ok(None)
+        })
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    if !errors.is_empty() {
+        return Ok(Err(Diagnostics(errors).sorted()));
+    }
+    let pages = pages.into_inner();
+    Ok(Ok(RenderSummary {
+        pages,
+        files: file_count,
+    }))
+}
+
+fn inject_before_body_end(mut html: String, snippet: &str) -> String {
+    match html.rfind("</body>") {
+        Some(i) => html.insert_str(i, snippet),
+        None => html.push_str(snippet),
+    }
+    html
+}

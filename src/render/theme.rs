@@ -1,0 +1,163 @@
+//! Templates and theme static files: the default theme is compiled into the binary; a
+//! site's `themes/<name>/` and then `templates/` replace it file by file.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../themes/default/templates/", $name)))),*]
+    };
+}
+
+/// The default theme's templates, by name.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
+    "base.html",
+    "card.html",
+    "index.html",
+    "listing.html",
+    "partner.html",
+    "case_study.html",
+    "post.html",
+    "page.html",
+    "list.html",
+    "testimonials.html",
+    "clients.html",
+    "pager.html",
+    "404.html",
+    "atom.xml",
+    "sitemap.xml",
+    "badge.svg",
+];
+
+/// The default theme's static files, by output path.
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    (
+        "style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "directory.js",
+        include_bytes!("../../themes/default/static/directory.js"),
+    ),
+    (
+        "favicon.svg",
+        include_bytes!("../../themes/default/static/favicon.svg"),
+    ),
+];
+
+/// Static files to publish: embedded bytes or a file on disk.
+#[derive(Debug, Clone)]
+pub enum StaticFile {
+    Embedded(&'static [u8]),
+    Disk(PathBuf),
+}
+
+/// A ready template engine plus the static files of the theme and the site.
+pub struct Theme {
+    pub tera: tera::Tera,
+    /// Output path -> file. Later layers replace earlier ones.
+    pub static_files: BTreeMap<String, StaticFile>,
+    /// Folders whose changes matter to `serve`.
+    pub watched: Vec<PathBuf>,
+}
+
+fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut out: Vec<(String, PathBuf)> = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
+            Some((rel, e.path().to_path_buf()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+impl Theme {
+    /// Load the theme named in site.toml for the site at `root`.
+    pub fn load(root: &Path, theme: &str) -> Result<Theme, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let mut templates: BTreeMap<String, (String, PathBuf)> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(n, s)| {
+                (
+                    n.to_string(),
+                    (
+                        s.to_string(),
+                        PathBuf::from(format!("(default theme)/templates/{n}")),
+                    ),
+                )
+            })
+            .collect();
+        let mut static_files: BTreeMap<String, StaticFile> = DEFAULT_STATIC
+            .iter()
+            .map(|(n, b)| (n.to_string(), StaticFile::Embedded(b)))
+            .collect();
+        let mut watched = Vec::new();
+        let theme_dir = root.join("themes").join(theme);
+        // The repository that builds partnersite is itself a site whose themes/default is
+        // the embedded theme's source: reading it from disk keeps `serve` live for theme work.
+        for dir in [theme_dir.join("templates"), root.join("templates")] {
+            watched.push(dir.clone());
+            for (name, path) in read_dir_files(&dir) {
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => {
+                        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                        templates.insert(name, (text, rel));
+                    }
+                    Err(e) => diags.push(Diagnostic::error(
+                        path.strip_prefix(root).unwrap_or(&path),
+                        format!("cannot read template: {e}"),
+                    )),
+                }
+            }
+        }
+        for dir in [theme_dir.join("static"), root.join("static")] {
+            watched.push(dir.clone());
+            for (name, path) in read_dir_files(&dir) {
+                static_files.insert(name, StaticFile::Disk(path));
+            }
+        }
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+        let sources = templates
+            .iter()
+            .map(|(name, (text, _))| (name.as_str(), text.as_str()));
+        if let Err(e) = tera.add_raw_templates(sources) {
+            // Tera names the template in its report; point at the overriding folder.
+            let path = templates
+                .values()
+                .map(|(_, p)| p)
+                .find(|p| {
+                    !p.starts_with("(default theme)")
+                        && e.to_string()
+                            .contains(&*p.file_name().unwrap_or_default().to_string_lossy())
+                })
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from("templates"));
+            diags.push(Diagnostic::error(path, format!("template error: {e}")));
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(Theme {
+            tera,
+            static_files,
+            watched,
+        })
+    }
+}
