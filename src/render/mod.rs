@@ -169,11 +169,61 @@ fn paginate<T: Serialize>(
     }
 }
 
-/// JSON for `partners.json`: every public field of every listed partner.
+/// `partners.json`: every public field of every listed partner, vocabulary values as
+/// ids, and the labels of those ids once in `vocabularies` (documented in the README).
 #[derive(Serialize)]
 struct PartnersJson<'a> {
     version: u32,
-    partners: &'a [views::Card],
+    /// facet key -> [[id, label], ...] in display order.
+    vocabularies: BTreeMap<&'static str, Vec<[&'a str; 2]>>,
+    partners: Vec<PartnerJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct PartnerJson<'a> {
+    slug: &'a str,
+    name: &'a str,
+    url: &'a str,
+    logo: &'a str,
+    summary: &'a str,
+    website: &'a str,
+    tier: &'a str,
+    country: &'a str,
+    regions: &'a [String],
+    services: &'a [String],
+    languages: &'a [String],
+    pricing: Option<&'a str>,
+    company_size: Option<&'a str>,
+    market_size: Option<&'a str>,
+}
+
+fn partners_json(site: &Site, cards: &[views::Card], facets: &[(Facet, Vec<views::Term>)]) -> Result<Vec<u8>> {
+    let vocabularies = facets
+        .iter()
+        .map(|(f, terms)| (f.key(), terms.iter().map(|t| [t.id.as_str(), t.label.as_str()]).collect()))
+        .collect();
+    let partners = site
+        .partners
+        .iter()
+        .zip(cards)
+        .map(|(p, card)| PartnerJson {
+            slug: &p.slug,
+            name: &p.name,
+            url: &card.url,
+            logo: &card.logo,
+            summary: &p.summary,
+            website: &p.website,
+            tier: &p.tier,
+            country: &card.country.id,
+            regions: &p.regions,
+            services: &p.services,
+            languages: &p.languages,
+            pricing: p.pricing.as_deref(),
+            company_size: p.company_size.as_deref(),
+            market_size: p.market_size.as_deref(),
+        })
+        .collect();
+    Ok(serde_json::to_vec(&PartnersJson { version: 1, vocabularies, partners })?)
 }
 
 /// Build every output job for the site.
@@ -200,15 +250,15 @@ fn plan(site: &Site, theme: &Theme, extras: Extras) -> Result<(Vec<Job>, Vec<(St
         ctx: Box::new(ctx),
         sitemap: true,
     });
+    let facets: Vec<(Facet, Vec<views::Term>)> = Facet::ALL
+        .iter()
+        .map(|&f| (f, views::facet_terms(f, site, &urls)))
+        .collect();
     jobs.push(Job::Bytes {
         path: "partners.json".into(),
-        bytes: serde_json::to_vec_pretty(&PartnersJson {
-            version: 1,
-            partners: &cards,
-        })?,
+        bytes: partners_json(site, &cards, &facets)?,
     });
-    for facet in Facet::ALL {
-        let terms = views::facet_terms(facet, site, &urls);
+    for (facet, terms) in facets {
         // One pass over partners per facet: value -> indices (linear in N).
         let mut members: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, p) in site.partners.iter().enumerate() {
