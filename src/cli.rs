@@ -1,12 +1,13 @@
 //! Command-line interface: one clap struct per command, and what each command does.
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::DiskSink;
-use crate::pipeline::{self, BuildOptions, LoadOutcome};
+use crate::pipeline::{self, BuildOptions, Outcome};
 use crate::render::RenderOptions;
+use crate::report;
 use anyhow::Result;
-use clap::{Args, Parser, Subcommand};
-use std::io::Write;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -24,8 +25,10 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Build the site into the output folder (atomically).
+    /// Build the site into the output folder (atomically: a failed build changes nothing).
     Build(BuildArgs),
+    /// Validate everything and check the required-content rules; writes nothing.
+    Check(CheckArgs),
 }
 
 #[derive(Args, Debug)]
@@ -44,15 +47,43 @@ pub struct BuildArgs {
     pub drafts: bool,
 }
 
-/// Exit codes: 0 ok, 1 content errors, 2 usage or I/O errors.
-pub const EXIT_CONTENT: u8 = 1;
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Site folder (the one holding site.toml).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Output format: `text` for people, `json` for tools, `github` for Actions annotations.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Only this partner's verdict.
+    #[arg(long, value_name = "SLUG")]
+    pub partner: Option<String>,
+}
 
-/// Print diagnostics to stderr, errors and warnings, then a count line.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Github,
+}
+
+/// Exit code for content errors or missing required content.
+pub const EXIT_CONTENT: u8 = 1;
+/// Exit code for usage or I/O errors.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Colour only for people: on a terminal and without NO_COLOR.
+pub fn use_colour() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Print diagnostics to stderr, then a count line when there are errors.
 pub fn print_diagnostics(diags: &Diagnostics) {
     let stderr = std::io::stderr();
     let mut out = stderr.lock();
+    let colour = use_colour();
     for d in diags.iter() {
-        let _ = writeln!(out, "{d}");
+        let _ = writeln!(out, "{}", report::colour_diagnostic(d, colour));
     }
     let (e, w) = (diags.error_count(), diags.warning_count());
     if e > 0 {
@@ -72,41 +103,59 @@ pub fn print_diagnostics(diags: &Diagnostics) {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
     }
 }
 
 fn build(args: BuildArgs) -> Result<ExitCode> {
     let start = Instant::now();
+    if !args.root.join(crate::config::SITE_FILE).is_file() {
+        eprintln!(
+            "error: no site.toml in {} (use --root to point at the site folder)",
+            args.root.display()
+        );
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
     let opts = BuildOptions {
         root: args.root.clone(),
         base_url: args.base_url,
         drafts: args.drafts,
+        preview: false,
     };
-    let loaded = match pipeline::load(&opts)? {
-        LoadOutcome::Ok(l) => l,
-        LoadOutcome::Failed(d) => {
+    let prepared = match pipeline::prepare(&opts)? {
+        Outcome::Ready(p) => p,
+        Outcome::Failed(d, report) => {
             print_diagnostics(&d);
+            if let Some(report) = report.filter(|r| !r.is_ok()) {
+                eprintln!();
+                eprint!("{}", report::text(&report, None, use_colour()));
+            }
             eprintln!("build failed: nothing was written");
             return Ok(ExitCode::from(EXIT_CONTENT));
         }
     };
-    print_diagnostics(&loaded.diagnostics);
-    let site = pipeline::published(loaded.site, args.drafts);
+    print_diagnostics(&prepared.warnings);
     let output = args
         .output
         .unwrap_or_else(|| pipeline::default_output(&args.root));
     let sink = DiskSink::new(&output)?;
-    match pipeline::render_site(&site, &RenderOptions::default(), &sink)? {
+    match pipeline::render_site(&prepared, &RenderOptions::default(), &sink)? {
         Ok(summary) => {
             sink.commit()?;
             println!(
                 "built {} pages ({} files, {} partners) into {} in {:.2?}",
                 summary.pages,
                 summary.files,
-                site.partners.len(),
+                prepared.site.partners.len(),
                 output.display(),
                 start.elapsed()
             );
+            if !prepared.unlisted.is_empty() {
+                println!(
+                    "not published (missing required content): {}",
+                    prepared.unlisted.join(", ")
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(d) => {
@@ -115,4 +164,95 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
             Ok(ExitCode::from(EXIT_CONTENT))
         }
     }
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode> {
+    if !args.root.join(crate::config::SITE_FILE).is_file() {
+        eprintln!(
+            "error: no site.toml in {} (use --root to point at the site folder)",
+            args.root.display()
+        );
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
+    let opts = BuildOptions {
+        root: args.root.clone(),
+        base_url: None,
+        drafts: false,
+        preview: false,
+    };
+    let (diags, report) = match pipeline::prepare(&opts)? {
+        Outcome::Ready(p) => (p.warnings, p.report),
+        Outcome::Failed(d, r) => (d, r),
+    };
+    if let (Some(slug), Some(report)) = (&args.partner, &report) {
+        if !report.verdicts.iter().any(|v| &v.slug == slug) {
+            let hint =
+                crate::diagnostics::suggest(slug, report.verdicts.iter().map(|v| v.slug.as_str()));
+            eprintln!("error: no published partner `{slug}` ({hint})");
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    }
+    // With --partner, only that partner's problems matter (plus site-wide errors).
+    let diags = match &args.partner {
+        Some(slug) => {
+            let own = format!("content/partners/{slug}/");
+            Diagnostics(
+                diags
+                    .0
+                    .into_iter()
+                    .filter(|d: &Diagnostic| {
+                        let p = d.display_path();
+                        p.starts_with(&own) || !p.starts_with("content/partners/")
+                    })
+                    .collect(),
+            )
+        }
+        None => diags,
+    };
+    let failing = report.as_ref().is_some_and(|r| {
+        r.failing()
+            .any(|v| args.partner.as_ref().is_none_or(|s| &v.slug == s))
+    });
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match args.format {
+        Format::Text => {
+            print_diagnostics(&diags);
+            match &report {
+                Some(r) => write!(
+                    out,
+                    "{}",
+                    report::text(
+                        r,
+                        args.partner.as_deref(),
+                        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                    )
+                )?,
+                None => writeln!(
+                    out,
+                    "no [rules] table in site.toml: no required content is checked"
+                )?,
+            }
+            if !diags.has_errors() && !failing {
+                writeln!(out, "check passed")?;
+            }
+        }
+        Format::Json => {
+            writeln!(
+                out,
+                "{}",
+                report::json(report.as_ref(), &diags, args.partner.as_deref())?
+            )?;
+        }
+        Format::Github => {
+            for line in report::github(report.as_ref(), &diags, args.partner.as_deref()) {
+                writeln!(out, "{line}")?;
+            }
+        }
+    }
+    Ok(if diags.has_errors() || failing {
+        ExitCode::from(EXIT_CONTENT)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

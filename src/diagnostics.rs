@@ -24,6 +24,8 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, e.g. "did you mean `europe`?".
     pub hint: Option<String>,
+    /// A stable name for tools, e.g. `missing-content` for the required-content rule.
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -35,6 +37,7 @@ impl Diagnostic {
             severity: Severity::Error,
             message: message.into(),
             hint: None,
+            code: None,
         }
     }
 
@@ -61,6 +64,11 @@ impl Diagnostic {
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
         self
     }
 

@@ -15,3 +15,5 @@ pub mod markdown;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod report;
+pub mod rules;

@@ -1,13 +1,15 @@
-//! The stages wired together: load -> validate -> model -> render -> write, shared by
-//! `build`, `check` and `serve`.
+//! The stages wired together: load -> validate -> model -> rules -> render -> write,
+//! shared by `build`, `check` and `serve`.
 
-use crate::config::{self, SiteConfig};
+use crate::config::{self, OnMissing};
 use crate::content::{self, Site};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Sink;
 use crate::render::{self, Extras, RenderOptions, RenderSummary, Theme};
+use crate::rules::{self, Report, Status};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
+use tera::Context;
 
 /// What the user asked for.
 #[derive(Debug, Clone, Default)]
@@ -15,70 +17,166 @@ pub struct BuildOptions {
     pub root: PathBuf,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// `serve`: missing required content is a warning, never a failure.
+    pub preview: bool,
 }
 
-/// A site loaded and validated, ready to render.
-pub struct Loaded {
+/// A site loaded, validated and checked against the rules, ready to render.
+pub struct Prepared {
+    /// The published view: drafts and unlisted partners removed.
     pub site: Site,
-    /// Warnings (the build goes on).
-    pub diagnostics: Diagnostics,
+    /// Every partner record (drafts included), for reports that count them all.
+    pub all_partners: Vec<content::Partner>,
+    pub report: Option<Report>,
+    /// Partners not published because of `on_missing = "unlist"`.
+    pub unlisted: Vec<String>,
+    /// Warnings to print (the build goes on).
+    pub warnings: Diagnostics,
 }
 
-/// Outcome of load + validate: the model, or every problem found.
-pub enum LoadOutcome {
-    Ok(Box<Loaded>),
-    Failed(Diagnostics),
+/// Outcome of the checking stages: ready to render, or every problem found.
+pub enum Outcome {
+    Ready(Box<Prepared>),
+    /// Content errors (and the rules report when it could be computed).
+    Failed(Diagnostics, Option<Report>),
 }
 
-/// Read site.toml and the content, validate everything. I/O errors on the site root
-/// itself are `Err`; content problems are `LoadOutcome::Failed`.
-pub fn load(opts: &BuildOptions) -> Result<LoadOutcome> {
+/// Read site.toml and the content, validate everything, apply the rules. I/O errors on
+/// the site root itself are `Err`; content problems are `Outcome::Failed`.
+pub fn prepare(opts: &BuildOptions) -> Result<Outcome> {
     let (config, mut diags) = config::load(&opts.root)?;
     let Some(mut config) = config else {
-        return Ok(LoadOutcome::Failed(diags.sorted()));
+        return Ok(Outcome::Failed(diags.sorted(), None));
     };
     if let Some(url) = &opts.base_url {
         config.set_base_url(url);
     }
     let (site, content_diags) = content::load(config);
     diags.extend(content_diags);
-    let diags = diags.sorted();
-    match site {
-        Some(site) if !diags.has_errors() => Ok(LoadOutcome::Ok(Box::new(Loaded {
-            site,
-            diagnostics: diags,
-        }))),
-        _ => Ok(LoadOutcome::Failed(diags)),
+    let site = match site {
+        Some(site) if !diags.has_errors() => site,
+        _ => return Ok(Outcome::Failed(diags.sorted(), None)),
+    };
+
+    let report = site
+        .config
+        .rules
+        .as_ref()
+        .map(|r| rules::evaluate(&site, r));
+    let mut unlisted = Vec::new();
+    if let Some(report) = &report {
+        diags.extend(report.warnings.iter().cloned());
+        let on_missing = match (report.rules.on_missing, opts.preview) {
+            (OnMissing::Fail, true) => OnMissing::Warn,
+            (m, _) => m,
+        };
+        match on_missing {
+            OnMissing::Fail => diags.extend(rules::diagnostics(report, false)),
+            OnMissing::Warn => diags.extend(rules::diagnostics(report, true)),
+            OnMissing::Unlist => {
+                unlisted = report.failing().map(|v| v.slug.clone()).collect();
+                for v in report.failing() {
+                    diags.push(
+                        Diagnostic::warning(
+                            &v.record_path,
+                            format!(
+                                "{} is not published: missing {} for {}",
+                                v.slug,
+                                rules::missing_phrase(v),
+                                report.year
+                            ),
+                        )
+                        .at(1, 1)
+                        .code(rules::MISSING_CONTENT),
+                    );
+                }
+            }
+        }
     }
+    let diags = diags.sorted();
+    if diags.has_errors() {
+        return Ok(Outcome::Failed(diags, report));
+    }
+
+    let all_partners = site.partners.clone();
+    let mut site = site;
+    if !opts.drafts {
+        site.remove_drafts();
+    }
+    site.partners.retain(|p| !unlisted.contains(&p.slug));
+    Ok(Outcome::Ready(Box::new(Prepared {
+        site,
+        all_partners,
+        report,
+        unlisted,
+        warnings: diags,
+    })))
 }
 
-/// Render a loaded site into `sink`.
+/// Pages contributed by the rules (`/program/contributions/`).
+fn rules_extras(p: &Prepared, extras: &mut Extras) {
+    let Some(report) = &p.report else { return };
+    if !report.rules.publish_contributions {
+        return;
+    }
+    let rows: Vec<rules::Contribution> = report
+        .verdicts
+        .iter()
+        .filter(|v| !p.unlisted.contains(&v.slug) && p.site.partner(&v.slug).is_some())
+        .map(|v| rules::Contribution {
+            slug: v.slug.clone(),
+            name: v.name.clone(),
+            counted: v.counted,
+            status: v.status,
+        })
+        .collect();
+    let base = p.site.config.base_path();
+    let mut ctx = Context::new();
+    let path = "program/contributions/";
+    ctx.insert(
+        "page",
+        &serde_json::json!({
+            "title": format!("Partner contributions {}", report.year),
+            "url": format!("{base}{path}"),
+            "permalink": format!("{}{path}", p.site.config.base_url),
+        }),
+    );
+    ctx.insert("year", &report.year);
+    ctx.insert("rule", &report.describe_rule());
+    ctx.insert("rows", &rows);
+    ctx.insert(
+        "kinds",
+        &config::Kind::ALL
+            .iter()
+            .map(|k| [k.id(), k.label()])
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "exempt",
+        &rows.iter().filter(|r| r.status == Status::Exempt).count(),
+    );
+    extras
+        .pages
+        .push((format!("{path}index.html"), "contributions.html", ctx));
+    extras.nav.push(("Contributions".into(), path.into()));
+}
+
+/// Render a prepared site into `sink`.
 pub fn render_site(
-    site: &Site,
+    p: &Prepared,
     opts: &RenderOptions,
     sink: &dyn Sink,
 ) -> Result<std::result::Result<RenderSummary, Diagnostics>> {
-    let theme = match Theme::load(&site.config.root, &site.config.theme) {
+    let theme = match Theme::load(&p.site.config.root, &p.site.config.theme) {
         Ok(t) => t,
         Err(d) => return Ok(Err(d)),
     };
-    render::render(site, &theme, Extras::default(), opts, sink)
-}
-
-/// The published view of a site: drafts removed unless asked for.
-pub fn published(mut site: Site, drafts: bool) -> Site {
-    if !drafts {
-        site.remove_drafts();
-    }
-    site
+    let mut extras = Extras::default();
+    rules_extras(p, &mut extras);
+    render::render(&p.site, &theme, extras, opts, sink)
 }
 
 /// Where `build` writes by default.
 pub fn default_output(root: &Path) -> PathBuf {
     root.join("public")
-}
-
-/// Convenience for tests and tools: the site's configuration only.
-pub fn load_config(root: &Path) -> Result<(Option<SiteConfig>, Diagnostics)> {
-    Ok(config::load(root)?)
 }

@@ -197,10 +197,22 @@ struct PartnerJson<'a> {
     market_size: Option<&'a str>,
 }
 
-fn partners_json(site: &Site, cards: &[views::Card], facets: &[(Facet, Vec<views::Term>)]) -> Result<Vec<u8>> {
+fn partners_json(
+    site: &Site,
+    cards: &[views::Card],
+    facets: &[(Facet, Vec<views::Term>)],
+) -> Result<Vec<u8>> {
     let vocabularies = facets
         .iter()
-        .map(|(f, terms)| (f.key(), terms.iter().map(|t| [t.id.as_str(), t.label.as_str()]).collect()))
+        .map(|(f, terms)| {
+            (
+                f.key(),
+                terms
+                    .iter()
+                    .map(|t| [t.id.as_str(), t.label.as_str()])
+                    .collect(),
+            )
+        })
         .collect();
     let partners = site
         .partners
@@ -223,7 +235,11 @@ fn partners_json(site: &Site, cards: &[views::Card], facets: &[(Facet, Vec<views
             market_size: p.market_size.as_deref(),
         })
         .collect();
-    Ok(serde_json::to_vec(&PartnersJson { version: 1, vocabularies, partners })?)
+    Ok(serde_json::to_vec(&PartnersJson {
+        version: 1,
+        vocabularies,
+        partners,
+    })?)
 }
 
 /// Build every output job for the site.

@@ -26,6 +26,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "testimonials.html",
     "clients.html",
     "pager.html",
+    "contributions.html",
     "404.html",
     "atom.xml",
     "sitemap.xml",

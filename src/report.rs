@@ -1,0 +1,212 @@
+//! How `check` and `build` show problems: the per-partner required-content table for
+//! people, JSON for tools, and GitHub Actions annotations.
+
+use crate::config::Kind;
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::rules::{JsonError, JsonReport, MISSING_CONTENT, Report, Status, Verdict};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const YELLOW: &str = "\x1b[33m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+fn paint(s: &str, code: &str, colour: bool) -> String {
+    if colour {
+        format!("{code}{s}{RESET}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// A diagnostic line, with `error`/`warning` coloured on terminals.
+pub fn colour_diagnostic(d: &Diagnostic, colour: bool) -> String {
+    let plain = d.to_string();
+    if !colour {
+        return plain;
+    }
+    let (word, code) = match d.severity {
+        Severity::Error => (": error: ", RED),
+        Severity::Warning => (": warning: ", YELLOW),
+    };
+    plain.replacen(
+        word,
+        &format!(": {BOLD}{code}{}{RESET}: ", word.trim_matches([':', ' '])),
+        1,
+    )
+}
+
+fn cell(v: &Verdict, k: Kind, required: bool) -> String {
+    if !required {
+        return "-".into();
+    }
+    format!("{}/{}", v.counted.get(k), v.required.get(k))
+}
+
+/// The per-partner table, then details for each failing partner (or for `only`).
+pub fn text(report: &Report, only: Option<&str>, colour: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Required content for {} ({})",
+        report.year,
+        report.describe_rule()
+    );
+    let verdicts: Vec<&Verdict> = report
+        .verdicts
+        .iter()
+        .filter(|v| only.is_none_or(|s| s == v.slug))
+        .collect();
+    let name_w = verdicts
+        .iter()
+        .map(|v| v.slug.chars().count())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    let _ = writeln!(
+        out,
+        "\n{:name_w$}  {:>3}  {:>12}  {:>6}  {:>12}  {:>12}  status",
+        "partner", "X", "case studies", "posts", "testimonials", "client logos"
+    );
+    for v in &verdicts {
+        let req = |k: Kind| report.rules.require.contains(&k);
+        let status = match v.status {
+            Status::Ok => paint("ok", GREEN, colour),
+            Status::Exempt => paint("exempt", YELLOW, colour),
+            Status::Missing => paint("MISSING", RED, colour),
+        };
+        let _ = writeln!(
+            out,
+            "{:name_w$}  {:>3}  {:>12}  {:>6}  {:>12}  {:>12}  {status}",
+            v.slug,
+            v.x,
+            cell(v, Kind::CaseStudies, req(Kind::CaseStudies)),
+            cell(v, Kind::Posts, req(Kind::Posts)),
+            cell(v, Kind::Testimonials, req(Kind::Testimonials)),
+            cell(v, Kind::ClientLogos, req(Kind::ClientLogos)),
+        );
+    }
+    let ok = verdicts.iter().filter(|v| v.status == Status::Ok).count();
+    let missing = verdicts
+        .iter()
+        .filter(|v| v.status == Status::Missing)
+        .count();
+    let exempt = verdicts
+        .iter()
+        .filter(|v| v.status == Status::Exempt)
+        .count();
+    let _ = writeln!(
+        out,
+        "\n{ok} complete, {missing} missing content, {exempt} exempt"
+    );
+    for v in verdicts
+        .iter()
+        .filter(|v| v.status == Status::Missing || only.is_some())
+    {
+        let _ = writeln!(
+            out,
+            "\n{} ({}): {}",
+            paint(&v.slug, BOLD, colour),
+            v.name,
+            match v.status {
+                Status::Missing => format!("missing {}", crate::rules::missing_phrase(v)),
+                Status::Exempt => format!("exempt: {}", v.reason.as_deref().unwrap_or("")),
+                Status::Ok => "complete".into(),
+            }
+        );
+        let _ = writeln!(out, "  clients acquired: X = {}", v.x);
+        for item in &v.counted_items {
+            let _ = writeln!(out, "  counted  {:13} {}", item.kind.label(), item.label);
+        }
+        for i in &v.ignored {
+            let _ = writeln!(
+                out,
+                "  ignored  {:13} {}: {}",
+                i.kind.label(),
+                i.path,
+                i.reason
+            );
+        }
+    }
+    out
+}
+
+/// `check --format json`.
+pub fn json(
+    report: Option<&Report>,
+    diags: &Diagnostics,
+    only: Option<&str>,
+) -> serde_json::Result<String> {
+    let partners: BTreeMap<&str, &Verdict> = report
+        .map(|r| {
+            r.verdicts
+                .iter()
+                .filter(|v| only.is_none_or(|s| s == v.slug))
+                .map(|v| (v.slug.as_str(), v))
+                .collect()
+        })
+        .unwrap_or_default();
+    let errors = diags
+        .errors()
+        .filter(|d| d.code != Some(MISSING_CONTENT))
+        .map(|d| JsonError {
+            path: d.display_path(),
+            line: d.line,
+            col: d.col,
+            message: d.message.clone(),
+        })
+        .collect();
+    serde_json::to_string_pretty(&JsonReport {
+        year: report.map(|r| r.year),
+        rule: report.map(|r| r.rule),
+        partners,
+        errors,
+    })
+}
+
+/// Escape a GitHub workflow command's data (`%`, CR, LF) and properties (also `:`, `,`).
+fn gh_escape(s: &str, property: bool) -> String {
+    let mut out = s
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    if property {
+        out = out.replace(':', "%3A").replace(',', "%2C");
+    }
+    out
+}
+
+/// `check --format github`: one workflow command per problem.
+pub fn github(report: Option<&Report>, diags: &Diagnostics, only: Option<&str>) -> Vec<String> {
+    let mut lines = Vec::new();
+    for d in diags.iter() {
+        let level = if d.is_error() { "error" } else { "warning" };
+        let mut props = format!("file={}", gh_escape(&d.display_path(), true));
+        if d.line > 0 {
+            let _ = write!(props, ",line={}", d.line);
+            if d.col > 0 {
+                let _ = write!(props, ",col={}", d.col);
+            }
+        }
+        let mut msg = d.message.clone();
+        if let Some(h) = &d.hint {
+            msg.push_str(&format!("\n{h}"));
+        }
+        lines.push(format!("::{level} {props}::{}", gh_escape(&msg, false)));
+    }
+    // Ignored items of failing partners as notices: the "why" behind each missing count.
+    if let Some(r) = report {
+        for v in r.failing().filter(|v| only.is_none_or(|s| s == v.slug)) {
+            for i in &v.ignored {
+                lines.push(format!(
+                    "::notice file={}::{}",
+                    gh_escape(&i.path, true),
+                    gh_escape(&format!("not counted for {}: {}", r.year, i.reason), false)
+                ));
+            }
+        }
+    }
+    lines
+}
