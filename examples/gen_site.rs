@@ -874,7 +874,7 @@ impl Body {
         if subject == "CLIENT" {
             subject = ctx.client.to_string();
         }
-        if !opener.is_empty() && subject != "We" && subject != ctx.client {
+        if !opener.is_empty() && subject != ctx.client {
             subject = decapitalise(&subject);
         }
         let object = *rng.pick(OBJECTS);
@@ -941,7 +941,7 @@ impl Body {
         for _ in 0..rng.range(3, 5) {
             let mut item = format!(
                 "{} {}",
-                capitalise(rng.pick(OBJECTS)),
+                capitalise(*rng.pick(OBJECTS)),
                 rng.pick(COMPLEMENTS)
             );
             match rng.below(10) {
@@ -1021,7 +1021,7 @@ enum Block {
 
 /// A long Markdown body (400-800 prose words) with every construct a content editor uses.
 fn long_body(rng: &mut Rng, ctx: &DocCtx, headings: &[&str]) -> String {
-    let target = rng.range(400, 640);
+    let target = rng.range(410, 620);
     let mut b = Body::new(target * 9);
     let anchor = rng.chance(30);
     let n = rng.range(2, 3);
@@ -1057,7 +1057,7 @@ fn long_body(rng: &mut Rng, ctx: &DocCtx, headings: &[&str]) -> String {
             Block::Table => b.table(rng),
             Block::Quote => b.quote(rng, ctx),
             Block::Sub => {
-                b.heading(3, rng.pick(SUB_HEADINGS), None);
+                b.heading(3, *rng.pick(SUB_HEADINGS), None);
                 let n = rng.range(2, 3);
                 b.paragraph(rng, ctx, n);
             }
@@ -1077,7 +1077,7 @@ fn long_body(rng: &mut Rng, ctx: &DocCtx, headings: &[&str]) -> String {
 fn short_prose(rng: &mut Rng, ctx: &DocCtx, paragraphs: usize) -> String {
     let mut b = Body::new(1200);
     for _ in 0..paragraphs {
-        let n = rng.range(3, 4);
+        let n = rng.range(4, 5);
         b.paragraph(rng, ctx, n);
     }
     b.finish(rng, ctx)
@@ -1143,14 +1143,16 @@ fn gen_partner(root: &Path, seed: u64, i: usize) -> Result<Out> {
     let hq = rng.weighted(&region_weights);
     let (country, country_name) = *rng.pick(REGIONS[hq].countries);
     let mut served = vec![hq];
-    for r in rng.subset(REGIONS.len(), rng.range(0, 2)) {
+    let extra = rng.range(0, 2);
+    for r in rng.subset(REGIONS.len(), extra) {
         if r != hq {
             served.push(r);
         }
     }
     served.sort_unstable();
     let regions: Vec<&str> = served.iter().map(|&r| REGIONS[r].id).collect();
-    let service_idx = rng.subset(SERVICES.len(), rng.range(1, 4));
+    let service_count = rng.range(1, 4);
+    let service_idx = rng.subset(SERVICES.len(), service_count);
     let services: Vec<&str> = service_idx.iter().map(|&s| SERVICES[s].0).collect();
     let mut languages = vec!["en"];
     if rng.chance(70) {
@@ -1176,9 +1178,9 @@ fn gen_partner(root: &Path, seed: u64, i: usize) -> Result<Out> {
     };
     let summary = truncate_words(
         &format!(
-            "{name} is a {} {} partner headquartered in {country_name}, helping {} {} with Open edX.",
-            size.1.replace(" employees", "-person"),
+            "{name} is a {} partner with {} headquartered in {country_name}, helping {} {} with Open edX.",
             SERVICES[service_idx[0]].1.to_lowercase(),
+            size.1,
             market.1.to_lowercase(),
             rng.pick(&[
                 "launch and run courses",
@@ -1245,7 +1247,7 @@ fn gen_partner(root: &Path, seed: u64, i: usize) -> Result<Out> {
                 rng.pick(CASE_TITLE_VERBS),
                 rng.pick(OBJECTS)
             );
-            let s = unique_slug(slugify(&title, 6), &mut used);
+            let s = unique_slug(slugify(&title, 8), &mut used);
             (title, s)
         })
         .collect();
@@ -1257,7 +1259,7 @@ fn gen_partner(root: &Path, seed: u64, i: usize) -> Result<Out> {
                 rng.pick(POST_TITLE_HEADS),
                 rng.pick(POST_TITLE_SUBJECTS)
             );
-            let s = unique_slug(slugify(&title, 6), &mut used);
+            let s = unique_slug(slugify(&title, 8), &mut used);
             (title, s)
         })
         .collect();
@@ -1268,7 +1270,7 @@ fn gen_partner(root: &Path, seed: u64, i: usize) -> Result<Out> {
         rel_links: &[],
     };
     let mut about = short_prose(&mut rng, &about_ctx, 2);
-    about.push_str("\n\nWhat we offer:\n\n");
+    about.push_str("\nWhat we offer:\n\n");
     for &s in &service_idx {
         let _ = writeln!(about, "- {}", SERVICES[s].1);
     }
@@ -1290,8 +1292,9 @@ fn gen_partner(root: &Path, seed: u64, i: usize) -> Result<Out> {
             rel_links: &rel_links,
         };
         let anonymous = rng.chance(10);
+        let tag_count = rng.range(1, 3);
         let mut tags: Vec<&str> = rng
-            .subset(TAGS.len(), rng.range(1, 3))
+            .subset(TAGS.len(), tag_count)
             .into_iter()
             .map(|t| TAGS[t])
             .collect();
@@ -1309,7 +1312,6 @@ fn gen_partner(root: &Path, seed: u64, i: usize) -> Result<Out> {
         let _ = writeln!(doc, "tags = {}", toml_list(&tags));
         doc.push_str("draft = false\n+++\n\n");
         doc.push_str(&long_body(&mut rng, &ctx, CASE_HEADINGS));
-        doc.push('\n');
         write(
             &dir.join("case-studies").join(format!("{cs_slug}.md")),
             &doc,
@@ -1332,7 +1334,7 @@ fn gen_partner(root: &Path, seed: u64, i: usize) -> Result<Out> {
             ("the program blog".to_string(), "../../".to_string()),
         ];
         let ctx = DocCtx {
-            client: rng.pick(&clients),
+            client: rng.pick(&clients).as_str(),
             rel_links: &rel_links,
         };
         let summary = truncate_words(&plain_sentence(&mut rng, &ctx), 200);
@@ -1344,7 +1346,6 @@ fn gen_partner(root: &Path, seed: u64, i: usize) -> Result<Out> {
         let _ = writeln!(doc, "summary = {}", toml_str(&summary));
         doc.push_str("draft = false\n+++\n\n");
         doc.push_str(&long_body(&mut rng, &ctx, POST_HEADINGS));
-        doc.push('\n');
         write(
             &dir.join("posts").join(format!("{post_slug}.md")),
             &doc,
@@ -1360,7 +1361,7 @@ fn gen_partner(root: &Path, seed: u64, i: usize) -> Result<Out> {
         let mut doc = String::with_capacity(600);
         doc.push_str("+++\n");
         let _ = writeln!(doc, "author = {}", toml_str(&author));
-        let _ = writeln!(doc, "role = {}", toml_str(rng.pick(ROLES)));
+        let _ = writeln!(doc, "role = {}", toml_str(*rng.pick(ROLES)));
         let _ = writeln!(doc, "client = {}", toml_str(&clients[k]));
         if rng.chance(10) {
             doc.push_str("anonymous = true\n");
@@ -1372,8 +1373,8 @@ fn gen_partner(root: &Path, seed: u64, i: usize) -> Result<Out> {
             .map(|_| {
                 rng.pick(QUOTES)
                     .replace("PARTNER", &name)
-                    .replace("PEOPLE", rng.pick(QUOTE_PEOPLE))
-                    .replace("WHEN", rng.pick(QUOTE_WHEN))
+                    .replace("PEOPLE", *rng.pick(QUOTE_PEOPLE))
+                    .replace("WHEN", *rng.pick(QUOTE_WHEN))
             })
             .collect();
         doc.push_str(&quote.join(" "));
@@ -1458,7 +1459,6 @@ fn gen_program(root: &Path, seed: u64, n: usize) -> Result<Out> {
          generator: every name, client and figure on it is made up.\n\n"
     );
     about.push_str(&short_prose(&mut rng, &ctx, 3));
-    about.push('\n');
     write(&pages.join("about.md"), &about, &mut out)?;
 
     let mut used = Vec::new();
@@ -1468,7 +1468,7 @@ fn gen_program(root: &Path, seed: u64, n: usize) -> Result<Out> {
             rng.pick(POST_TITLE_HEADS),
             rng.pick(POST_TITLE_SUBJECTS)
         );
-        let post_slug = unique_slug(format!("program-{}", slugify(&title, 6)), &mut used);
+        let post_slug = unique_slug(format!("program-{}", slugify(&title, 8)), &mut used);
         let p = rng.range(1, n.max(1));
         let rel_links = vec![
             ("the program blog".to_string(), "../".to_string()),
@@ -1496,7 +1496,6 @@ fn gen_program(root: &Path, seed: u64, n: usize) -> Result<Out> {
         let _ = writeln!(doc, "summary = {}", toml_str(&summary));
         doc.push_str("+++\n\n");
         doc.push_str(&long_body(&mut rng, &ctx, POST_HEADINGS));
-        doc.push('\n');
         write(&blog.join(format!("{post_slug}.md")), &doc, &mut out)?;
     }
     Ok(out)

@@ -29,6 +29,30 @@ pub enum Command {
     Build(BuildArgs),
     /// Validate everything and check the required-content rules; writes nothing.
     Check(CheckArgs),
+    /// Preview the site locally with live reload (never touches public/).
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Site folder (the one holding site.toml).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to bind; loopback unless you say otherwise.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Include drafts.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Open this partner's profile and print its required-content verdict after each rebuild.
+    #[arg(long, value_name = "SLUG")]
+    pub partner: Option<String>,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Args, Debug)]
@@ -104,6 +128,24 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
+        Command::Serve(args) => {
+            if !args.root.join(crate::config::SITE_FILE).is_file() {
+                eprintln!(
+                    "error: no site.toml in {} (use --root to point at the site folder)",
+                    args.root.display()
+                );
+                return Ok(ExitCode::from(EXIT_USAGE));
+            }
+            crate::serve::run(crate::serve::ServeOptions {
+                root: args.root,
+                bind: args.bind,
+                port: args.port,
+                drafts: args.drafts,
+                partner: args.partner,
+                open: args.open,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -44,25 +44,35 @@ pub enum Outcome {
 /// Read site.toml and the content, validate everything, apply the rules. I/O errors on
 /// the site root itself are `Err`; content problems are `Outcome::Failed`.
 pub fn prepare(opts: &BuildOptions) -> Result<Outcome> {
+    Ok(match load_full(opts)? {
+        Ok((full, warnings)) => finish(&full, warnings, opts),
+        Err(diags) => Outcome::Failed(diags, None),
+    })
+}
+
+/// Load and validate the whole site, drafts included (`serve` keeps this model and
+/// patches it file by file). Content problems come back as `Err(diagnostics)`.
+pub fn load_full(
+    opts: &BuildOptions,
+) -> Result<std::result::Result<(Site, Diagnostics), Diagnostics>> {
     let (config, mut diags) = config::load(&opts.root)?;
     let Some(mut config) = config else {
-        return Ok(Outcome::Failed(diags.sorted(), None));
+        return Ok(Err(diags.sorted()));
     };
     if let Some(url) = &opts.base_url {
         config.set_base_url(url);
     }
     let (site, content_diags) = content::load(config);
     diags.extend(content_diags);
-    let site = match site {
-        Some(site) if !diags.has_errors() => site,
-        _ => return Ok(Outcome::Failed(diags.sorted(), None)),
-    };
+    Ok(match site {
+        Some(site) if !diags.has_errors() => Ok((site, diags)),
+        _ => Err(diags.sorted()),
+    })
+}
 
-    let report = site
-        .config
-        .rules
-        .as_ref()
-        .map(|r| rules::evaluate(&site, r));
+/// Apply the rules to a loaded site and derive the published view.
+pub fn finish(full: &Site, mut diags: Diagnostics, opts: &BuildOptions) -> Outcome {
+    let report = full.config.rules.as_ref().map(|r| rules::evaluate(full, r));
     let mut unlisted = Vec::new();
     if let Some(report) = &report {
         diags.extend(report.warnings.iter().cloned());
@@ -95,22 +105,20 @@ pub fn prepare(opts: &BuildOptions) -> Result<Outcome> {
     }
     let diags = diags.sorted();
     if diags.has_errors() {
-        return Ok(Outcome::Failed(diags, report));
+        return Outcome::Failed(diags, report);
     }
-
-    let all_partners = site.partners.clone();
-    let mut site = site;
+    let mut site = full.clone();
     if !opts.drafts {
         site.remove_drafts();
     }
     site.partners.retain(|p| !unlisted.contains(&p.slug));
-    Ok(Outcome::Ready(Box::new(Prepared {
+    Outcome::Ready(Box::new(Prepared {
         site,
-        all_partners,
+        all_partners: full.partners.clone(),
         report,
         unlisted,
         warnings: diags,
-    })))
+    }))
 }
 
 /// Pages contributed by the rules (`/program/contributions/`).

@@ -256,7 +256,7 @@ impl Loader<'_> {
             topic: f.front.topic.map(Spanned::into_inner),
             summary: f.front.summary,
             draft: f.front.draft,
-            html: f.body_html,
+            html: f.body_html.into(),
             partner: partner.map(str::to_string),
         })
     }
@@ -285,7 +285,7 @@ impl Loader<'_> {
             summary: f.front.summary,
             tags: f.front.tags,
             draft: f.front.draft,
-            html: f.body_html,
+            html: f.body_html.into(),
         })
     }
 
@@ -320,7 +320,7 @@ impl Loader<'_> {
             anonymous,
             date: f.front.date,
             draft: f.front.draft,
-            html: f.body_html,
+            html: f.body_html.into(),
         })
     }
 
@@ -332,7 +332,7 @@ impl Loader<'_> {
             title: f.front.title.into_inner(),
             weight: f.front.weight,
             draft: f.front.draft,
-            html: f.body_html,
+            html: f.body_html.into(),
         })
     }
 
@@ -384,6 +384,7 @@ impl Loader<'_> {
                     },
                 )
                 .html
+                .into()
             })
         } else {
             None
@@ -612,4 +613,91 @@ pub fn load(config: SiteConfig) -> (Option<Site>, Diagnostics) {
         }),
         diags,
     )
+}
+
+/// What a single-file reload changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Patched {
+    /// An item or about.md of this partner.
+    Partner(String),
+    /// A program post in content/blog/.
+    ProgramPost(String),
+}
+
+/// Re-read one Markdown file already in the model and replace its item in place, for
+/// `serve`'s incremental rebuilds. Returns `None` when the change needs a full reload
+/// (a new or removed file, a draft flag or date that changed, anything but Markdown).
+pub fn reload_file(site: &mut Site, rel: &Path) -> Option<Result<Patched, Diagnostics>> {
+    let root = site.config.root.clone();
+    let full = root.join(rel);
+    if !full.is_file() || rel.extension().and_then(|e| e.to_str()) != Some("md") {
+        return None;
+    }
+    let config = site.config.clone();
+    let loader = Loader {
+        config: &config,
+        root: &root,
+    };
+    let mut diags = Diagnostics::default();
+    let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
+    let html = config.security.partner_html;
+    let result = match parts.as_slice() {
+        ["content", "partners", slug, "about.md"] => {
+            let p = site.partners.iter_mut().find(|p| p.slug == *slug)?;
+            let text = loader.read_text(&full, &mut diags);
+            if let Some(text) = text {
+                let opts = MdOptions {
+                    html,
+                    external_rel: &config.security.external_rel,
+                };
+                p.about_html = Some(markdown::render(&text, &opts).html.into());
+            }
+            Patched::Partner(slug.to_string())
+        }
+        ["content", "partners", slug, kind, _file] => {
+            let p = site.partners.iter_mut().find(|p| p.slug == *slug)?;
+            macro_rules! replace {
+                ($list:expr, $new:expr) => {{
+                    let i = $list.iter().position(|x| x.path == rel)?;
+                    match $new {
+                        Some(new) => {
+                            if new.draft != $list[i].draft || new.date != $list[i].date {
+                                return None;
+                            }
+                            $list[i] = new;
+                        }
+                        None => return Some(Err(diags.sorted())),
+                    }
+                }};
+            }
+            match *kind {
+                "case-studies" => {
+                    replace!(p.case_studies, loader.case_study(&full, html, &mut diags))
+                }
+                "posts" => replace!(p.posts, loader.post(&full, Some(slug), html, &mut diags)),
+                "testimonials" => {
+                    replace!(p.testimonials, loader.testimonial(&full, html, &mut diags))
+                }
+                _ => return None,
+            }
+            Patched::Partner(slug.to_string())
+        }
+        ["content", "blog", _file] => {
+            let i = site.blog.iter().position(|x| x.path == rel)?;
+            match loader.post(&full, None, config.security.program_html, &mut diags) {
+                Some(new) if new.draft == site.blog[i].draft && new.date == site.blog[i].date => {
+                    let slug = new.slug.clone();
+                    site.blog[i] = new;
+                    Patched::ProgramPost(slug)
+                }
+                Some(_) => return None,
+                None => return Some(Err(diags.sorted())),
+            }
+        }
+        _ => return None,
+    };
+    if diags.has_errors() {
+        return Some(Err(diags.sorted()));
+    }
+    Some(Ok(result))
 }

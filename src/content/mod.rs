@@ -6,12 +6,13 @@ mod load;
 mod partner;
 
 pub use frontmatter::split as split_front_matter;
-pub use load::load;
+pub use load::{Patched, load, reload_file};
 pub use partner::parse_partner_toml;
 
 use crate::config::SiteConfig;
 use crate::date::Date;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// A file the site publishes as-is (logos, client logos).
 #[derive(Debug, Clone)]
@@ -51,7 +52,7 @@ pub struct CaseStudy {
     pub summary: Option<String>,
     pub tags: Vec<String>,
     pub draft: bool,
-    pub html: String,
+    pub html: Arc<str>,
 }
 
 #[derive(Debug, Clone)]
@@ -63,7 +64,7 @@ pub struct Post {
     pub topic: Option<String>,
     pub summary: Option<String>,
     pub draft: bool,
-    pub html: String,
+    pub html: Arc<str>,
     /// Author partner's slug; `None` for program posts in `content/blog/`.
     pub partner: Option<String>,
 }
@@ -80,7 +81,7 @@ pub struct Testimonial {
     pub anonymous: bool,
     pub date: Date,
     pub draft: bool,
-    pub html: String,
+    pub html: Arc<str>,
 }
 
 #[derive(Debug, Clone)]
@@ -90,7 +91,7 @@ pub struct Page {
     pub title: String,
     pub weight: i64,
     pub draft: bool,
-    pub html: String,
+    pub html: Arc<str>,
 }
 
 #[derive(Debug, Clone)]
@@ -115,7 +116,7 @@ pub struct Partner {
     pub draft: bool,
     pub clients: Clients,
     pub client_logos: Vec<ClientLogo>,
-    pub about_html: Option<String>,
+    pub about_html: Option<Arc<str>>,
     pub case_studies: Vec<CaseStudy>,
     pub posts: Vec<Post>,
     pub testimonials: Vec<Testimonial>,

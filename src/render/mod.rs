@@ -40,6 +40,16 @@ pub struct Extras {
 pub struct RenderOptions {
     /// HTML inserted before `</body>` of every page (live reload client in `serve`).
     pub body_end: Option<String>,
+    /// Incremental rebuild: render only what depends on these items.
+    pub only: Option<Dirty>,
+}
+
+/// What changed since the last render, for `serve`'s incremental rebuilds. The listings,
+/// feeds and extra pages that show items are always re-rendered.
+#[derive(Debug, Default, Clone)]
+pub struct Dirty {
+    pub partners: std::collections::BTreeSet<String>,
+    pub program_posts: std::collections::BTreeSet<String>,
 }
 
 /// What one output file is made of.
@@ -243,7 +253,12 @@ fn partners_json(
 }
 
 /// Build every output job for the site.
-fn plan(site: &Site, theme: &Theme, extras: Extras) -> Result<(Vec<Job>, Vec<(String, String)>)> {
+fn plan(
+    site: &Site,
+    theme: &Theme,
+    extras: Extras,
+    opts: &RenderOptions,
+) -> Result<(Vec<Job>, Vec<(String, String)>)> {
     let c = &site.config;
     let urls = Urls::new(c);
     let mut jobs: Vec<Job> = Vec::new();
@@ -257,166 +272,46 @@ fn plan(site: &Site, theme: &Theme, extras: Extras) -> Result<(Vec<Job>, Vec<(St
         .collect();
     let card_values: Vec<Value> = cards.par_iter().map(Value::from_serializable).collect();
 
-    // Directory and value pages.
-    let mut ctx = page_ctx(&c.title, "", &urls);
-    ctx.insert_value("partners", Value::from(card_values.clone()));
-    jobs.push(Job::Template {
-        path: "index.html".into(),
-        template: "index.html",
-        ctx: Box::new(ctx),
-        sitemap: true,
-    });
-    let facets: Vec<(Facet, Vec<views::Term>)> = Facet::ALL
-        .iter()
-        .map(|&f| (f, views::facet_terms(f, site, &urls)))
-        .collect();
-    jobs.push(Job::Bytes {
-        path: "partners.json".into(),
-        bytes: partners_json(site, &cards, &facets)?,
-    });
-    for (facet, terms) in facets {
-        // One pass over partners per facet: value -> indices (linear in N).
-        let mut members: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, p) in site.partners.iter().enumerate() {
-            for v in facet.values(p) {
-                members.entry(v).or_default().push(i);
-            }
-        }
-        for t in terms {
-            let path = paths::value(facet.segment(), &t.id);
-            let list: Vec<Value> = members
-                .get(&t.id)
-                .map(|ix| ix.iter().map(|&i| card_values[i].clone()).collect())
-                .unwrap_or_default();
-            let mut ctx = page_ctx(&format!("{}: {}", facet.label(), t.label), &path, &urls);
-            ctx.insert("facet", facet.label());
-            ctx.insert("term", &t);
-            ctx.insert_value("partners", Value::from(list));
-            jobs.push(Job::Template {
-                path: format!("{path}index.html"),
-                template: "listing.html",
-                ctx: Box::new(ctx),
-                sitemap: true,
-            });
-        }
+    let only = opts.only.as_ref();
+    if only.is_none() {
+        plan_directory(site, &cards, &card_values, &urls, &mut jobs)?;
     }
-
-    // Profiles, items, assets.
+    // Profiles, items, assets: planned per partner in parallel.
+    let plans: Vec<PartnerPlan> = site
+        .partners
+        .par_iter()
+        .zip(card_values.par_iter())
+        .map(|(p, card)| {
+            let pages = only.is_none_or(|d| d.partners.contains(&p.slug));
+            plan_partner(
+                p,
+                card,
+                c,
+                &urls,
+                extras.partner_panels.get(&p.slug),
+                pages,
+                only.is_none(),
+            )
+        })
+        .collect();
     let mut all_cs = Vec::new();
     let mut all_posts: Vec<(views::PostView, crate::date::Date)> = Vec::new();
     let mut all_testimonials = Vec::new();
     let mut all_logos = Vec::new();
-    for (p, card) in site.partners.iter().zip(&card_values) {
-        let path = paths::partner(&p.slug);
-        let cs: Vec<views::CaseStudyView> = p
-            .case_studies
-            .iter()
-            .map(|x| views::case_study(x, p, &urls))
-            .collect();
-        let posts: Vec<views::PostView> = p
-            .posts
-            .iter()
-            .map(|x| views::post(x, Some(p), c, &urls))
-            .collect();
-        let ts: Vec<views::TestimonialView> = p
-            .testimonials
-            .iter()
-            .map(|x| views::testimonial(x, p, &urls))
-            .collect();
-        let logos: Vec<views::ClientLogoView> = p
-            .client_logos
-            .iter()
-            .map(|l| views::ClientLogoView {
-                client: l.client.clone(),
-                src: urls.url(&paths::asset(&p.slug, &l.file.rel)),
-                date: l.date.to_string(),
-                partner: views::partner_ref(p, &urls),
-            })
-            .collect();
-        let mut ctx = page_ctx(&p.name, &path, &urls);
-        ctx.insert_value("partner", card.clone());
-        ctx.insert("about", &p.about_html);
-        ctx.insert("website", &p.website);
-        ctx.insert("contact", &p.contact);
-        ctx.insert("joined", &p.joined.map(|d| d.to_string()));
-        ctx.insert("case_studies", &cs);
-        ctx.insert("posts", &posts);
-        ctx.insert("testimonials", &ts);
-        ctx.insert("client_logos", &logos);
-        ctx.insert("badge_url", &urls.abs(&format!("{path}badge.svg")));
-        ctx.insert("profile_permalink", &urls.abs(&path));
-        if let Some(panel) = extras.partner_panels.get(&p.slug) {
-            ctx.insert_value("extra", panel.clone());
-        }
-        sources.push((format!("{path}index.html"), display_path(&p.record_path)));
-        jobs.push(Job::Template {
-            path: format!("{path}index.html"),
-            template: "partner.html",
-            ctx: Box::new(ctx),
-            sitemap: true,
-        });
-
-        let mut badge = Context::new();
-        badge.insert("tier_label", c.tiers.label(&p.tier).unwrap_or(&p.tier));
-        badge.insert("name", &p.name);
-        let (w1, w2) = (
-            badge_text_width(c.tiers.label(&p.tier).unwrap_or(&p.tier)),
-            badge_text_width(&p.name),
-        );
-        badge.insert("left_width", &w1);
-        badge.insert("right_width", &w2);
-        badge.insert("width", &(w1 + w2));
-        jobs.push(Job::Template {
-            path: format!("{path}badge.svg"),
-            template: "badge.svg",
-            ctx: Box::new(badge),
-            sitemap: false,
-        });
-
-        jobs.push(Job::Copy {
-            path: paths::asset(&p.slug, &p.logo.rel),
-            source: theme::StaticFile::Disk(p.logo.source.clone()),
-        });
-        for l in &p.client_logos {
-            jobs.push(Job::Copy {
-                path: paths::asset(&p.slug, &l.file.rel),
-                source: theme::StaticFile::Disk(l.file.source.clone()),
-            });
-        }
-
-        for (item, view) in p.case_studies.iter().zip(&cs) {
-            let path = paths::case_study(&p.slug, &item.slug);
-            let mut ctx = page_ctx(&item.title, &path, &urls);
-            ctx.insert("item", view);
-            ctx.insert("content", &item.html);
-            sources.push((format!("{path}index.html"), display_path(&item.path)));
-            jobs.push(Job::Template {
-                path: format!("{path}index.html"),
-                template: "case_study.html",
-                ctx: Box::new(ctx),
-                sitemap: true,
-            });
-        }
-        for (item, view) in p.posts.iter().zip(&posts) {
-            let path = paths::post(Some(&p.slug), &item.slug);
-            let mut ctx = page_ctx(&item.title, &path, &urls);
-            ctx.insert("item", view);
-            ctx.insert("content", &item.html);
-            sources.push((format!("{path}index.html"), display_path(&item.path)));
-            jobs.push(Job::Template {
-                path: format!("{path}index.html"),
-                template: "post.html",
-                ctx: Box::new(ctx),
-                sitemap: true,
-            });
-        }
-        all_cs.extend(cs.into_iter().zip(p.case_studies.iter().map(|x| x.date)));
-        all_posts.extend(posts.into_iter().zip(p.posts.iter().map(|x| x.date)));
-        all_testimonials.extend(ts.into_iter().zip(p.testimonials.iter().map(|x| x.date)));
-        all_logos.extend(logos.into_iter().zip(p.client_logos.iter().map(|x| x.date)));
+    for plan in plans {
+        jobs.extend(plan.jobs);
+        sources.extend(plan.sources);
+        all_cs.extend(plan.case_studies);
+        all_posts.extend(plan.posts);
+        all_testimonials.extend(plan.testimonials);
+        all_logos.extend(plan.logos);
     }
     for item in &site.blog {
         let view = views::post(item, None, c, &urls);
+        if only.is_some_and(|d| !d.program_posts.contains(&item.slug)) {
+            all_posts.push((view, item.date));
+            continue;
+        }
         let path = paths::post(None, &item.slug);
         let mut ctx = page_ctx(&item.title, &path, &urls);
         ctx.insert("item", &view);
@@ -430,7 +325,7 @@ fn plan(site: &Site, theme: &Theme, extras: Extras) -> Result<(Vec<Job>, Vec<(St
         });
         all_posts.push((view, item.date));
     }
-    for page in &site.pages {
+    for page in site.pages.iter().filter(|_| only.is_none()) {
         let path = paths::page(&page.slug);
         let mut ctx = page_ctx(&page.title, &path, &urls);
         ctx.insert("content", &page.html);
@@ -520,35 +415,37 @@ fn plan(site: &Site, theme: &Theme, extras: Extras) -> Result<(Vec<Job>, Vec<(St
         });
     }
 
-    jobs.push(Job::Template {
-        path: "404.html".into(),
-        template: "404.html",
-        ctx: Box::new(page_ctx("Page not found", "404.html", &urls)),
-        sitemap: false,
-    });
-    jobs.push(Job::Bytes {
-        path: ".nojekyll".into(),
-        bytes: Vec::new(),
-    });
-    jobs.push(Job::Bytes {
-        path: "robots.txt".into(),
-        bytes: format!(
-            "User-agent: *\nAllow: /\nSitemap: {}\n",
-            urls.abs("sitemap.xml")
-        )
-        .into_bytes(),
-    });
-    if let Some(cname) = &c.cname {
+    if only.is_none() {
+        jobs.push(Job::Template {
+            path: "404.html".into(),
+            template: "404.html",
+            ctx: Box::new(page_ctx("Page not found", "404.html", &urls)),
+            sitemap: false,
+        });
         jobs.push(Job::Bytes {
-            path: "CNAME".into(),
-            bytes: format!("{cname}\n").into_bytes(),
+            path: ".nojekyll".into(),
+            bytes: Vec::new(),
         });
-    }
-    for (path, source) in &theme.static_files {
-        jobs.push(Job::Copy {
-            path: path.clone(),
-            source: source.clone(),
+        jobs.push(Job::Bytes {
+            path: "robots.txt".into(),
+            bytes: format!(
+                "User-agent: *\nAllow: /\nSitemap: {}\n",
+                urls.abs("sitemap.xml")
+            )
+            .into_bytes(),
         });
+        if let Some(cname) = &c.cname {
+            jobs.push(Job::Bytes {
+                path: "CNAME".into(),
+                bytes: format!("{cname}\n").into_bytes(),
+            });
+        }
+        for (path, source) in &theme.static_files {
+            jobs.push(Job::Copy {
+                path: path.clone(),
+                source: source.clone(),
+            });
+        }
     }
     for (path, template, ctx) in extras.pages {
         jobs.push(Job::Template {
@@ -562,28 +459,236 @@ fn plan(site: &Site, theme: &Theme, extras: Extras) -> Result<(Vec<Job>, Vec<(St
         jobs.push(Job::Bytes { path, bytes });
     }
 
-    let sitemap: Vec<String> = jobs
+    if only.is_none() {
+        let sitemap: Vec<String> = jobs
+            .iter()
+            .filter_map(|j| match j {
+                Job::Template {
+                    path,
+                    sitemap: true,
+                    ..
+                } => Some(urls.abs(path.trim_end_matches("index.html"))),
+                _ => None,
+            })
+            .collect();
+        let mut sitemap = sitemap;
+        sitemap.sort();
+        let mut ctx = Context::new();
+        ctx.insert("urls", &sitemap);
+        jobs.push(Job::Template {
+            path: "sitemap.xml".into(),
+            template: "sitemap.xml",
+            ctx: Box::new(ctx),
+            sitemap: false,
+        });
+    }
+    Ok((jobs, sources))
+}
+
+/// The directory home page, partners.json and one listing page per facet value.
+fn plan_directory(
+    site: &Site,
+    cards: &[views::Card],
+    card_values: &[Value],
+    urls: &Urls,
+    jobs: &mut Vec<Job>,
+) -> Result<()> {
+    let c = &site.config;
+    let urls = urls.clone();
+    // Directory and value pages.
+    let mut ctx = page_ctx(&c.title, "", &urls);
+    ctx.insert_value("partners", Value::from(card_values.to_vec()));
+    jobs.push(Job::Template {
+        path: "index.html".into(),
+        template: "index.html",
+        ctx: Box::new(ctx),
+        sitemap: true,
+    });
+    let facets: Vec<(Facet, Vec<views::Term>)> = Facet::ALL
         .iter()
-        .filter_map(|j| match j {
-            Job::Template {
-                path,
+        .map(|&f| (f, views::facet_terms(f, site, &urls)))
+        .collect();
+    jobs.push(Job::Bytes {
+        path: "partners.json".into(),
+        bytes: partners_json(site, cards, &facets)?,
+    });
+    for (facet, terms) in facets {
+        // One pass over partners per facet: value -> indices (linear in N).
+        let mut members: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, p) in site.partners.iter().enumerate() {
+            for v in facet.values(p) {
+                members.entry(v).or_default().push(i);
+            }
+        }
+        for t in terms {
+            let path = paths::value(facet.segment(), &t.id);
+            let list: Vec<Value> = members
+                .get(&t.id)
+                .map(|ix| ix.iter().map(|&i| card_values[i].clone()).collect())
+                .unwrap_or_default();
+            let mut ctx = page_ctx(&format!("{}: {}", facet.label(), t.label), &path, &urls);
+            ctx.insert("facet", facet.label());
+            ctx.insert("term", &t);
+            ctx.insert_value("partners", Value::from(list));
+            jobs.push(Job::Template {
+                path: format!("{path}index.html"),
+                template: "listing.html",
+                ctx: Box::new(ctx),
                 sitemap: true,
-                ..
-            } => Some(urls.abs(path.trim_end_matches("index.html"))),
-            _ => None,
+            });
+        }
+    }
+
+    Ok(())
+}
+
+/// The jobs of one partner, plus the views its items contribute to the listings.
+struct PartnerPlan {
+    jobs: Vec<Job>,
+    sources: Vec<(String, String)>,
+    case_studies: Vec<(views::CaseStudyView, crate::date::Date)>,
+    posts: Vec<(views::PostView, crate::date::Date)>,
+    testimonials: Vec<(views::TestimonialView, crate::date::Date)>,
+    logos: Vec<(views::ClientLogoView, crate::date::Date)>,
+}
+
+/// Plan a partner's profile, item pages, badge and assets. `pages = false` only collects
+/// the listing views (incremental rebuild of another partner); `assets = false` skips the
+/// badge and file copies (they cannot change in an incremental rebuild).
+fn plan_partner(
+    p: &crate::content::Partner,
+    card: &Value,
+    c: &crate::config::SiteConfig,
+    urls: &Urls,
+    panel: Option<&Value>,
+    pages: bool,
+    assets: bool,
+) -> PartnerPlan {
+    let path = paths::partner(&p.slug);
+    let cs: Vec<views::CaseStudyView> = p
+        .case_studies
+        .iter()
+        .map(|x| views::case_study(x, p, urls))
+        .collect();
+    let posts: Vec<views::PostView> = p
+        .posts
+        .iter()
+        .map(|x| views::post(x, Some(p), c, urls))
+        .collect();
+    let ts: Vec<views::TestimonialView> = p
+        .testimonials
+        .iter()
+        .map(|x| views::testimonial(x, p, urls))
+        .collect();
+    let logos: Vec<views::ClientLogoView> = p
+        .client_logos
+        .iter()
+        .map(|l| views::ClientLogoView {
+            client: l.client.clone(),
+            src: urls.url(&paths::asset(&p.slug, &l.file.rel)),
+            date: l.date.to_string(),
+            partner: views::partner_ref(p, urls),
         })
         .collect();
-    let mut sitemap = sitemap;
-    sitemap.sort();
-    let mut ctx = Context::new();
-    ctx.insert("urls", &sitemap);
-    jobs.push(Job::Template {
-        path: "sitemap.xml".into(),
-        template: "sitemap.xml",
-        ctx: Box::new(ctx),
-        sitemap: false,
-    });
-    Ok((jobs, sources))
+    let mut jobs = Vec::new();
+    let mut sources = Vec::new();
+    if pages {
+        let mut ctx = page_ctx(&p.name, &path, urls);
+        ctx.insert_value("partner", card.clone());
+        ctx.insert("about", &p.about_html);
+        ctx.insert("website", &p.website);
+        ctx.insert("contact", &p.contact);
+        ctx.insert("joined", &p.joined.map(|d| d.to_string()));
+        ctx.insert("case_studies", &cs);
+        ctx.insert("posts", &posts);
+        ctx.insert("testimonials", &ts);
+        ctx.insert("client_logos", &logos);
+        ctx.insert("badge_url", &urls.abs(&format!("{path}badge.svg")));
+        ctx.insert("profile_permalink", &urls.abs(&path));
+        if let Some(panel) = panel {
+            ctx.insert_value("extra", panel.clone());
+        }
+        sources.push((format!("{path}index.html"), display_path(&p.record_path)));
+        jobs.push(Job::Template {
+            path: format!("{path}index.html"),
+            template: "partner.html",
+            ctx: Box::new(ctx),
+            sitemap: true,
+        });
+
+        for (item, view) in p.case_studies.iter().zip(&cs) {
+            let path = paths::case_study(&p.slug, &item.slug);
+            let mut ctx = page_ctx(&item.title, &path, urls);
+            ctx.insert("item", view);
+            ctx.insert("content", &item.html);
+            sources.push((format!("{path}index.html"), display_path(&item.path)));
+            jobs.push(Job::Template {
+                path: format!("{path}index.html"),
+                template: "case_study.html",
+                ctx: Box::new(ctx),
+                sitemap: true,
+            });
+        }
+        for (item, view) in p.posts.iter().zip(&posts) {
+            let path = paths::post(Some(&p.slug), &item.slug);
+            let mut ctx = page_ctx(&item.title, &path, urls);
+            ctx.insert("item", view);
+            ctx.insert("content", &item.html);
+            sources.push((format!("{path}index.html"), display_path(&item.path)));
+            jobs.push(Job::Template {
+                path: format!("{path}index.html"),
+                template: "post.html",
+                ctx: Box::new(ctx),
+                sitemap: true,
+            });
+        }
+    }
+    if assets {
+        let tier = c.tiers.label(&p.tier).unwrap_or(&p.tier);
+        let (w1, w2) = (badge_text_width(tier), badge_text_width(&p.name));
+        let mut badge = Context::new();
+        badge.insert("tier_label", tier);
+        badge.insert("name", &p.name);
+        badge.insert("left_width", &w1);
+        badge.insert("right_width", &w2);
+        badge.insert("width", &(w1 + w2));
+        jobs.push(Job::Template {
+            path: format!("{path}badge.svg"),
+            template: "badge.svg",
+            ctx: Box::new(badge),
+            sitemap: false,
+        });
+        jobs.push(Job::Copy {
+            path: paths::asset(&p.slug, &p.logo.rel),
+            source: theme::StaticFile::Disk(p.logo.source.clone()),
+        });
+        for l in &p.client_logos {
+            jobs.push(Job::Copy {
+                path: paths::asset(&p.slug, &l.file.rel),
+                source: theme::StaticFile::Disk(l.file.source.clone()),
+            });
+        }
+    }
+    PartnerPlan {
+        jobs,
+        sources,
+        case_studies: cs
+            .into_iter()
+            .zip(p.case_studies.iter().map(|x| x.date))
+            .collect(),
+        posts: posts
+            .into_iter()
+            .zip(p.posts.iter().map(|x| x.date))
+            .collect(),
+        testimonials: ts
+            .into_iter()
+            .zip(p.testimonials.iter().map(|x| x.date))
+            .collect(),
+        logos: logos
+            .into_iter()
+            .zip(p.client_logos.iter().map(|x| x.date))
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -712,7 +817,7 @@ pub fn render(
     tera.global_context()
         .insert("live_reload", &opts.body_end.is_some());
 
-    let (jobs, sources) = plan(site, theme, extras)?;
+    let (jobs, sources) = plan(site, theme, extras, opts)?;
 
     // Two sources for one URL: report both files.
     let mut diags = Diagnostics::default();

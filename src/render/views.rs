@@ -354,7 +354,7 @@ pub struct TestimonialView {
     pub anonymous: bool,
     pub date: String,
     /// The quote, as HTML.
-    pub html: String,
+    pub html: std::sync::Arc<str>,
     pub partner: PartnerRef,
 }
 
