@@ -81,6 +81,10 @@ impl Rng {
         &xs[self.below(xs.len())]
     }
 
+    fn word(&mut self, xs: &[&'static str]) -> &'static str {
+        xs[self.below(xs.len())]
+    }
+
     /// Uniform in [0, 1).
     fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
@@ -475,11 +479,11 @@ impl Plan<'_> {
             );
             notes.clear();
             if !rng.chance(120) {
-                notes.push_str(*rng.pick(NOTES));
+                notes.push_str(rng.word(NOTES));
                 for extra in [650, 200] {
                     if rng.chance(extra) {
                         notes.push_str(if rng.chance(700) { ". " } else { "\n" });
-                        notes.push_str(*rng.pick(NOTES));
+                        notes.push_str(rng.word(NOTES));
                     }
                 }
             }

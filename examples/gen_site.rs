@@ -69,6 +69,10 @@ impl Rng {
         &xs[self.below(xs.len())]
     }
 
+    fn word(&mut self, xs: &[&'static str]) -> &'static str {
+        xs[self.below(xs.len())]
+    }
+
     /// Index drawn with the given weights.
     fn weighted(&mut self, weights: &[usize]) -> usize {
         let mut x = self.below(weights.iter().sum());
@@ -780,7 +784,7 @@ fn decapitalise(s: &str) -> String {
 
 /// A plain-text sentence (no Markdown), for summaries.
 fn plain_sentence(rng: &mut Rng, ctx: &DocCtx) -> String {
-    let subject = match *rng.pick(SUBJECTS) {
+    let subject = match rng.word(SUBJECTS) {
         "CLIENT" => ctx.client,
         s => s,
     };
@@ -869,7 +873,7 @@ impl Body {
 
     /// One sentence, sometimes decorated with emphasis, code or a link.
     fn sentence(&mut self, rng: &mut Rng, ctx: &DocCtx) -> String {
-        let opener = *rng.pick(OPENERS);
+        let opener = rng.word(OPENERS);
         let mut subject = rng.pick(SUBJECTS).to_string();
         if subject == "CLIENT" {
             subject = ctx.client.to_string();
@@ -877,7 +881,7 @@ impl Body {
         if !opener.is_empty() && subject != ctx.client {
             subject = decapitalise(&subject);
         }
-        let object = *rng.pick(OBJECTS);
+        let object = rng.word(OBJECTS);
         let object = match rng.below(100) {
             0..=7 => format!("*{object}*"),
             8..=13 => format!("**{object}**"),
@@ -941,7 +945,7 @@ impl Body {
         for _ in 0..rng.range(3, 5) {
             let mut item = format!(
                 "{} {}",
-                capitalise(*rng.pick(OBJECTS)),
+                capitalise(rng.word(OBJECTS)),
                 rng.pick(COMPLEMENTS)
             );
             match rng.below(10) {
@@ -1000,7 +1004,7 @@ impl Body {
     fn finish(mut self, rng: &mut Rng, ctx: &DocCtx) -> String {
         if self.footnote {
             let s = self.sentence(rng, ctx).replace("[^note]", "");
-            let _ = write!(self.s, "[^note]: {s}\n");
+            let _ = writeln!(self.s, "[^note]: {s}");
         }
         while self.s.ends_with("\n\n") {
             self.s.pop();
@@ -1057,7 +1061,7 @@ fn long_body(rng: &mut Rng, ctx: &DocCtx, headings: &[&str]) -> String {
             Block::Table => b.table(rng),
             Block::Quote => b.quote(rng, ctx),
             Block::Sub => {
-                b.heading(3, *rng.pick(SUB_HEADINGS), None);
+                b.heading(3, rng.word(SUB_HEADINGS), None);
                 let n = rng.range(2, 3);
                 b.paragraph(rng, ctx, n);
             }
@@ -1101,7 +1105,7 @@ fn write(path: &Path, text: &str, out: &mut Out) -> Result<()> {
 }
 
 fn partner_name(rng: &mut Rng) -> String {
-    let suffix = *rng.pick(NAME_SUFFIX);
+    let suffix = rng.word(NAME_SUFFIX);
     match rng.below(100) {
         0..=54 => format!("{} {suffix}", rng.pick(NAME_PLAIN)),
         55..=69 => format!(
@@ -1156,7 +1160,7 @@ fn gen_partner(root: &Path, seed: u64, i: usize) -> Result<Out> {
     let services: Vec<&str> = service_idx.iter().map(|&s| SERVICES[s].0).collect();
     let mut languages = vec!["en"];
     if rng.chance(70) {
-        let l = *rng.pick(REGIONS[hq].languages);
+        let l = rng.word(REGIONS[hq].languages);
         languages.push(l);
     }
     languages.sort_unstable();
@@ -1234,7 +1238,7 @@ fn gen_partner(root: &Path, seed: u64, i: usize) -> Result<Out> {
         write(&dir.join(&file), &logo_svg(client, "#475569"), &mut out)?;
     }
     write(&dir.join("partner.toml"), &toml, &mut out)?;
-    let colour = *rng.pick(LOGO_COLOURS);
+    let colour = rng.word(LOGO_COLOURS);
     write(&dir.join("logo.svg"), &logo_svg(&name, colour), &mut out)?;
 
     // Titles and slugs first, so documents can link to each other.
@@ -1355,14 +1359,14 @@ fn gen_partner(root: &Path, seed: u64, i: usize) -> Result<Out> {
 
     // Testimonials: a short quote.
     let mut used = Vec::new();
-    for k in 0..2 {
+    for client in clients.iter().take(2) {
         let author = person(&mut rng);
         let t_slug = unique_slug(slugify(&author, 4), &mut used);
         let mut doc = String::with_capacity(600);
         doc.push_str("+++\n");
         let _ = writeln!(doc, "author = {}", toml_str(&author));
-        let _ = writeln!(doc, "role = {}", toml_str(*rng.pick(ROLES)));
-        let _ = writeln!(doc, "client = {}", toml_str(&clients[k]));
+        let _ = writeln!(doc, "role = {}", toml_str(rng.word(ROLES)));
+        let _ = writeln!(doc, "client = {}", toml_str(client));
         if rng.chance(10) {
             doc.push_str("anonymous = true\n");
         }
@@ -1373,8 +1377,8 @@ fn gen_partner(root: &Path, seed: u64, i: usize) -> Result<Out> {
             .map(|_| {
                 rng.pick(QUOTES)
                     .replace("PARTNER", &name)
-                    .replace("PEOPLE", *rng.pick(QUOTE_PEOPLE))
-                    .replace("WHEN", *rng.pick(QUOTE_WHEN))
+                    .replace("PEOPLE", rng.word(QUOTE_PEOPLE))
+                    .replace("WHEN", rng.word(QUOTE_WHEN))
             })
             .collect();
         doc.push_str(&quote.join(" "));

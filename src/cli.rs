@@ -31,6 +31,29 @@ pub enum Command {
     Check(CheckArgs),
     /// Preview the site locally with live reload (never touches public/).
     Serve(ServeArgs),
+    /// Scaffold new content.
+    #[command(subcommand)]
+    New(NewCommand),
+    /// Create a new minimal site that builds and passes `check` immediately.
+    Init {
+        /// Folder to create.
+        dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NewCommand {
+    /// Scaffold content/partners/<slug>/ with a commented partner.toml and draft examples.
+    Partner {
+        /// Folder name and URL segment: lower-case letters, digits and single hyphens.
+        slug: String,
+        /// Public name [default: from the slug].
+        #[arg(long)]
+        name: Option<String>,
+        /// Site folder (the one holding site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -128,6 +151,35 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
+        Command::New(NewCommand::Partner { slug, name, root }) => {
+            match crate::scaffold::new_partner(&root, &slug, name.as_deref()) {
+                Ok(dir) => {
+                    println!("created {}", dir.display());
+                    println!(
+                        "next: edit partner.toml and about.md, replace logo.svg, turn the draft examples into real content,"
+                    );
+                    println!(
+                        "      then run `partnersite check --partner {slug}` or preview with `partnersite serve --partner {slug}`"
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    Ok(ExitCode::from(EXIT_USAGE))
+                }
+            }
+        }
+        Command::Init { dir } => match crate::scaffold::init(&dir) {
+            Ok(()) => {
+                println!("created a new site in {}", dir.display());
+                println!("next: cd {} && partnersite serve", dir.display());
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                Ok(ExitCode::from(EXIT_USAGE))
+            }
+        },
         Command::Serve(args) => {
             if !args.root.join(crate::config::SITE_FILE).is_file() {
                 eprintln!(

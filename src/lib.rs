@@ -17,4 +17,5 @@ pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod scaffold;
 pub mod serve;

@@ -1,0 +1,343 @@
+//! `partnersite new partner` and `partnersite init`: scaffolding that builds and passes
+//! `check` as written.
+
+use crate::config::{self, SiteConfig, Vocab, is_slug, slugify};
+use anyhow::{Context, Result, bail};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+fn write(path: &Path, text: &str) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn ids(v: &Vocab) -> String {
+    v.entries
+        .iter()
+        .map(|e| format!("{} ({})", e.id, e.label))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn first(v: &Vocab) -> &str {
+    v.entries.first().map_or("", |e| e.id.as_str())
+}
+
+/// TOML basic string literal.
+fn toml_str(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// A placeholder logo: the initials on a coloured square.
+pub fn placeholder_logo(name: &str) -> String {
+    let initials: String = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .collect::<String>()
+        .to_uppercase();
+    let escaped = initials
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 120 120\" width=\"120\" height=\"120\"><rect width=\"120\" height=\"120\" rx=\"16\" fill=\"#1f2a44\"/><text x=\"60\" y=\"74\" font-family=\"Verdana,sans-serif\" font-size=\"44\" fill=\"#ffffff\" text-anchor=\"middle\">{escaped}</text></svg>\n"
+    )
+}
+
+/// The commented partner.toml for a new partner, with the site's vocabularies listed.
+pub fn partner_toml(c: &SiteConfig, name: &str, year: u16) -> String {
+    let region = c.regions.0.first();
+    let country = region
+        .and_then(|r| r.countries.first())
+        .map_or("US", |c| c.as_str());
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# Partner record. Every key is explained; delete none of the required ones."
+    );
+    let _ = writeln!(
+        s,
+        "# Check your listing with: partnersite check --partner <slug>   Preview: partnersite serve --partner <slug>\n"
+    );
+    let _ = writeln!(s, "# Public name (required).\nname = {}", toml_str(name));
+    let _ = writeln!(
+        s,
+        "# Tier (required), one of: {}\ntier = {}",
+        ids(&c.tiers),
+        toml_str(first(&c.tiers))
+    );
+    let _ = writeln!(
+        s,
+        "# Website (required): a full http(s) URL.\nwebsite = \"https://example.org\""
+    );
+    let _ = writeln!(
+        s,
+        "# Logo (required): a .svg, .png, .jpg or .webp file inside this folder.\nlogo = \"logo.svg\""
+    );
+    let _ = writeln!(
+        s,
+        "# One sentence of plain text, at most 200 characters (required).\nsummary = {}",
+        toml_str(&format!("{name} helps organisations run Open edX."))
+    );
+    let _ = writeln!(
+        s,
+        "# Headquarters country, ISO 3166-1 alpha-2 code in upper case (required).\ncountry = {}",
+        toml_str(country)
+    );
+    let _ = writeln!(
+        s,
+        "# Regions served (required), ids from: {}\nregions = [{}]",
+        c.regions
+            .0
+            .iter()
+            .map(|r| format!("{} ({})", r.id, r.label))
+            .collect::<Vec<_>>()
+            .join(", "),
+        region.map_or(String::new(), |r| toml_str(&r.id))
+    );
+    let _ = writeln!(
+        s,
+        "# Services (required), ids from: {}\nservices = [{}]",
+        ids(&c.services),
+        toml_str(first(&c.services))
+    );
+    let _ = writeln!(
+        s,
+        "# Languages you work in, ISO 639-1 codes.\nlanguages = [\"en\"]"
+    );
+    if !c.pricing.entries.is_empty() {
+        let _ = writeln!(
+            s,
+            "# Pricing model, one of: {}\npricing = {}",
+            ids(&c.pricing),
+            toml_str(first(&c.pricing))
+        );
+    }
+    if !c.company_size.entries.is_empty() {
+        let _ = writeln!(
+            s,
+            "# Company size, one of: {}\ncompany_size = {}",
+            ids(&c.company_size),
+            toml_str(first(&c.company_size))
+        );
+    }
+    if !c.market_size.entries.is_empty() {
+        let _ = writeln!(
+            s,
+            "# Market you serve, one of: {}\nmarket_size = {}",
+            ids(&c.market_size),
+            toml_str(first(&c.market_size))
+        );
+    }
+    let _ = writeln!(
+        s,
+        "# Date you joined the program (a bare TOML date).\njoined = {year}-01-01"
+    );
+    let _ = writeln!(
+        s,
+        "# Optional contact: a mailto: or https: URL.\ncontact = \"mailto:hello@example.org\""
+    );
+    let _ = writeln!(
+        s,
+        "# true hides the whole listing until you are ready (see it with `serve --drafts`).\ndraft = false\n"
+    );
+    let _ = writeln!(
+        s,
+        "# Client figures for the reporting year, used by the required-content rule:"
+    );
+    let _ = writeln!(
+        s,
+        "# acquired = new clients this year; refused_* = clients who refused a public logo / testimonial."
+    );
+    let _ = writeln!(
+        s,
+        "[clients]\nacquired = 0\nrefused_logo = 0\nrefused_testimonial = 0\n"
+    );
+    let _ = writeln!(
+        s,
+        "# One [[client_logos]] block per logo a client approved for publication (files in clients/):"
+    );
+    let _ = writeln!(
+        s,
+        "# [[client_logos]]\n# client = \"Example University\"\n# file = \"clients/example-university.svg\"\n# date = {year}-03-01"
+    );
+    s
+}
+
+fn example_files(year: u16, draft: bool, topic: &str) -> Vec<(&'static str, String)> {
+    let d = if draft { "draft = true\n" } else { "" };
+    vec![
+        ("about.md", "## Who we are\n\nTell learners and organisations what you do with Open edX, who you work with and where.\n\n## What we offer\n\n- Hosting, upgrades and support\n- Course design and production\n".into()),
+        ("case-studies/example-case-study.md", format!("+++\ntitle = \"How we helped an example university\"\ndate = {year}-02-01\nclient = \"Example University\"\nsummary = \"One sentence about the project.\"\ntags = [\"example\"]\n{d}+++\n\n## The challenge\n\nWhat the client needed.\n\n## What we did\n\nThe project, step by step.\n\n## Results\n\nNumbers, quotes and lessons learned.\n")),
+        ("posts/example-post.md", format!("+++\ntitle = \"An example post\"\ndate = {year}-02-15\ntopic = {}\nsummary = \"One sentence about the post.\"\n{d}+++\n\nWrite about a topic the program approved.\n", toml_str(topic))),
+        ("testimonials/example-testimonial.md", format!("+++\nauthor = \"Alex Example\"\nrole = \"Head of Digital Learning\"\nclient = \"Example University\"\ndate = {year}-03-01\n{d}+++\n\nThey moved our courses to Open edX in a month, without a single lost enrolment.\n")),
+    ]
+}
+
+/// Scaffold `content/partners/<slug>/`.
+pub fn new_partner(root: &Path, slug: &str, name: Option<&str>) -> Result<PathBuf> {
+    if !is_slug(slug) {
+        bail!(
+            "`{slug}` is not a valid slug (lower-case letters, digits and single hyphens), e.g. `{}`",
+            slugify(slug)
+        );
+    }
+    let (config, diags) = config::load(root)?;
+    let Some(config) = config else {
+        bail!(
+            "site.toml has errors; run `partnersite check` first:\n{}",
+            diags
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    };
+    let dir = root.join("content").join("partners").join(slug);
+    if dir.exists() {
+        bail!(
+            "{} already exists; choose another slug or edit that folder",
+            dir.display()
+        );
+    }
+    let name = name.map(str::to_string).unwrap_or_else(|| {
+        slug.split('-')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    let year = config.rules.as_ref().map_or(2026, |r| r.year);
+    let topic = config
+        .rules
+        .as_ref()
+        .and_then(|r| r.approved_topics.first().cloned())
+        .unwrap_or_else(|| first(&config.topics).to_string());
+    write(
+        &dir.join("partner.toml"),
+        &partner_toml(&config, &name, year),
+    )?;
+    write(&dir.join("logo.svg"), &placeholder_logo(&name))?;
+    for (rel, text) in example_files(year, true, &topic) {
+        write(&dir.join(rel), &text)?;
+    }
+    Ok(dir)
+}
+
+const INIT_SITE: &str = r#"title = "Open edX Partner Directory"
+base_url = "https://example.org/"
+description = "Service providers who build on Open edX."
+language = "en"
+theme = "default"
+
+[tiers]
+partner = "Open edX Partner"
+verified-provider = "Verified Provider"
+
+[regions.europe]
+label = "Europe"
+countries = ["AT", "BE", "CH", "DE", "DK", "ES", "FI", "FR", "GB", "IE", "IT", "NL", "NO", "PL", "PT", "SE"]
+
+[regions.north-america]
+label = "North America"
+countries = ["CA", "US"]
+
+[regions.latin-america]
+label = "Latin America"
+countries = ["AR", "BR", "CL", "CO", "MX", "PE", "UY"]
+
+[regions.africa]
+label = "Africa"
+countries = ["EG", "GH", "KE", "MA", "NG", "ZA"]
+
+[regions.asia-pacific]
+label = "Asia-Pacific"
+countries = ["AU", "CN", "IN", "JP", "KR", "NZ", "SG"]
+
+[services]
+hosting = "Hosting"
+consulting = "Consulting"
+course-development = "Course development"
+theming = "Theming"
+integrations = "Integrations"
+training = "Training"
+
+[pricing]
+subscription = "Subscription"
+fixed-price = "Fixed price"
+custom-quote = "Custom quote"
+
+[company_size]
+1-10 = "1-10 employees"
+11-50 = "11-50 employees"
+51-200 = "51-200 employees"
+200-plus = "200+ employees"
+
+[market_size]
+small = "Small organisations"
+large = "Large organisations"
+
+[topics]
+accessibility = "Accessibility"
+platform-release-highlights = "Platform release highlights"
+learning-design = "Learning design"
+
+[rules]
+year = 2026
+rule = "percent"
+percent = 20
+minimum = 1
+require = ["case-studies", "posts", "testimonials", "client-logos"]
+approved_topics = ["accessibility", "platform-release-highlights", "learning-design"]
+on_missing = "fail"
+"#;
+
+/// Create a new minimal site in `dir` (which must not exist or be empty).
+pub fn init(dir: &Path) -> Result<()> {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        bail!("{} is not empty; choose a new folder", dir.display());
+    }
+    write(&dir.join("site.toml"), INIT_SITE)?;
+    write(&dir.join(".gitignore"), "/public\n")?;
+    write(
+        &dir.join("content/pages/about.md"),
+        "+++\ntitle = \"About the program\"\nweight = 1\n+++\n\nThe partner program lists service providers who build on Open edX.\n",
+    )?;
+    write(
+        &dir.join("content/pages/allocation.md"),
+        "+++\ntitle = \"How leads are allocated\"\nweight = 2\n+++\n\nLeads from the website are forwarded to partners who serve the requester's region.\n",
+    )?;
+    let (config, diags) = config::load(dir)?;
+    let Some(config) = config else {
+        bail!(
+            "internal error: the scaffolded site.toml is invalid: {:?}",
+            diags
+        );
+    };
+    let pdir = dir.join("content/partners/example-partner");
+    write(&pdir.join("partner.toml"), &partner_toml(&config, "Example Partner", 2026).replace(
+        "# One [[client_logos]] block per logo a client approved for publication (files in clients/):\n# [[client_logos]]\n# client = \"Example University\"\n# file = \"clients/example-university.svg\"\n# date = 2026-03-01",
+        "# One [[client_logos]] block per logo a client approved for publication (files in clients/):\n[[client_logos]]\nclient = \"Example University\"\nfile = \"clients/example-university.svg\"\ndate = 2026-03-01",
+    ))?;
+    write(&pdir.join("logo.svg"), &placeholder_logo("Example Partner"))?;
+    write(
+        &pdir.join("clients/example-university.svg"),
+        &placeholder_logo("Example University"),
+    )?;
+    for (rel, text) in example_files(2026, false, "accessibility") {
+        write(&pdir.join(rel), &text)?;
+    }
+    Ok(())
+}
