@@ -52,6 +52,9 @@ pub struct Dirty {
     pub program_posts: std::collections::BTreeSet<String>,
 }
 
+/// (output path, source file) pairs, for the duplicate-URL check.
+type Sources = Vec<(String, String)>;
+
 /// What one output file is made of.
 enum Job {
     Template {
@@ -258,7 +261,7 @@ fn plan(
     theme: &Theme,
     extras: Extras,
     opts: &RenderOptions,
-) -> Result<(Vec<Job>, Vec<(String, String)>)> {
+) -> Result<(Vec<Job>, Sources)> {
     let c = &site.config;
     let urls = Urls::new(c);
     let mut jobs: Vec<Job> = Vec::new();
