@@ -92,9 +92,36 @@ pub fn resolve_image(root: &Path, dir: &Path, rel: &str) -> Result<PathBuf, Stri
     if !canonical.is_file() {
         return Err(format!("`{rel}` is not a file"));
     }
-    let bytes = read_head(&canonical).map_err(|e| format!("cannot read `{rel}`: {e}"))?;
+    let len = std::fs::metadata(&canonical).map(|m| m.len()).unwrap_or(0);
+    if expected == ImageKind::Svg && len > SVG_MAX_BYTES {
+        return Err(format!(
+            "`{rel}` is {} KiB; SVG logos are limited to {} KiB",
+            len / 1024,
+            SVG_MAX_BYTES / 1024
+        ));
+    }
+    if len > RASTER_MAX_BYTES {
+        return Err(format!(
+            "`{rel}` is {} KiB; images are limited to {} KiB",
+            len / 1024,
+            RASTER_MAX_BYTES / 1024
+        ));
+    }
+    let bytes = if expected == ImageKind::Svg {
+        std::fs::read(&canonical)
+    } else {
+        read_head(&canonical)
+    }
+    .map_err(|e| format!("cannot read `{rel}`: {e}"))?;
     match sniff(&bytes) {
-        Some(kind) if kind == expected => Ok(full),
+        Some(ImageKind::Svg) if expected == ImageKind::Svg => {
+            check_svg(&bytes).map_err(|why| format!("`{rel}` is refused: {why}"))?;
+            Ok(full)
+        }
+        Some(kind) if kind == expected => {
+            check_raster(&bytes).map_err(|why| format!("`{rel}`: {why}"))?;
+            Ok(full)
+        }
         Some(kind) => Err(format!(
             "`{rel}` holds a {} image but its name says {}; rename it or convert it",
             kind.name(),
@@ -105,6 +132,103 @@ pub fn resolve_image(root: &Path, dir: &Path, rel: &str) -> Result<PathBuf, Stri
             expected.name()
         )),
     }
+}
+
+/// Largest SVG accepted.
+pub const SVG_MAX_BYTES: u64 = 512 * 1024;
+/// Largest raster image accepted.
+pub const RASTER_MAX_BYTES: u64 = 5 * 1024 * 1024;
+/// Largest width or height accepted for a raster image.
+pub const MAX_DIMENSION: usize = 8192;
+
+/// Refuse SVG that could run script, load other resources or expand entities, even
+/// though the site only ever shows logos through `<img>` (defence in depth: a visitor
+/// may open the file directly).
+pub fn check_svg(bytes: &[u8]) -> Result<(), String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("<!doctype") {
+        return Err("it contains a <!DOCTYPE> declaration; remove it".into());
+    }
+    if lower.contains("<!entity") {
+        return Err("it contains an <!ENTITY> declaration; remove it".into());
+    }
+    let doc = roxmltree::Document::parse(text)
+        .map_err(|e| format!("it is not well-formed SVG/XML ({e})"))?;
+    for node in doc.descendants().filter(|n| n.is_element()) {
+        let name = node.tag_name().name().to_ascii_lowercase();
+        let line = doc.text_pos_at(node.range().start).row;
+        match name.as_str() {
+            "script" => return Err(format!("it contains a <script> element (line {line})")),
+            "foreignobject" => {
+                return Err(format!(
+                    "it contains a <foreignObject> element (line {line})"
+                ));
+            }
+            "iframe" | "embed" | "object" => {
+                return Err(format!("it contains an <{name}> element (line {line})"));
+            }
+            _ => {}
+        }
+        for attr in node.attributes() {
+            let an = attr.name().to_ascii_lowercase();
+            let value = attr.value().trim();
+            if an.starts_with("on") {
+                return Err(format!(
+                    "it contains an event handler attribute `{}` (line {line})",
+                    attr.name()
+                ));
+            }
+            if (an == "href" || an == "src") && !value.starts_with('#') {
+                return Err(format!(
+                    "it references an external resource `{value}` (line {line}); embed it or remove it"
+                ));
+            }
+            if an == "style" && has_external_url(value) {
+                return Err(format!(
+                    "its style attribute loads an external resource (line {line})"
+                ));
+            }
+        }
+        if name == "style" {
+            let css = node.text().unwrap_or("").to_ascii_lowercase();
+            if css.contains("@import") || has_external_url(&css) {
+                return Err(format!(
+                    "its <style> element loads an external resource (line {line})"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `url(...)` pointing anywhere but a fragment of the same document.
+fn has_external_url(css: &str) -> bool {
+    css.to_ascii_lowercase()
+        .match_indices("url(")
+        .any(|(i, _)| {
+            let rest = css
+                .get(i + 4..)
+                .unwrap_or("")
+                .trim_start_matches([' ', '"', '\'']);
+            !rest.starts_with('#')
+        })
+}
+
+/// Raster images: the header must give plausible dimensions.
+fn check_raster(bytes: &[u8]) -> Result<(), String> {
+    let size = imagesize::blob_size(bytes)
+        .map_err(|_| "the image header is damaged or truncated".to_string())?;
+    if size.width == 0 || size.height == 0 {
+        return Err("the image has no pixels".into());
+    }
+    if size.width > MAX_DIMENSION || size.height > MAX_DIMENSION {
+        return Err(format!(
+            "the image is {}x{} pixels; the limit is {MAX_DIMENSION} on each side",
+            size.width, size.height
+        ));
+    }
+    Ok(())
 }
 
 fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
@@ -128,6 +252,25 @@ mod tests {
             Some(ImageKind::Svg)
         );
         assert_eq!(sniff(b"hello"), None);
+    }
+
+    #[test]
+    fn svg_checks() {
+        let ok = br##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><defs><linearGradient id="g"/></defs><rect fill="url(#g)" width="10" height="10"/><use href="#g"/></svg>"##;
+        assert_eq!(check_svg(ok), Ok(()));
+        for (svg, why) in [
+            (&br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#[..], "<script>"),
+            (br#"<svg xmlns="http://www.w3.org/2000/svg"><SCRIPT>alert(1)</SCRIPT></svg>"#, "<script>"),
+            (br#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>"#, "event handler"),
+            (br#"<svg xmlns="http://www.w3.org/2000/svg"><foreignObject/></svg>"#, "foreignObject"),
+            (br#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink"><image x:href="https://evil.example/x.png"/></svg>"#, "external resource"),
+            (br#"<!DOCTYPE svg [<!ENTITY a "b">]><svg xmlns="http://www.w3.org/2000/svg"/>"#, "DOCTYPE"),
+            (br#"<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://x.example/a.css);</style></svg>"#, "<style>"),
+            (br#"<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:url(https://x.example/a)"/></svg>"#, "style attribute"),
+        ] {
+            let err = check_svg(svg).unwrap_err();
+            assert!(err.contains(why), "{err}");
+        }
     }
 
     #[test]
