@@ -326,7 +326,7 @@ impl Default for SecurityConfig {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSite {
-    title: String,
+    title: Spanned<String>,
     base_url: Spanned<String>,
     #[serde(default)]
     description: String,
@@ -454,28 +454,35 @@ pub fn load(root: &Path) -> Result<(Option<SiteConfig>, Diagnostics), std::io::E
     let bytes = std::fs::read(&path).map_err(|e| {
         std::io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display()))
     })?;
-    let mut diags = Diagnostics::default();
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let before = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+            let mut diags = Diagnostics::default();
             diags.push(
-                Diagnostic::error(SITE_FILE, "file is not valid UTF-8 text").hint(format!(
-                    "re-save it as UTF-8 (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                )),
+                Diagnostic::error(SITE_FILE, "file is not valid UTF-8 text")
+                    .at_offset(&before, valid, 0)
+                    .hint("re-save the file with UTF-8 encoding"),
             );
             return Ok((None, diags));
         }
     };
+    Ok(parse_str(root, text))
+}
+
+/// Parse and validate site.toml text (for tools and fuzzing; `load` reads the file).
+pub fn parse_str(root: &Path, text: String) -> (Option<SiteConfig>, Diagnostics) {
+    let mut diags = Diagnostics::default();
     let raw: RawSite = match toml::from_str(&text) {
         Ok(raw) => raw,
         Err(e) => {
             diags.push(from_toml_error(Path::new(SITE_FILE), &text, 0, &e));
-            return Ok((None, diags));
+            return (None, diags);
         }
     };
     let config = validate(root, raw, text, &mut diags);
-    Ok((Some(config), diags))
+    (Some(config), diags)
 }
 
 fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) -> SiteConfig {
@@ -483,8 +490,8 @@ fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) ->
         Diagnostic::error(SITE_FILE, msg).at_offset(&text, span.start, 0)
     };
 
-    if raw.title.trim().is_empty() {
-        diags.push(Diagnostic::error(SITE_FILE, "`title` is empty").hint("give the site a title"));
+    if raw.title.get_ref().trim().is_empty() {
+        diags.push(err(&raw.title.span(), "`title` is empty".into()).hint("give the site a title"));
     }
     if !is_http_url(raw.base_url.get_ref()) {
         diags.push(
@@ -633,7 +640,7 @@ fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) ->
 
     SiteConfig {
         root: root.to_path_buf(),
-        title: raw.title,
+        title: raw.title.into_inner(),
         base_url: normalize_base_url(raw.base_url.get_ref()),
         description: raw.description,
         language: raw.language,

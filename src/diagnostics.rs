@@ -222,7 +222,15 @@ pub fn from_toml_error(
     err: &toml::de::Error,
 ) -> Diagnostic {
     let raw = err.message().trim().to_string();
-    let (message, hint) = explain_toml_message(&raw);
+    let (mut message, hint) = explain_toml_message(&raw);
+    // The parser does not name the repeated key; its span does.
+    if raw == "duplicate key" {
+        if let Some(key) = err.span().and_then(|s| text.get(s)) {
+            if !key.is_empty() && !key.contains('\n') {
+                message = format!("duplicate key `{}`", key.trim());
+            }
+        }
+    }
     let d = Diagnostic::error(path, message).maybe_hint(hint);
     match err.span() {
         Some(span) => d.at_offset(text, span.start, line_offset),
@@ -263,7 +271,46 @@ fn explain_toml_message(raw: &str) -> (String, Option<String>) {
             );
         }
     }
+    if let Some((message, hint)) = explain_syntax(raw) {
+        return (message.to_string(), Some(hint.to_string()));
+    }
     (raw.replace('\n', " "), None)
+}
+
+/// The TOML parser's wording for the syntax slips editors make most, in their words.
+fn explain_syntax(raw: &str) -> Option<(&'static str, &'static str)> {
+    let plain = match raw {
+        "invalid basic string, expected `\"`" => (
+            "this text has no closing `\"`",
+            "end the text with `\"` on the same line (use `\"\"\"` around text of several lines)",
+        ),
+        "invalid multi-line basic string, expected `\"`" => (
+            "this text has no closing `\"\"\"`",
+            "end the text with `\"\"\"`",
+        ),
+        "invalid literal string, expected `'`" => (
+            "this text has no closing `'`",
+            "end the text with `'` on the same line",
+        ),
+        "string values must be quoted, expected literal string" => (
+            "text values must be quoted",
+            "write it like `key = \"text\"`",
+        ),
+        "duplicate key" => (
+            "duplicate key",
+            "this key is already set above in the same table; keep only one",
+        ),
+        _ if raw.starts_with("missing escaped value") => (
+            "unknown escape sequence after `\\`",
+            "write `\\\\` for a backslash, or use single quotes for text with backslashes",
+        ),
+        _ if raw.starts_with("invalid basic string, expected non-double-quote") => (
+            "this text contains an invisible control character",
+            "delete and retype the text around this position",
+        ),
+        _ => return None,
+    };
+    Some(plain)
 }
 
 #[cfg(test)]
@@ -295,5 +342,13 @@ mod tests {
         let (m, h) = explain_toml_message("unknown field `nmae`, expected one of `name`, `tier`");
         assert_eq!(m, "unknown key `nmae`");
         assert_eq!(h.as_deref(), Some("did you mean `name`?"));
+    }
+
+    #[test]
+    fn syntax_errors_in_plain_words() {
+        let (m, _) = explain_toml_message("invalid basic string, expected `\"`");
+        assert_eq!(m, "this text has no closing `\"`");
+        let (m, h) = explain_toml_message("key with no value, expected `=`");
+        assert_eq!((m.as_str(), h), ("key with no value, expected `=`", None));
     }
 }

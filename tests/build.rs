@@ -623,7 +623,7 @@ fn content_pages_posts_case_studies_and_listings_are_rendered() {
     assert!(text(one(&cs, "p.byline")).ends_with("Client: Example University"));
 
     let blog = site.html("blog/");
-    let items: Vec<String> = select(&blog, "ul.items > li > a:first-child")
+    let items: Vec<String> = select(&blog, "ul.items li a[href^=\"/dir/blog/\"]")
         .into_iter()
         .map(text)
         .collect();
@@ -636,22 +636,50 @@ fn content_pages_posts_case_studies_and_listings_are_rendered() {
         ]
     );
     let clients = site.html("clients/");
-    let alts: Vec<&str> = select(&clients, "ul.logos img")
+    let logos: Vec<(&str, String)> = select(&clients, "ul.logos li")
         .into_iter()
-        .map(|i| attr(i, "alt"))
+        .map(|li| (attr(one_in(li, "img"), "src"), text(li)))
         .collect();
-    assert_eq!(alts, ["Example University", "Pixel College"]);
+    assert_eq!(logos.len(), 2, "{logos:?}");
+    assert_eq!(
+        logos[0].0,
+        "/dir/partners/cedar-and-quill/clients/example-university.svg"
+    );
+    assert!(logos[0].1.contains("Example University"), "{logos:?}");
+    assert_eq!(
+        logos[1].0,
+        "/dir/partners/cedar-and-quill/clients/pixel-college.png"
+    );
+    assert!(logos[1].1.contains("Pixel College"), "{logos:?}");
 
     let profile = site.html("partners/cedar-and-quill/");
-    let sections: Vec<String> = select(&profile, ".profile-main h2[id]")
+    // The profile links to the partner's case studies and posts and shows its client logos.
+    let hrefs: BTreeSet<&str> = select(&profile, "main a[href]")
         .into_iter()
-        .map(|h| attr(h, "id").to_string())
+        .map(|a| attr(a, "href"))
         .collect();
-    assert_eq!(sections, ["about-h", "cs-h", "posts-h", "t-h", "cl-h"]);
-    assert_eq!(
-        attr(one(&profile, "a.button.secondary"), "href"),
-        "mailto:hello@cedar-quill.example"
-    );
+    for url in [
+        "/dir/case-studies/cedar-and-quill/campus-migration/",
+        "/dir/case-studies/cedar-and-quill/confidential-rollout/",
+        "/dir/blog/cedar-and-quill/accessible-video/",
+        "https://cedar-quill.example",
+        "mailto:hello@cedar-quill.example",
+    ] {
+        assert!(
+            hrefs.contains(url),
+            "profile lacks a link to {url}: {hrefs:#?}"
+        );
+    }
+    let srcs: BTreeSet<&str> = select(&profile, "main img[src]")
+        .into_iter()
+        .map(|i| attr(i, "src"))
+        .collect();
+    for src in [
+        "/dir/partners/cedar-and-quill/clients/example-university.svg",
+        "/dir/partners/cedar-and-quill/clients/pixel-college.png",
+    ] {
+        assert!(srcs.contains(src), "profile lacks {src}: {srcs:#?}");
+    }
 }
 
 #[test]

@@ -16,11 +16,13 @@ use toml::Spanned;
 
 const PARTNER_KINDS: [&str; 3] = ["case-studies", "posts", "testimonials"];
 
+// Dates are `Spanned` so that a missing `date` is reported as a missing key: `Date`'s own
+// deserializer rewords every error, "missing field" included, as a bad date.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CaseStudyFm {
     title: Spanned<String>,
-    date: Date,
+    date: Spanned<Date>,
     client: Option<String>,
     #[serde(default)]
     anonymous: bool,
@@ -35,7 +37,7 @@ struct CaseStudyFm {
 #[serde(deny_unknown_fields)]
 struct PostFm {
     title: Spanned<String>,
-    date: Date,
+    date: Spanned<Date>,
     topic: Option<Spanned<String>>,
     summary: Option<String>,
     #[serde(default)]
@@ -50,7 +52,7 @@ struct TestimonialFm {
     client: Option<String>,
     #[serde(default)]
     anonymous: bool,
-    date: Date,
+    date: Spanned<Date>,
     #[serde(default)]
     draft: bool,
 }
@@ -252,7 +254,7 @@ impl Loader<'_> {
             slug: f.slug,
             path: f.rel,
             title: f.front.title.into_inner(),
-            date: f.front.date,
+            date: f.front.date.into_inner(),
             topic: f.front.topic.map(Spanned::into_inner),
             summary: f.front.summary,
             draft: f.front.draft,
@@ -274,7 +276,7 @@ impl Loader<'_> {
             slug: f.slug,
             path: f.rel,
             title: f.front.title.into_inner(),
-            date: f.front.date,
+            date: f.front.date.into_inner(),
             // An anonymous client's name is dropped here so no later stage can leak it.
             client: if anonymous {
                 None
@@ -318,7 +320,7 @@ impl Loader<'_> {
             role: f.front.role,
             client: if anonymous { None } else { f.front.client },
             anonymous,
-            date: f.front.date,
+            date: f.front.date.into_inner(),
             draft: f.front.draft,
             html: f.body_html.into(),
         })

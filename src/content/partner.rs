@@ -159,8 +159,13 @@ pub fn parse_partner_toml(
             &raw.summary,
             format!("`summary` is {summary_len} characters long; the limit is {SUMMARY_MAX}"),
             Some(format!(
-                "shorten it by {} characters; the long text belongs in about.md",
-                summary_len - SUMMARY_MAX
+                "shorten it by {} character{}; the long text belongs in about.md",
+                summary_len - SUMMARY_MAX,
+                if summary_len - SUMMARY_MAX == 1 {
+                    ""
+                } else {
+                    "s"
+                }
             )),
         );
     }
