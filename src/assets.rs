@@ -39,10 +39,10 @@ pub fn sniff(bytes: &[u8]) -> Option<ImageKind> {
         Some(ImageKind::Png)
     } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some(ImageKind::Jpeg)
-    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+    } else if bytes.get(..4) == Some(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
         Some(ImageKind::Webp)
     } else {
-        let head = &bytes[..bytes.len().min(4096)];
+        let head = bytes.get(..bytes.len().min(4096)).unwrap_or(bytes);
         let text = String::from_utf8_lossy(head);
         let t = text.trim_start_matches('\u{feff}').trim_start();
         (t.starts_with('<') && text.contains("<svg")).then_some(ImageKind::Svg)

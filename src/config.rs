@@ -458,7 +458,8 @@ pub fn load(root: &Path) -> Result<(Option<SiteConfig>, Diagnostics), std::io::E
         Ok(t) => t,
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
-            let before = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+            let before =
+                String::from_utf8_lossy(e.as_bytes().get(..valid).unwrap_or_default()).into_owned();
             let mut diags = Diagnostics::default();
             diags.push(
                 Diagnostic::error(SITE_FILE, "file is not valid UTF-8 text")

@@ -29,7 +29,7 @@ impl Date {
     /// Parse `YYYY-MM-DD` exactly.
     pub fn parse(s: &str) -> Option<Date> {
         let b = s.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
             return None;
         }
         let num = |r: std::ops::Range<usize>| -> Option<u32> {

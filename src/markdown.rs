@@ -182,48 +182,53 @@ pub fn sanitize(html: &str, rel: &str) -> String {
 
 /// Give every heading an id (`{#custom}` wins, else a slug of its text, made unique).
 fn assign_heading_ids(events: &mut [Event]) -> Vec<Heading> {
-    let mut headings = Vec::new();
-    let mut used: HashSet<String> = HashSet::new();
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
-            let level = heading_level(*level);
-            let explicit = id.as_ref().map(|s| s.to_string());
-            let mut text = String::new();
-            let mut j = i + 1;
-            while j < events.len() {
-                match &events[j] {
-                    Event::End(TagEnd::Heading(_)) => break,
-                    Event::Text(t) | Event::Code(t) => text.push_str(t),
-                    _ => {}
+    // First pass: where each heading starts, its level, explicit id and text.
+    let mut found: Vec<(usize, u8, Option<String>, String)> = Vec::new();
+    let mut open: Option<(usize, u8, Option<String>, String)> = None;
+    for (i, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                open = Some((
+                    i,
+                    heading_level(*level),
+                    id.as_ref().map(|s| s.to_string()),
+                    String::new(),
+                ));
+            }
+            Event::End(TagEnd::Heading(_)) => found.extend(open.take()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, _, text)) = open.as_mut() {
+                    text.push_str(t);
                 }
-                j += 1;
             }
-            let base = explicit.unwrap_or_else(|| {
-                let s = crate::config::slugify(&text);
-                if s == "example" && !text.to_lowercase().contains("example") {
-                    "section".to_string()
-                } else {
-                    s
-                }
-            });
-            let mut unique = base.clone();
-            let mut n = 1;
-            while !used.insert(unique.clone()) {
-                unique = format!("{base}-{n}");
-                n += 1;
-            }
-            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
-                *id = Some(CowStr::from(unique.clone()));
-            }
-            headings.push(Heading {
-                level,
-                id: unique,
-                text,
-            });
-            i = j;
+            _ => {}
         }
-        i += 1;
+    }
+    let mut headings = Vec::with_capacity(found.len());
+    let mut used: HashSet<String> = HashSet::new();
+    for (i, level, explicit, text) in found {
+        let base = explicit.unwrap_or_else(|| {
+            let s = crate::config::slugify(&text);
+            if s == "example" && !text.to_lowercase().contains("example") {
+                "section".to_string()
+            } else {
+                s
+            }
+        });
+        let mut unique = base.clone();
+        let mut n = 1;
+        while !used.insert(unique.clone()) {
+            unique = format!("{base}-{n}");
+            n += 1;
+        }
+        if let Some(Event::Start(Tag::Heading { id, .. })) = events.get_mut(i) {
+            *id = Some(CowStr::from(unique.clone()));
+        }
+        headings.push(Heading {
+            level,
+            id: unique,
+            text,
+        });
     }
     headings
 }

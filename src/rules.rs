@@ -15,10 +15,12 @@ pub struct PerKind(pub [u64; 4]);
 
 impl PerKind {
     pub fn get(&self, k: Kind) -> u64 {
-        self.0[k as usize]
+        self.0.get(k as usize).copied().unwrap_or(0)
     }
     fn set(&mut self, k: Kind, v: u64) {
-        self.0[k as usize] = v;
+        if let Some(slot) = self.0.get_mut(k as usize) {
+            *slot = v;
+        }
     }
     pub fn total(&self) -> u64 {
         self.0.iter().sum()
@@ -323,13 +325,10 @@ pub fn missing_phrase(v: &Verdict) -> String {
             format!("{n} {noun}")
         })
         .collect();
-    match parts.len() {
-        0 => String::new(),
-        1 => parts[0].clone(),
-        _ => {
-            let (last, rest) = parts.split_last().expect("len >= 2");
-            format!("{} and {last}", rest.join(", "))
-        }
+    match parts.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }
 

@@ -119,7 +119,8 @@ impl Loader<'_> {
             Ok(t) => Some(t),
             Err(e) => {
                 let valid = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+                let text = String::from_utf8_lossy(e.as_bytes().get(..valid).unwrap_or_default())
+                    .into_owned();
                 diags.push(
                     Diagnostic::error(&rel, "file is not valid UTF-8 text")
                         .at_offset(&text, valid, 0)
@@ -660,13 +661,13 @@ pub fn reload_file(site: &mut Site, rel: &Path) -> Option<Result<Patched, Diagno
             let p = site.partners.iter_mut().find(|p| p.slug == *slug)?;
             macro_rules! replace {
                 ($list:expr, $new:expr) => {{
-                    let i = $list.iter().position(|x| x.path == rel)?;
+                    let slot = $list.iter_mut().find(|x| x.path == rel)?;
                     match $new {
                         Some(new) => {
-                            if new.draft != $list[i].draft || new.date != $list[i].date {
+                            if new.draft != slot.draft || new.date != slot.date {
                                 return None;
                             }
-                            $list[i] = new;
+                            *slot = new;
                         }
                         None => return Some(Err(diags.sorted())),
                     }
@@ -685,11 +686,11 @@ pub fn reload_file(site: &mut Site, rel: &Path) -> Option<Result<Patched, Diagno
             Patched::Partner(slug.to_string())
         }
         ["content", "blog", _file] => {
-            let i = site.blog.iter().position(|x| x.path == rel)?;
+            let slot = site.blog.iter_mut().find(|x| x.path == rel)?;
             match loader.post(&full, None, config.security.program_html, &mut diags) {
-                Some(new) if new.draft == site.blog[i].draft && new.date == site.blog[i].date => {
+                Some(new) if new.draft == slot.draft && new.date == slot.date => {
                     let slug = new.slug.clone();
-                    site.blog[i] = new;
+                    *slot = new;
                     Patched::ProgramPost(slug)
                 }
                 Some(_) => return None,

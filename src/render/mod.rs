@@ -527,7 +527,11 @@ fn plan_directory(
             let path = paths::value(facet.segment(), &t.id);
             let list: Vec<Value> = members
                 .get(&t.id)
-                .map(|ix| ix.iter().map(|&i| card_values[i].clone()).collect())
+                .map(|ix| {
+                    ix.iter()
+                        .filter_map(|&i| card_values.get(i).cloned())
+                        .collect()
+                })
                 .unwrap_or_default();
             let mut ctx = page_ctx(&format!("{}: {}", facet.label(), t.label), &path, &urls);
             ctx.insert("facet", facet.label());

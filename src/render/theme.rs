@@ -27,6 +27,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "clients.html",
     "pager.html",
     "contributions.html",
+    "transparency.html",
     "404.html",
     "atom.xml",
     "sitemap.xml",

@@ -19,7 +19,9 @@ pub fn serve_requests(server: &Arc<Server>, shared: &Arc<Shared>) {
 }
 
 fn header(name: &str, value: &str) -> Header {
-    // Both parts are ASCII literals or MIME types we chose.
+    // Both parts are ASCII literals, MIME types we chose, or a request path that
+    // tiny_http already accepted as header-safe.
+    #[allow(clippy::expect_used)]
     Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|_| {
         Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("static header")
     })
@@ -56,13 +58,13 @@ fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
             let hex = s.get(i + 1..i + 3)?;
             out.push(u8::from_str_radix(hex, 16).ok()?);
             i += 3;
         } else {
-            out.push(bytes[i]);
+            out.push(b);
             i += 1;
         }
     }
