@@ -5,8 +5,8 @@
 mod common;
 
 use common::{
-    BASE_URL, TestSite, assert_well_formed_xml, attr, card_slugs, check_links, html_file, one,
-    select, text, tree,
+    BASE_URL, TestSite, assert_snapshot, assert_well_formed_xml, attr, card_slugs, check_links,
+    html_file, one, one_in, run_in, select, text, tree,
 };
 use std::collections::BTreeSet;
 
@@ -168,13 +168,6 @@ fn every_listed_partner_has_a_card_and_a_profile() {
         text(one(&home, "#count")),
         format!("{} partners", PARTNERS.len())
     );
-}
-
-fn one_in<'a>(el: scraper::ElementRef<'a>, css: &str) -> scraper::ElementRef<'a> {
-    let sel = scraper::Selector::parse(css).unwrap();
-    let found: Vec<_> = el.select(&sel).collect();
-    assert_eq!(found.len(), 1, "expected one `{css}` in {}", el.html());
-    found[0]
 }
 
 #[test]
@@ -683,6 +676,16 @@ fn content_pages_posts_case_studies_and_listings_are_rendered() {
 }
 
 #[test]
+fn the_output_file_list_matches_its_snapshot() {
+    // A new or vanished output file shows up here; PARTNERSITE_BLESS=1 accepts the change.
+    let site = built();
+    assert_snapshot(
+        "site-basic-files.txt",
+        &(site.output_files().join("\n") + "\n"),
+    );
+}
+
+#[test]
 fn the_link_checker_passes_on_the_whole_output() {
     let site = built();
     site.assert_links_ok(&site.public(), BASE_URL);
@@ -840,5 +843,34 @@ fn a_successful_build_prints_a_short_summary() {
             && line.contains(" 6 partners")
             && line.contains("[ROOT]/public"),
         "{line}"
+    );
+}
+
+#[test]
+fn the_example_site_builds_and_every_link_resolves() {
+    // The repository's own site.toml + content/ (read only; the output goes to a temp dir).
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let public_arg = public.display().to_string();
+    run_in(root, &["build", "--root", ".", "--output", &public_arg]).expect_success();
+    let config: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.join("site.toml")).unwrap())
+            .expect("site.toml parses");
+    let base_url = format!(
+        "{}/",
+        config["base_url"].as_str().unwrap().trim_end_matches('/')
+    );
+    let errors = check_links(&public, &base_url);
+    assert!(
+        errors.is_empty(),
+        "{} broken links:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+    let cards = card_slugs(&html_file(&public, ""));
+    assert!(
+        cards.len() >= 12,
+        "the example has at least 12 partners: {cards:?}"
     );
 }

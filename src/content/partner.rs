@@ -106,6 +106,40 @@ impl Ctx<'_> {
     }
 }
 
+/// The keys every partner.toml must have.
+const REQUIRED: [&str; 8] = [
+    "name", "tier", "website", "logo", "summary", "country", "regions", "services",
+];
+
+/// A partner.toml that does not deserialize. serde stops at the first missing key; a new
+/// record often lacks several, so name them all and spare the editor a round trip each.
+fn parse_errors(rel_path: &Path, text: &str, e: &toml::de::Error) -> Diagnostics {
+    let mut d = Diagnostics::default();
+    let reported = e
+        .message()
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    // Only after a missing key: a misspelt key is already reported with "did you mean".
+    let missing: Vec<&str> = match (reported, toml::from_str::<toml::Table>(text)) {
+        (Some(_), Ok(table)) => REQUIRED
+            .into_iter()
+            .filter(|k| !table.contains_key(*k))
+            .collect(),
+        _ => Vec::new(),
+    };
+    if !reported.is_some_and(|k| missing.contains(&k)) {
+        d.push(from_toml_error(rel_path, text, 0, e));
+    }
+    for key in missing {
+        d.push(
+            Diagnostic::error(rel_path, format!("missing required key `{key}`"))
+                .at(1, 1)
+                .hint(format!("add `{key} = ...`")),
+        );
+    }
+    d
+}
+
 /// Parse and validate one partner.toml. `rel_path` is relative to the site root (used
 /// in diagnostics), `dir` is the partner folder on disk.
 pub fn parse_partner_toml(
@@ -116,11 +150,7 @@ pub fn parse_partner_toml(
 ) -> (Option<PartnerRecord>, Diagnostics) {
     let raw: RawPartner = match toml::from_str(text) {
         Ok(r) => r,
-        Err(e) => {
-            let mut d = Diagnostics::default();
-            d.push(from_toml_error(rel_path, text, 0, &e));
-            return (None, d);
-        }
+        Err(e) => return (None, parse_errors(rel_path, text, &e)),
     };
     let mut cx = Ctx {
         path: rel_path,

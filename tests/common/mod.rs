@@ -91,22 +91,7 @@ impl TestSite {
 
     /// Run the binary with exactly these arguments (no `--root` added).
     pub fn run(&self, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_partnersite"))
-            .args(args)
-            .current_dir(&self.root)
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("run partnersite");
-        let redact = |b: &[u8]| {
-            let s = String::from_utf8_lossy(b).into_owned();
-            s.replace(&self.root.display().to_string(), "[ROOT]")
-        };
-        Run {
-            args: args.iter().map(|s| s.to_string()).collect(),
-            code: out.status.code(),
-            stdout: redact(&out.stdout),
-            stderr: redact(&out.stderr),
-        }
+        run_in(&self.root, args)
     }
 
     /// `partnersite build --root <site> <args>`.
@@ -219,17 +204,28 @@ impl Run {
         self
     }
 
-    /// Content errors as printed, then the count line and the "nothing was written" line.
+    /// Exit code 1 and, on stderr, exactly these diagnostics, a blank line, the count line
+    /// and the final "build failed: ..." line.
     pub fn expect_errors(&self, diagnostics: &str) -> &Self {
         let n = diagnostics
             .lines()
             .filter(|l| l.contains(": error: "))
             .count();
         let count = format!("{n} error{} found", if n == 1 { "" } else { "s" });
-        self.expect_failure(1).expect_stderr(&format!(
-            "{}\n\n{count}\nbuild failed: nothing was written",
-            diagnostics.trim_end()
-        ))
+        self.expect_failure(1);
+        let (body, last) = self.stderr.trim_end().rsplit_once('\n').unwrap_or_default();
+        assert!(
+            last.starts_with("build failed: "),
+            "no final `build failed` line\n{}",
+            self.describe()
+        );
+        let want = format!("{}\n\n{count}", diagnostics.trim_end());
+        assert!(
+            body == want,
+            "stderr differs\n--- expected\n{want}\n--- got\n{body}\n---\n{}",
+            self.describe()
+        );
+        self
     }
 
     pub fn stdout_contains(&self, needle: &str) -> &Self {
@@ -248,6 +244,26 @@ impl Run {
             self.describe()
         );
         self
+    }
+}
+
+/// Run the binary in `dir` with these arguments; `dir` is redacted to `[ROOT]` in the output.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_partnersite"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run partnersite");
+    let redact = |b: &[u8]| {
+        let s = String::from_utf8_lossy(b).into_owned();
+        s.replace(&dir.display().to_string(), "[ROOT]")
+    };
+    Run {
+        args: args.iter().map(|s| s.to_string()).collect(),
+        code: out.status.code(),
+        stdout: redact(&out.stdout),
+        stderr: redact(&out.stderr),
     }
 }
 
@@ -280,6 +296,36 @@ pub fn html_file(out: &Path, rel: &str) -> Html {
     let text =
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     Html::parse_document(&text)
+}
+
+/// Compare `actual` with `tests/fixtures/snapshots/<name>`; with `PARTNERSITE_BLESS=1` in
+/// the environment, write it there instead (then review the diff in git).
+pub fn assert_snapshot(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/snapshots")
+        .join(name);
+    if std::env::var_os("PARTNERSITE_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    if expected != actual {
+        let removed: Vec<&str> = expected
+            .lines()
+            .filter(|l| !actual.lines().any(|a| a == *l))
+            .collect();
+        let added: Vec<&str> = actual
+            .lines()
+            .filter(|l| !expected.lines().any(|e| e == *l))
+            .collect();
+        panic!(
+            "snapshot {name} differs (rerun with PARTNERSITE_BLESS=1 to accept)\n\
+             --- only in the snapshot\n{}\n--- only in the output\n{}",
+            removed.join("\n"),
+            added.join("\n")
+        );
+    }
 }
 
 /// Every file under `dir`, by relative path (forward slashes), with its bytes.
@@ -325,6 +371,14 @@ pub fn text(el: ElementRef) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The one element matching `css` inside `el`.
+pub fn one_in<'a>(el: ElementRef<'a>, css: &str) -> ElementRef<'a> {
+    let sel = Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"));
+    let found: Vec<_> = el.select(&sel).collect();
+    assert_eq!(found.len(), 1, "expected one `{css}` in {}", el.html());
+    found[0]
 }
 
 pub fn attr<'a>(el: ElementRef<'a>, name: &str) -> &'a str {
