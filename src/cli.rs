@@ -34,10 +34,26 @@ pub enum Command {
     /// Scaffold new content.
     #[command(subcommand)]
     New(NewCommand),
+    /// Lead export tools.
+    #[command(subcommand)]
+    Leads(LeadsCommand),
     /// Create a new minimal site that builds and passes `check` immediately.
     Init {
         /// Folder to create.
         dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LeadsCommand {
+    /// Write the public aggregates (the report's leads.json) from the private export.
+    Digest {
+        /// Site folder (the one holding site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the digest [default: standard output].
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -169,6 +185,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
+        Command::Leads(LeadsCommand::Digest { root, output }) => leads_digest(root, output),
         Command::Init { dir } => match crate::scaffold::init(&dir) {
             Ok(()) => {
                 println!("created a new site in {}", dir.display());
@@ -349,4 +366,47 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn leads_digest(root: PathBuf, output: Option<PathBuf>) -> Result<ExitCode> {
+    if !root.join(crate::config::SITE_FILE).is_file() {
+        eprintln!(
+            "error: no site.toml in {} (use --root to point at the site folder)",
+            root.display()
+        );
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
+    let opts = BuildOptions {
+        root,
+        ..Default::default()
+    };
+    let (site, _warnings) = match pipeline::load_full(&opts)? {
+        Ok(x) => x,
+        Err(d) => {
+            print_diagnostics(&d);
+            return Ok(ExitCode::from(EXIT_CONTENT));
+        }
+    };
+    match crate::leads::load(&site.config, &site.partners) {
+        Ok(Some(digest)) => {
+            let bytes = crate::leads::write_digest(&digest);
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, &bytes)
+                        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+                    eprintln!("wrote {} ({} leads)", path.display(), digest.totals.leads);
+                }
+                None => std::io::stdout().lock().write_all(&bytes)?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(None) => {
+            eprintln!("error: site.toml has no [leads] table: nothing to digest");
+            Ok(ExitCode::from(EXIT_USAGE))
+        }
+        Err(d) => {
+            print_diagnostics(&d);
+            Ok(ExitCode::from(EXIT_CONTENT))
+        }
+    }
 }

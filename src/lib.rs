@@ -11,6 +11,7 @@ pub mod content;
 pub mod date;
 pub mod diagnostics;
 pub mod iso;
+pub mod leads;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;

@@ -32,6 +32,10 @@ pub struct Prepared {
     pub unlisted: Vec<String>,
     /// Warnings to print (the build goes on).
     pub warnings: Diagnostics,
+    /// Lead aggregates (`[leads]`), already free of personal data.
+    pub leads: Option<crate::leads::Digest>,
+    /// URL of the allocation policy page linked from the report.
+    pub leads_policy: Option<String>,
 }
 
 /// Outcome of the checking stages: ready to render, or every problem found.
@@ -103,6 +107,13 @@ pub fn finish(full: &Site, mut diags: Diagnostics, opts: &BuildOptions) -> Outco
             }
         }
     }
+    let leads = match crate::leads::load(&full.config, &full.partners) {
+        Ok(d) => d,
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    };
     let diags = diags.sorted();
     if diags.has_errors() {
         return Outcome::Failed(diags, report);
@@ -112,12 +123,22 @@ pub fn finish(full: &Site, mut diags: Diagnostics, opts: &BuildOptions) -> Outco
         site.remove_drafts();
     }
     site.partners.retain(|p| !unlisted.contains(&p.slug));
+    let leads_policy = match leads
+        .as_ref()
+        .map(|_| crate::leads::policy_url(&site))
+        .transpose()
+    {
+        Ok(url) => url.flatten(),
+        Err(d) => return Outcome::Failed(Diagnostics(vec![d]), report),
+    };
     Outcome::Ready(Box::new(Prepared {
         site,
         all_partners: full.partners.clone(),
         report,
         unlisted,
         warnings: diags,
+        leads,
+        leads_policy,
     }))
 }
 
@@ -181,6 +202,13 @@ pub fn render_site(
     };
     let mut extras = Extras::default();
     rules_extras(p, &mut extras);
+    if let Some(digest) = &p.leads {
+        let x = crate::leads::extras(digest, &p.site, &p.all_partners, p.leads_policy.clone());
+        extras.pages.extend(x.pages);
+        extras.files.extend(x.files);
+        extras.nav.extend(x.nav);
+        extras.partner_panels.extend(x.partner_panels);
+    }
     render::render(&p.site, &theme, extras, opts, sink)
 }
 

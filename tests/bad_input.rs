@@ -294,6 +294,25 @@ content/partners/cedar-and-quill/case-studies/campus--migration.md: error: file 
 
 #[test]
 fn two_items_with_the_same_url() {
+    // A logo named like the generated badge, and a static file over a generated page.
+    let logo = site();
+    logo.rename(
+        "content/partners/nandu-sur/logo.svg",
+        "content/partners/nandu-sur/badge.svg",
+    );
+    logo.edit(
+        "content/partners/nandu-sur/partner.toml",
+        "logo = \"logo.svg\"",
+        "logo = \"badge.svg\"",
+    );
+    logo.write("static/blog/index.html", "<p>mine</p>");
+    logo.build(&[]).expect_errors(
+        "content/partners/nandu-sur/partner.toml: error: the URL /partners/nandu-sur/badge.svg is reserved: partnersite generates it
+  = help: rename the file (section names such as blog, partners, case-studies, regions and the file name badge.svg are reserved)
+static/blog/index.html: error: the URL /blog/ is reserved: partnersite generates it
+  = help: rename the file (section names such as blog, partners, case-studies, regions and the file name badge.svg are reserved)",
+    );
+
     // Pages live at /<slug>/: a page may not take a generated section's URL.
     let site = site();
     site.write("content/pages/blog.md", "+++\ntitle = \"Our blog\"\n+++\n");
@@ -302,10 +321,10 @@ fn two_items_with_the_same_url() {
         "+++\ntitle = \"Stories\"\n+++\n",
     );
     site.build(&[]).expect_errors(
-        "content/pages/blog.md: error: the URL /blog/ is already used by a generated page
-  = help: rename the file: this slug is reserved
-content/pages/case-studies.md: error: the URL /case-studies/ is already used by a generated page
-  = help: rename the file: this slug is reserved",
+        "content/pages/blog.md: error: the URL /blog/ is reserved: partnersite generates it
+  = help: rename the file (section names such as blog, partners, case-studies, regions and the file name badge.svg are reserved)
+content/pages/case-studies.md: error: the URL /case-studies/ is reserved: partnersite generates it
+  = help: rename the file (section names such as blog, partners, case-studies, regions and the file name badge.svg are reserved)",
     );
 }
 

@@ -200,6 +200,8 @@ struct PartnerJson<'a> {
     logo: &'a str,
     summary: &'a str,
     website: &'a str,
+    contact: Option<&'a str>,
+    joined: Option<String>,
     tier: &'a str,
     country: &'a str,
     regions: &'a [String],
@@ -238,6 +240,8 @@ fn partners_json(
             logo: &card.logo,
             summary: &p.summary,
             website: &p.website,
+            contact: p.contact.as_deref(),
+            joined: p.joined.map(|d| d.to_string()),
             tier: &p.tier,
             country: &card.country.id,
             regions: &p.regions,
@@ -444,6 +448,10 @@ fn plan(
             });
         }
         for (path, source) in &theme.static_files {
+            if let theme::StaticFile::Disk(file) = source {
+                let rel = file.strip_prefix(&c.root).unwrap_or(file);
+                sources.push((path.clone(), display_path(rel)));
+            }
             jobs.push(Job::Copy {
                 path: path.clone(),
                 source: source.clone(),
@@ -665,11 +673,19 @@ fn plan_partner(
             ctx: Box::new(badge),
             sitemap: false,
         });
+        sources.push((
+            paths::asset(&p.slug, &p.logo.rel),
+            display_path(&p.record_path),
+        ));
         jobs.push(Job::Copy {
             path: paths::asset(&p.slug, &p.logo.rel),
             source: theme::StaticFile::Disk(p.logo.source.clone()),
         });
         for l in &p.client_logos {
+            sources.push((
+                paths::asset(&p.slug, &l.file.rel),
+                display_path(&p.record_path),
+            ));
             jobs.push(Job::Copy {
                 path: paths::asset(&p.slug, &l.file.rel),
                 source: theme::StaticFile::Disk(l.file.source.clone()),
@@ -826,48 +842,30 @@ pub fn render(
 
     let (jobs, sources) = plan(site, theme, extras, opts)?;
 
-    // Two sources for one URL: report both files.
+    // One URL, several producers: name every file involved.
     let mut diags = Diagnostics::default();
-    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-    for (path, source) in &sources {
-        if let Some(first) = seen.insert(path, source) {
-            diags.push(
-                Diagnostic::error(
-                    PathBuf::from(source),
-                    format!(
-                        "two items have the same URL /{}",
-                        path.trim_end_matches("index.html")
-                    ),
-                )
-                .hint(format!(
-                    "{first} also renders to it; rename one of the files"
-                )),
-            );
-        }
-    }
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for j in &jobs {
         *counts.entry(j.path()).or_default() += 1;
     }
-    for (&path, &n) in &counts {
-        if n > 1 && !seen.contains_key(path) {
-            diags.push(Diagnostic::error("content", format!("{n} outputs have the same URL /{}", path.trim_end_matches("index.html"))).hint("a page or post slug collides with a generated section (partners, blog, case-studies, regions, ...); rename it"));
-        } else if n > 1 {
-            if let Some(src) = seen.get(path) {
-                if sources.iter().filter(|(p, _)| p == path).count() < n {
-                    diags.push(
-                        Diagnostic::error(
-                            PathBuf::from(*src),
-                            format!(
-                                "the URL /{} is already used by a generated page",
-                                path.trim_end_matches("index.html")
-                            ),
-                        )
-                        .hint("rename the file: this slug is reserved"),
-                    );
-                }
-            }
-        }
+    let mut named: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (path, source) in &sources {
+        named
+            .entry(path.as_str())
+            .or_default()
+            .push(source.as_str());
+    }
+    for (&path, &n) in counts.iter().filter(|(_, n)| **n > 1) {
+        let url = format!("/{}", path.trim_end_matches("index.html"));
+        let files = named.get(path).cloned().unwrap_or_default();
+        let d = match files.as_slice() {
+            [first, second, ..] => Diagnostic::error(PathBuf::from(*second), format!("two files have the same URL {url}"))
+                .hint(format!("{first} also renders to it; rename one of the files")),
+            [only] => Diagnostic::error(PathBuf::from(*only), format!("the URL {url} is reserved: partnersite generates it"))
+                .hint("rename the file (section names such as blog, partners, case-studies, regions and the file name badge.svg are reserved)"),
+            [] => Diagnostic::error("content", format!("{n} outputs have the same URL {url}")).hint("rename the page, post or static file that produces it"),
+        };
+        diags.push(d);
     }
     let file_count = counts.len();
     if diags.has_errors() {

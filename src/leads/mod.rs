@@ -1,0 +1,368 @@
+//! Lead exports -> public aggregates (the transparency report). The private export is
+//! read here and only here; what leaves this module is a [`Digest`] of counts and ratios.
+//!
+//! Stages: [`read`] streams the CSV rows into integer counters (no row, name, e-mail or
+//! lead id is kept), [`aggregate`] turns the counters into the [`Digest`] (ratios,
+//! small-count suppression, concentration), [`report`] renders the digest into the
+//! `/transparency/` page, CSV downloads and profile panels, with [`charts`] as inline SVG.
+//! A digest written by `partnersite leads digest` can replace the export as `[leads]
+//! source`: the site built from it is byte-identical, because rendering reads only the
+//! digest.
+
+mod aggregate;
+mod charts;
+mod map;
+mod read;
+mod report;
+
+pub use aggregate::{gini, ratio, suppress};
+pub use map::OrderedMap;
+pub use report::{extras, policy_url};
+
+use crate::config::SiteConfig;
+use crate::content::Partner;
+use crate::date::Date;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The key of leads (and partners) that fall in no region, and of leads without a
+/// country or a category value.
+pub const UNSPECIFIED: &str = "unspecified";
+
+/// A published count that may be withheld by small-count suppression (`null` in JSON).
+pub type Cell = Option<u64>;
+
+/// A ratio rounded half-up to 4 decimals; `null` when its denominator is 0.
+pub type Ratio = Option<f64>;
+
+/// The public aggregates: exactly `/transparency/leads.json` (documented in the README).
+///
+/// Maps keyed by ids keep a fixed order in JSON ([`OrderedMap`]): regions and other
+/// vocabularies in site.toml order with `unspecified` last; partner slugs, countries and
+/// category values sorted (`unspecified` last); quarters chronological.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Digest {
+    pub period: Period,
+    pub min_cell: u32,
+    pub totals: Totals,
+    pub by_region: OrderedMap<RegionRow>,
+    pub by_partner: OrderedMap<PartnerRow>,
+    pub by_quarter: OrderedMap<u64>,
+    pub by_quarter_region: OrderedMap<OrderedMap<Cell>>,
+    pub by_country: OrderedMap<Cell>,
+    pub by_category: OrderedMap<OrderedMap<Cell>>,
+    pub by_partner_attribute: PartnerAttributes,
+    pub region_partner: OrderedMap<OrderedMap<u64>>,
+    pub region_equity: OrderedMap<Equity>,
+    pub concentration: Concentration,
+    pub audit: Audit,
+}
+
+/// Inclusive bounds on the received date: `[leads] from/to`, else the first and last
+/// received date counted.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    #[serde(with = "iso_date")]
+    pub from: Date,
+    #[serde(with = "iso_date")]
+    pub to: Date,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Totals {
+    pub leads: u64,
+    /// Leads with a partner (known, unknown or draft).
+    pub assigned: u64,
+    pub unassigned: u64,
+    pub new: u64,
+    pub contacted: u64,
+    pub won: u64,
+    pub lost: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionRow {
+    pub leads: u64,
+    pub assigned: u64,
+    pub won: u64,
+    pub lost: u64,
+    /// won / (won + lost).
+    pub won_rate: Ratio,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerRow {
+    pub leads: u64,
+    pub new: u64,
+    pub contacted: u64,
+    pub won: u64,
+    pub lost: u64,
+    pub won_rate: Ratio,
+    /// The partner's leads / all assigned leads.
+    pub share: Ratio,
+}
+
+/// Leads received by partners, grouped by a partner attribute.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerAttributes {
+    pub tier: OrderedMap<u64>,
+    pub company_size: OrderedMap<u64>,
+    pub pricing: OrderedMap<u64>,
+    pub market_size: OrderedMap<u64>,
+    /// The region of the partner's headquarters country.
+    pub region: OrderedMap<u64>,
+}
+
+impl PartnerAttributes {
+    /// (key, table) in display order.
+    pub fn tables(&self) -> [(&'static str, &OrderedMap<u64>); 5] {
+        [
+            ("tier", &self.tier),
+            ("company_size", &self.company_size),
+            ("pricing", &self.pricing),
+            ("market_size", &self.market_size),
+            ("region", &self.region),
+        ]
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Equity {
+    /// The region's leads / all leads.
+    pub leads_share: Ratio,
+    /// Eligible partners serving the region / all eligible partners.
+    pub partners_serving_share: Ratio,
+    /// Eligible partners headquartered in the region / all eligible partners.
+    pub partners_hq_share: Ratio,
+    /// Assigned leads of the region / eligible partners serving it.
+    pub leads_per_serving_partner: Ratio,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Concentration {
+    /// Gini coefficient of assigned leads over eligible partners.
+    pub gini: Ratio,
+    /// The 5 largest eligible partners' leads / all assigned leads.
+    pub top5_share: Ratio,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Audit {
+    /// Leads assigned to a listed partner that does not serve the lead's region.
+    pub outside_served_region: u64,
+    /// Leads assigned to a slug that is not a listed partner (unknown or draft).
+    pub unknown_partner: u64,
+}
+
+mod iso_date {
+    use crate::date::Date;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(d)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a date like 2026-03-14")))
+    }
+}
+
+/// The digest as published: pretty JSON with a trailing newline (the bytes of
+/// `/transparency/leads.json` and of `partnersite leads digest`).
+pub fn write_digest(digest: &Digest) -> Vec<u8> {
+    // Serializing plain structs, maps with string keys and finite numbers cannot fail.
+    let mut out = serde_json::to_vec_pretty(digest).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// Read `[leads] source` and aggregate it. `partners` is every partner record, drafts
+/// included (flagged `draft`). `Ok(None)` when site.toml has no `[leads]` table; every
+/// problem in the export (up to a cap per file) comes back as diagnostics.
+pub fn load(config: &SiteConfig, partners: &[Partner]) -> Result<Option<Digest>, Diagnostics> {
+    let Some(leads) = &config.leads else {
+        return Ok(None);
+    };
+    let source = leads.source.get_ref();
+    let full = config.root.join(source);
+    let rel = relative(&config.root, &full);
+    let source_error = |message: String, hint: &str| {
+        let mut d = Diagnostics::default();
+        d.push(config.error_at(&leads.source.span(), message).hint(hint));
+        d
+    };
+    if is_json(&full) {
+        if !full.is_file() {
+            return Err(source_error(
+                format!("[leads] source: digest `{source}` not found"),
+                "give the path of a digest written by `partnersite leads digest`, relative to the site folder",
+            ));
+        }
+        return read_digest(&full, &rel, config).map(Some);
+    }
+    let files = if full.is_dir() {
+        match csv_files(&full) {
+            Ok(files) if files.is_empty() => {
+                return Err(source_error(
+                    format!("[leads] source: the folder `{source}` holds no .csv file"),
+                    "put the lead export(s) there as .csv files, or point `source` at one file",
+                ));
+            }
+            Ok(files) => files,
+            Err(e) => {
+                return Err(source_error(
+                    format!("[leads] source: cannot list `{source}`: {e}"),
+                    "check the folder's permissions",
+                ));
+            }
+        }
+    } else if full.is_file() {
+        vec![full.clone()]
+    } else {
+        return Err(source_error(
+            format!("[leads] source: `{source}` not found"),
+            "give a .csv file, a folder of .csv files or a .json digest, relative to the site folder",
+        ));
+    };
+    let Some(columns) = &leads.columns else {
+        return Err(source_error(
+            "[leads] source is a CSV export but [leads.columns] is missing".into(),
+            "add [leads.columns] with id, received, country, partner and status (and optionally region)",
+        ));
+    };
+    let model = read::Model::new(config, leads, partners);
+    let mut reader = read::Reader::new(&model, columns, leads.categories.as_ref());
+    for file in &files {
+        reader.read_file(file, &relative(&config.root, file));
+    }
+    let (counts, diags) = reader.finish();
+    if diags.has_errors() {
+        return Err(diags.sorted());
+    }
+    if counts.rows == 0 {
+        return Err(source_error(
+            format!(
+                "[leads] source: the export `{source}` holds no lead (only a header, or nothing)"
+            ),
+            "export the leads again, or remove the [leads] table until there are some",
+        ));
+    }
+    Ok(Some(aggregate::digest(&model, leads, &counts)))
+}
+
+fn is_json(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
+/// The `.csv` files of a folder (not recursive), sorted by name.
+fn csv_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_file()
+            && path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+        {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// A path as shown in diagnostics: relative to the site root when inside it.
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Read a digest used as `source`: the schema is checked by serde (unknown or missing
+/// keys, wrong types, duplicate keys), then against `[leads]` (period, min_cell).
+fn read_digest(path: &Path, rel: &Path, config: &SiteConfig) -> Result<Digest, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                rel,
+                format!("cannot read the digest: {e}"),
+            ));
+            return Err(diags);
+        }
+    };
+    let digest: Digest = match serde_json::from_slice(&bytes) {
+        Ok(d) => d,
+        Err(e) => {
+            let message = e.to_string();
+            let message = match message.rfind(" at line ") {
+                Some(i) => message[..i].to_string(),
+                None => message,
+            };
+            diags.push(
+                Diagnostic::error(rel, format!("the digest does not match the schema: {message}"))
+                    .at(e.line(), e.column())
+                    .hint("write it with `partnersite leads digest`; its shape is documented in the README"),
+            );
+            return Err(diags);
+        }
+    };
+    if let Some(leads) = &config.leads {
+        let want = leads.min_cell;
+        if digest.min_cell < want {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    format!(
+                        "the digest was made with min_cell = {} but [leads] min_cell is {want}",
+                        digest.min_cell
+                    ),
+                )
+                .hint("make the digest again with `partnersite leads digest`"),
+            );
+        }
+        for (bound, want, got) in [
+            ("from", leads.from, digest.period.from),
+            ("to", leads.to, digest.period.to),
+        ] {
+            if let Some(want) = want.filter(|w| *w != got) {
+                diags.push(
+                    Diagnostic::error(
+                        rel,
+                        format!(
+                            "the digest's period {bound} is {got} but [leads] {bound} is {want}"
+                        ),
+                    )
+                    .hint("make the digest again with `partnersite leads digest`"),
+                );
+            }
+        }
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(digest)
+    }
+}
+
+/// A short, printable excerpt of a cell for an error message (never used for lead ids).
+fn excerpt(bytes: &[u8]) -> String {
+    let s = String::from_utf8_lossy(bytes);
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}

@@ -1,0 +1,810 @@
+//! The private export -> integer counters. Streams each CSV file record by record into a
+//! reused `ByteRecord`, reads only the mapped columns, validates every row and counts it
+//! into arrays indexed by interned region, country and partner numbers. Nothing of a row
+//! is kept except a 128-bit hash of its lead id (to find duplicates) and its counts.
+
+use super::excerpt;
+use crate::config::{LeadColumns, LeadsConfig, SiteConfig, Vocab};
+use crate::content::Partner;
+use crate::date::Date;
+use crate::diagnostics::{Diagnostic, Diagnostics, closest, display_path, suggest};
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hasher};
+use std::path::{Path, PathBuf};
+
+/// Problems reported per file before the rest are summed up in one line.
+pub const MAX_ERRORS_PER_FILE: usize = 50;
+/// A category with more distinct values than this is probably free text (which could
+/// hold personal data and would be published as keys): refused.
+pub const MAX_CATEGORY_VALUES: usize = 200;
+
+/// Statuses, in the order of the counters.
+pub const STATUSES: [&str; 4] = ["new", "contacted", "won", "lost"];
+pub const NEW: usize = 0;
+pub const CONTACTED: usize = 1;
+pub const WON: usize = 2;
+pub const LOST: usize = 3;
+
+/// 26 x 26 two-letter codes, plus one slot for "no country".
+pub const COUNTRY_SLOTS: usize = 26 * 26 + 1;
+pub const NO_COUNTRY: usize = 26 * 26;
+const NOT_A_COUNTRY: u16 = u16::MAX;
+
+/// What a partner record contributes to the counts.
+pub struct PartnerInfo<'a> {
+    pub partner: &'a Partner,
+    /// Not a draft: counted in `by_partner`.
+    pub listed: bool,
+    /// Listed, and its tier receives leads (`eligible_tiers`).
+    pub eligible: bool,
+    /// Region index of the headquarters country (`nreg` = unspecified).
+    pub hq_region: usize,
+}
+
+/// Lookup tables built once from site.toml and the partner records.
+pub struct Model<'a> {
+    pub config: &'a SiteConfig,
+    /// Region ids in site.toml order; index `nreg` is `unspecified`.
+    pub regions: Vec<&'a str>,
+    pub nreg: usize,
+    /// Two-letter code index -> region index (`nreg` when in no region), or
+    /// `NOT_A_COUNTRY`.
+    country_region: Vec<u16>,
+    /// Every partner record, sorted by slug.
+    pub partners: Vec<PartnerInfo<'a>>,
+    /// `serves[p * (nreg + 1) + r]`.
+    serves: Vec<bool>,
+    index: HashMap<&'a [u8], u32>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub allow_unknown: bool,
+}
+
+impl<'a> Model<'a> {
+    pub fn new(config: &'a SiteConfig, leads: &'a LeadsConfig, partners: &'a [Partner]) -> Self {
+        let regions: Vec<&str> = config.regions.ids().collect();
+        let nreg = regions.len();
+        let region_index = |id: &str| regions.iter().position(|r| *r == id).unwrap_or(nreg);
+        let mut country_region = vec![NOT_A_COUNTRY; COUNTRY_SLOTS];
+        for (i, slot) in country_region.iter_mut().enumerate().take(NO_COUNTRY) {
+            let code = country_code_of(i);
+            if crate::iso::country_name(&code).is_some() {
+                let r = config
+                    .regions
+                    .of_country(&code)
+                    .map_or(nreg, |r| region_index(&r.id));
+                *slot = u16::try_from(r).unwrap_or(NOT_A_COUNTRY);
+            }
+        }
+        let mut sorted: Vec<&Partner> = partners.iter().collect();
+        sorted.sort_by(|a, b| a.slug.cmp(&b.slug));
+        let eligible_tier = |tier: &str| {
+            leads
+                .eligible_tiers
+                .as_ref()
+                .is_none_or(|ts| ts.iter().any(|t| t.get_ref() == tier))
+        };
+        let mut serves = vec![false; sorted.len() * (nreg + 1)];
+        let mut infos = Vec::with_capacity(sorted.len());
+        let mut index = HashMap::with_capacity(sorted.len());
+        for (i, p) in sorted.into_iter().enumerate() {
+            for r in &p.regions {
+                let r = region_index(r);
+                if r < nreg {
+                    serves[i * (nreg + 1) + r] = true;
+                }
+            }
+            index.insert(p.slug.as_bytes(), i as u32);
+            infos.push(PartnerInfo {
+                partner: p,
+                listed: !p.draft,
+                eligible: !p.draft && eligible_tier(&p.tier),
+                hq_region: config
+                    .regions
+                    .of_country(&p.country)
+                    .map_or(nreg, |r| region_index(&r.id)),
+            });
+        }
+        Model {
+            config,
+            regions,
+            nreg,
+            country_region,
+            partners: infos,
+            serves,
+            index,
+            from: leads.from,
+            to: leads.to,
+            allow_unknown: leads.allow_unknown_partners,
+        }
+    }
+
+    pub fn serves(&self, partner: usize, region: usize) -> bool {
+        self.serves[partner * (self.nreg + 1) + region]
+    }
+
+    fn in_period(&self, d: Date) -> bool {
+        self.from.is_none_or(|f| d >= f) && self.to.is_none_or(|t| d <= t)
+    }
+}
+
+/// `0` -> `AA`, `675` -> `ZZ`.
+pub fn country_code_of(i: usize) -> String {
+    let a = b'A' + (i / 26) as u8;
+    let b = b'A' + (i % 26) as u8;
+    String::from_utf8_lossy(&[a, b]).into_owned()
+}
+
+/// Two ASCII letters (any case) -> their slot.
+fn country_slot(b: &[u8]) -> Option<usize> {
+    match b {
+        [x, y] if x.is_ascii_alphabetic() && y.is_ascii_alphabetic() => Some(
+            usize::from(x.to_ascii_uppercase() - b'A') * 26
+                + usize::from(y.to_ascii_uppercase() - b'A'),
+        ),
+        _ => None,
+    }
+}
+
+fn status_of(b: &[u8]) -> Option<usize> {
+    STATUSES
+        .iter()
+        .position(|s| s.as_bytes().eq_ignore_ascii_case(b))
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RegionCounts {
+    pub leads: u64,
+    pub assigned: u64,
+    pub won: u64,
+    pub lost: u64,
+}
+
+/// The distinct values of one category and their counts.
+#[derive(Default)]
+pub struct CategoryCounts {
+    index: HashMap<Box<[u8]>, u32>,
+    pub values: Vec<String>,
+    pub counts: Vec<u64>,
+}
+
+/// Everything counted; all that survives of the export.
+pub struct Counts {
+    /// Data rows read (every file, every period, valid or not).
+    pub rows: u64,
+    /// Leads counted (valid rows in the period).
+    pub leads: u64,
+    pub assigned: u64,
+    pub status: [u64; 4],
+    /// Per region index (`nreg` = unspecified).
+    pub region: Vec<RegionCounts>,
+    /// Per partner index: status counts.
+    pub partner: Vec<[u64; 4]>,
+    /// `region_partner[r * npartners + p]`.
+    pub region_partner: Vec<u64>,
+    /// Quarter key (`year * 4 + quarter - 1`) -> per-region counts, in order of
+    /// appearance (sorted by the aggregator).
+    pub quarters: Vec<(u32, Vec<u64>)>,
+    /// Per country slot ([`NO_COUNTRY`] = no country).
+    pub country: Vec<u64>,
+    /// Per `[leads.categories]` entry, in site.toml order.
+    pub categories: Vec<CategoryCounts>,
+    pub outside_served_region: u64,
+    pub unknown_partner: u64,
+    /// First and last received date counted.
+    pub first: Option<Date>,
+    pub last: Option<Date>,
+}
+
+/// Column indices of one file's mapped columns.
+struct Columns {
+    id: usize,
+    received: usize,
+    country: usize,
+    region: Option<usize>,
+    partner: usize,
+    status: usize,
+    categories: Vec<usize>,
+}
+
+/// Where a lead id was seen: a 128-bit hash (the id itself is not kept), file and line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct IdSeen {
+    h1: u64,
+    h2: u64,
+    file: u32,
+    line: u32,
+}
+
+fn id_hash(id: &[u8]) -> (u64, u64) {
+    let mut a = DefaultHasher::new();
+    a.write(id);
+    let mut b = DefaultHasher::new();
+    b.write_u8(0xa5);
+    b.write(id);
+    (a.finish(), b.finish())
+}
+
+/// Diagnostics of one file, capped at [`MAX_ERRORS_PER_FILE`].
+struct Capped {
+    path: PathBuf,
+    list: Vec<Diagnostic>,
+    more: usize,
+    first_more_line: usize,
+}
+
+impl Capped {
+    fn new(path: &Path) -> Self {
+        Capped {
+            path: path.to_path_buf(),
+            list: Vec::new(),
+            more: 0,
+            first_more_line: 0,
+        }
+    }
+
+    fn push(&mut self, line: u64, message: String, hint: String) {
+        let line = usize::try_from(line).unwrap_or(usize::MAX);
+        if self.list.len() < MAX_ERRORS_PER_FILE {
+            self.list.push(
+                Diagnostic::error(&self.path, message)
+                    .at(line, 0)
+                    .hint(hint),
+            );
+        } else {
+            if self.more == 0 {
+                self.first_more_line = line;
+            }
+            self.more += 1;
+        }
+    }
+
+    fn finish(self, diags: &mut Diagnostics) {
+        diags.extend(self.list);
+        if self.more > 0 {
+            diags.push(
+                Diagnostic::error(
+                    &self.path,
+                    format!(
+                        "… and {} more problem(s) in this file from here on",
+                        self.more
+                    ),
+                )
+                .at(self.first_more_line, 0)
+                .hint("fix the problems above and build again to see the rest"),
+            );
+        }
+    }
+}
+
+/// Reads export files one after the other into one set of counts.
+pub struct Reader<'a> {
+    model: &'a Model<'a>,
+    columns: &'a LeadColumns,
+    /// (report name, column) of `[leads.categories]`.
+    categories: Vec<(&'a str, &'a str)>,
+    counts: Counts,
+    ids: Vec<IdSeen>,
+    files: Vec<PathBuf>,
+    diags: Diagnostics,
+    /// Reused per row: the category value index of each category.
+    category_buf: Vec<u32>,
+    /// Index into `counts.quarters` of the last quarter seen.
+    last_quarter: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(
+        model: &'a Model<'a>,
+        columns: &'a LeadColumns,
+        categories: Option<&'a Vocab>,
+    ) -> Self {
+        let categories: Vec<(&str, &str)> = categories
+            .map(|v| {
+                v.entries
+                    .iter()
+                    .map(|e| (e.id.as_str(), e.label.as_str()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let nreg = model.nreg;
+        let np = model.partners.len();
+        Reader {
+            model,
+            columns,
+            counts: Counts {
+                rows: 0,
+                leads: 0,
+                assigned: 0,
+                status: [0; 4],
+                region: vec![RegionCounts::default(); nreg + 1],
+                partner: vec![[0; 4]; np],
+                region_partner: vec![0; (nreg + 1) * np],
+                quarters: Vec::new(),
+                country: vec![0; COUNTRY_SLOTS],
+                categories: categories
+                    .iter()
+                    .map(|_| CategoryCounts::default())
+                    .collect(),
+                outside_served_region: 0,
+                unknown_partner: 0,
+                first: None,
+                last: None,
+            },
+            category_buf: Vec::with_capacity(categories.len()),
+            categories,
+            ids: Vec::new(),
+            files: Vec::new(),
+            diags: Diagnostics::default(),
+            last_quarter: 0,
+        }
+    }
+
+    /// Read one export file (`rel` is its path as shown in diagnostics).
+    pub fn read_file(&mut self, path: &Path, rel: &Path) {
+        let file_no = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
+        self.files.push(rel.to_path_buf());
+        let mut errs = Capped::new(rel);
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) => {
+                self.diags.push(Diagnostic::error(
+                    rel,
+                    format!("cannot read the lead export: {e}"),
+                ));
+                return;
+            }
+        };
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .buffer_capacity(1 << 20)
+            .from_reader(file);
+        let headers = match rdr.byte_headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                self.diags.push(csv_error(rel, &e));
+                return;
+            }
+        };
+        if headers.is_empty() || (headers.len() == 1 && headers[0].trim_ascii().is_empty()) {
+            self.diags.push(
+                Diagnostic::error(rel, "the lead export is empty: no header row")
+                    .hint("export the leads again with a header row naming the columns"),
+            );
+            return;
+        }
+        let Some(cols) = self.map_columns(&headers, rel) else {
+            return;
+        };
+        let mut rec = csv::ByteRecord::new();
+        loop {
+            match rdr.read_byte_record(&mut rec) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let recoverable = matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. });
+                    let d = csv_error(rel, &e);
+                    errs.push(d.line as u64, d.message, d.hint.unwrap_or_default());
+                    self.counts.rows += 1;
+                    if recoverable {
+                        continue;
+                    }
+                    break;
+                }
+            }
+            self.counts.rows += 1;
+            self.row(&rec, &cols, file_no, &mut errs);
+        }
+        errs.finish(&mut self.diags);
+    }
+
+    /// Find the mapped columns in the header; a missing one is an error naming it and
+    /// listing the headers found.
+    fn map_columns(&mut self, headers: &csv::ByteRecord, rel: &Path) -> Option<Columns> {
+        let c = self.columns;
+        let mut missing = Vec::new();
+        let mut find = |key: &str, name: &str| -> usize {
+            let hits: Vec<usize> = headers
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| h.trim_ascii() == name.as_bytes())
+                .map(|(i, _)| i)
+                .collect();
+            match hits.as_slice() {
+                [i] => *i,
+                [] => {
+                    missing.push((key.to_string(), name.to_string(), false));
+                    usize::MAX
+                }
+                _ => {
+                    missing.push((key.to_string(), name.to_string(), true));
+                    usize::MAX
+                }
+            }
+        };
+        let cols = Columns {
+            id: find("[leads.columns] id", &c.id),
+            received: find("[leads.columns] received", &c.received),
+            country: find("[leads.columns] country", &c.country),
+            region: c.region.as_ref().map(|r| find("[leads.columns] region", r)),
+            partner: find("[leads.columns] partner", &c.partner),
+            status: find("[leads.columns] status", &c.status),
+            categories: self
+                .categories
+                .iter()
+                .map(|(name, col)| find(&format!("[leads.categories] {name}"), col))
+                .collect(),
+        };
+        if missing.is_empty() {
+            return Some(cols);
+        }
+        let mut found: Vec<String> = headers
+            .iter()
+            .take(30)
+            .map(|h| format!("`{}`", excerpt(h.trim_ascii())))
+            .collect();
+        if headers.len() > 30 {
+            found.push(format!("… ({} in all)", headers.len()));
+        }
+        for (key, name, twice) in missing {
+            let message = if twice {
+                format!("the column `{name}` ({key}) appears more than once in the header")
+            } else {
+                format!("the column `{name}` ({key}) is not in the header")
+            };
+            self.diags.push(
+                Diagnostic::error(rel, message)
+                    .at(1, 0)
+                    .hint(format!("headers found: {}", found.join(", "))),
+            );
+        }
+        None
+    }
+
+    /// Validate one row and, when it is valid and in the period, count it.
+    fn row(&mut self, rec: &csv::ByteRecord, cols: &Columns, file: u32, errs: &mut Capped) {
+        let model = self.model;
+        let line = rec.position().map_or(0, |p| p.line());
+        let field = |i: usize| rec.get(i).unwrap_or_default().trim_ascii();
+        let c = self.columns;
+        let mut ok = true;
+
+        let id = field(cols.id);
+        if id.is_empty() {
+            ok = false;
+            errs.push(
+                line,
+                format!("empty lead id (column `{}`)", c.id),
+                "every lead needs a unique id".into(),
+            );
+        } else {
+            let (h1, h2) = id_hash(id);
+            self.ids.push(IdSeen {
+                h1,
+                h2,
+                file,
+                line: u32::try_from(line).unwrap_or(u32::MAX),
+            });
+        }
+
+        let raw = field(cols.received);
+        let date = std::str::from_utf8(raw).ok().and_then(Date::parse);
+        if date.is_none() {
+            ok = false;
+            errs.push(
+                line,
+                format!(
+                    "invalid received date `{}` (column `{}`)",
+                    excerpt(raw),
+                    c.received
+                ),
+                "write dates as YYYY-MM-DD, e.g. 2026-03-14".into(),
+            );
+        }
+
+        let raw = field(cols.country);
+        let country = if raw.is_empty() {
+            NO_COUNTRY
+        } else {
+            match country_slot(raw).filter(|&s| model.country_region[s] != NOT_A_COUNTRY) {
+                Some(s) => s,
+                None => {
+                    ok = false;
+                    errs.push(
+                        line,
+                        format!(
+                            "unknown country code `{}` (column `{}`)",
+                            excerpt(raw),
+                            c.country
+                        ),
+                        "use an ISO 3166-1 alpha-2 code such as DE or BR, or leave the cell empty"
+                            .into(),
+                    );
+                    NO_COUNTRY
+                }
+            }
+        };
+
+        let mut region = None;
+        if let Some(i) = cols.region {
+            let raw = field(i);
+            if !raw.is_empty() {
+                match model.regions.iter().position(|r| r.as_bytes() == raw) {
+                    Some(r) => region = Some(r),
+                    None => {
+                        ok = false;
+                        let v = excerpt(raw);
+                        errs.push(
+                            line,
+                            format!(
+                                "unknown region `{v}` (column `{}`)",
+                                c.region.as_deref().unwrap_or_default()
+                            ),
+                            format!(
+                                "{} (the ids of [regions] in site.toml), or leave the cell empty",
+                                suggest(&v, model.regions.iter().copied())
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+
+        let raw = field(cols.status);
+        let status = status_of(raw);
+        if status.is_none() {
+            ok = false;
+            errs.push(
+                line,
+                format!("unknown status `{}` (column `{}`)", excerpt(raw), c.status),
+                match closest(&excerpt(raw).to_lowercase(), STATUSES).first() {
+                    Some(near) => format!(
+                        "did you mean `{near}`? The statuses are new, contacted, won and lost"
+                    ),
+                    None => "the statuses are new, contacted, won and lost".into(),
+                },
+            );
+        }
+
+        let (Some(date), Some(status), true) = (date, status, ok) else {
+            return;
+        };
+        if !model.in_period(date) {
+            return;
+        }
+
+        // Partner slugs are checked only for counted rows: an old lead of a partner who
+        // left the program does not block the report of a later period.
+        let raw = field(cols.partner);
+        let partner = if raw.is_empty() {
+            Assigned::No
+        } else {
+            match model.index.get(raw) {
+                Some(&p) if model.partners[p as usize].listed => Assigned::Listed(p as usize),
+                Some(_) => Assigned::Other,
+                None if model.allow_unknown => Assigned::Other,
+                None => {
+                    let v = excerpt(raw);
+                    let near = closest(&v, model.partners.iter().map(|p| p.partner.slug.as_str()));
+                    let hint = if near.is_empty() {
+                        "partner slugs are the folder names in content/partners/; set [leads] allow_unknown_partners = true to count unknown slugs in the audit instead".to_string()
+                    } else {
+                        let near: Vec<String> = near.iter().map(|s| format!("`{s}`")).collect();
+                        format!("did you mean {}?", near.join(" or "))
+                    };
+                    errs.push(
+                        line,
+                        format!("unknown partner `{v}` (column `{}`): no such folder in content/partners/", c.partner),
+                        hint,
+                    );
+                    return;
+                }
+            }
+        };
+
+        self.category_buf.clear();
+        for (k, &col) in cols.categories.iter().enumerate() {
+            let raw = field(col);
+            let cat = &mut self.counts.categories[k];
+            let idx = match cat.index.get(raw) {
+                Some(&i) => i,
+                None => {
+                    let value = if raw.is_empty() {
+                        super::UNSPECIFIED
+                    } else {
+                        match std::str::from_utf8(raw) {
+                            Ok(v) => v,
+                            Err(_) => {
+                                errs.push(
+                                    line,
+                                    format!(
+                                        "the value in column `{}` is not UTF-8 text",
+                                        self.categories[k].1
+                                    ),
+                                    "save the export as UTF-8".into(),
+                                );
+                                return;
+                            }
+                        }
+                    };
+                    if cat.values.len() >= MAX_CATEGORY_VALUES {
+                        errs.push(
+                            line,
+                            format!(
+                                "[leads.categories] {}: column `{}` has more than {MAX_CATEGORY_VALUES} distinct values",
+                                self.categories[k].0, self.categories[k].1
+                            ),
+                            "map only columns with a small set of values (every value is published); free text may hold personal data".into(),
+                        );
+                        return;
+                    }
+                    let i = match cat.values.iter().position(|v| v == value) {
+                        Some(i) => i as u32,
+                        None => {
+                            cat.values.push(value.to_string());
+                            cat.counts.push(0);
+                            (cat.values.len() - 1) as u32
+                        }
+                    };
+                    cat.index.insert(raw.into(), i);
+                    i
+                }
+            };
+            self.category_buf.push(idx);
+        }
+
+        self.count(date, status, country, region, partner);
+    }
+
+    fn count(
+        &mut self,
+        date: Date,
+        status: usize,
+        country: usize,
+        region: Option<usize>,
+        partner: Assigned,
+    ) {
+        let model = self.model;
+        let nreg = model.nreg;
+        let r = region.unwrap_or_else(|| {
+            if country == NO_COUNTRY {
+                nreg
+            } else {
+                usize::from(model.country_region[country])
+            }
+        });
+        let n = &mut self.counts;
+        n.leads += 1;
+        n.status[status] += 1;
+        n.country[country] += 1;
+        let rc = &mut n.region[r];
+        rc.leads += 1;
+        match status {
+            WON => rc.won += 1,
+            LOST => rc.lost += 1,
+            _ => {}
+        }
+        match partner {
+            Assigned::No => {}
+            Assigned::Listed(p) => {
+                n.assigned += 1;
+                n.region[r].assigned += 1;
+                n.partner[p][status] += 1;
+                n.region_partner[r * model.partners.len() + p] += 1;
+                if r != nreg && !model.serves(p, r) {
+                    n.outside_served_region += 1;
+                }
+            }
+            Assigned::Other => {
+                n.assigned += 1;
+                n.region[r].assigned += 1;
+                n.unknown_partner += 1;
+            }
+        }
+        for (k, &v) in self.category_buf.iter().enumerate() {
+            n.categories[k].counts[v as usize] += 1;
+        }
+        let key = u32::from(date.year) * 4 + u32::from((date.month - 1) / 3);
+        let q = match n.quarters.get(self.last_quarter) {
+            Some((k, _)) if *k == key => self.last_quarter,
+            _ => match n.quarters.iter().position(|(k, _)| *k == key) {
+                Some(i) => i,
+                None => {
+                    n.quarters.push((key, vec![0; nreg + 1]));
+                    n.quarters.len() - 1
+                }
+            },
+        };
+        self.last_quarter = q;
+        n.quarters[q].1[r] += 1;
+        n.first = Some(n.first.map_or(date, |f| f.min(date)));
+        n.last = Some(n.last.map_or(date, |l| l.max(date)));
+    }
+
+    /// The counts, and every problem found (duplicate ids are found here, across files).
+    pub fn finish(mut self) -> (Counts, Diagnostics) {
+        self.ids.sort_unstable();
+        let mut dup = Capped::new(Path::new(""));
+        let mut first = 0;
+        for i in 1..self.ids.len() {
+            let (a, b) = (self.ids[first], self.ids[i]);
+            if (a.h1, a.h2) != (b.h1, b.h2) {
+                first = i;
+                continue;
+            }
+            let here = &self.files[b.file as usize];
+            let there = if a.file == b.file {
+                format!("line {}", a.line)
+            } else {
+                format!("{}:{}", display_path(&self.files[a.file as usize]), a.line)
+            };
+            dup.path = here.clone();
+            let message = format!(
+                "duplicate lead id: line {} repeats the id of {there}",
+                b.line
+            );
+            if dup.list.len() < MAX_ERRORS_PER_FILE {
+                dup.list.push(
+                    Diagnostic::error(here, message)
+                        .at(b.line as usize, 0)
+                        .hint("each lead must appear once; remove the repeated row"),
+                );
+            } else {
+                if dup.more == 0 {
+                    dup.first_more_line = b.line as usize;
+                }
+                dup.more += 1;
+            }
+        }
+        dup.finish(&mut self.diags);
+        (self.counts, self.diags)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Assigned {
+    No,
+    /// A listed (not draft) partner, by index.
+    Listed(usize),
+    /// A draft partner, or an unknown slug accepted by `allow_unknown_partners`.
+    Other,
+}
+
+/// A csv error as a diagnostic with its line.
+fn csv_error(rel: &Path, e: &csv::Error) -> Diagnostic {
+    let line = e.position().map_or(0, |p| p.line() as usize);
+    let d = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => Diagnostic::error(
+            rel,
+            format!("malformed CSV: this row has {len} field(s), the header has {expected_len}"),
+        )
+        .hint("a value holding a comma, a double quote or a line break must be in double quotes, with quotes inside doubled (\"\")"),
+        csv::ErrorKind::Io(io) => Diagnostic::error(rel, format!("cannot read the lead export: {io}")),
+        _ => Diagnostic::error(rel, format!("malformed CSV: {e}")),
+    };
+    d.at(line, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn country_slots() {
+        assert_eq!(country_slot(b"AA"), Some(0));
+        assert_eq!(country_slot(b"de"), country_slot(b"DE"));
+        assert_eq!(country_slot(b"D"), None);
+        assert_eq!(country_slot(b"D1"), None);
+        assert_eq!(country_code_of(country_slot(b"ZA").unwrap()), "ZA");
+    }
+
+    #[test]
+    fn statuses_ignore_case() {
+        assert_eq!(status_of(b"Won"), Some(WON));
+        assert_eq!(status_of(b"contacted"), Some(CONTACTED));
+        assert_eq!(status_of(b"closed"), None);
+    }
+}
