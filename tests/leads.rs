@@ -238,11 +238,13 @@ fn aggregates_match_hand_counts() {
 #[test]
 fn small_counts_are_withheld_with_a_complement() {
     let d = digest();
-    // DE 12, ES 6, US 9, AR 7 are published; FR 4, CA 2, BR 4, unspecified 3 are not.
+    // FR 4, CA 2, BR 4 and unspecified 3 are below min_cell. Countries also add up to
+    // their region's published total, so each region that lost one country loses its
+    // next smallest too: ES 6 (Europe: DE 12, ES 6, FR 4), US 9 (North America: US 9,
+    // CA 2), AR 7 (Latin America: AR 7, BR 4). DE 12 stays published.
     let c = &d.by_country;
     assert_eq!(c.get("DE"), Some(&Some(12)));
-    assert_eq!(c.get("US"), Some(&Some(9)));
-    for k in ["FR", "CA", "BR", "unspecified"] {
+    for k in ["FR", "CA", "BR", "unspecified", "ES", "US", "AR"] {
         assert_eq!(c.get(k), Some(&None), "{k}");
     }
     // One small value (=50k+: 3): the next smallest (10k-50k: 14) is withheld too.

@@ -48,6 +48,55 @@ pub fn suppress(counts: &[u64], min_cell: u64) -> Vec<Cell> {
     out
 }
 
+/// Small-count suppression over cells that belong to several published totals at once
+/// (countries add up to the grand total and to their region's total; a quarter x region
+/// cell is in its quarter's row and its region's column). Each group is a set of cell
+/// indices whose sum is published. Starting from [`suppress`]'s primary rule, any group
+/// left with exactly one withheld cell gets its next smallest cell withheld too, until no
+/// group changes, so no withheld cell can be recovered by subtraction.
+pub fn suppress_linked(counts: &[u64], groups: &[Vec<usize>], min_cell: u64) -> Vec<Cell> {
+    let mut out: Vec<Cell> = counts
+        .iter()
+        .map(|&c| (c == 0 || c >= min_cell).then_some(c))
+        .collect();
+    loop {
+        let mut changed = false;
+        for group in groups {
+            let withheld = group
+                .iter()
+                .filter(|&&i| out.get(i).is_some_and(|c| c.is_none()))
+                .count();
+            if withheld != 1 || group.len() < 2 {
+                continue;
+            }
+            let complement = group
+                .iter()
+                .filter_map(|&i| {
+                    out.get(i)
+                        .copied()
+                        .flatten()
+                        .filter(|&c| c > 0)
+                        .map(|c| (c, i))
+                })
+                .min()
+                .map(|(_, i)| i)
+                .or_else(|| {
+                    group
+                        .iter()
+                        .copied()
+                        .find(|&i| out.get(i) == Some(&Some(0)))
+                });
+            if let Some(slot) = complement.and_then(|i| out.get_mut(i)) {
+                *slot = None;
+                changed = true;
+            }
+        }
+        if !changed {
+            return out;
+        }
+    }
+}
+
 /// Gini coefficient of `xs`: mean absolute difference / (2 x mean), i.e.
 /// `sum_i sum_j |x_i - x_j| / (2 n^2 mean)`, computed exactly as
 /// `sum_i (2i - n + 1) x_(i) / (n * total)` over the sorted values. `None` for no values
@@ -165,12 +214,30 @@ pub fn digest(model: &Model, leads: &LeadsConfig, n: &Counts) -> Digest {
         .iter()
         .map(|&k| (quarter_name(k), row_of(k).map_or(0, |r| r.iter().sum())))
         .collect();
+    // The grid, row by row; groups are each quarter's row and each region's column.
+    let width = nreg + 1;
+    let zeros = vec![0; width];
+    let grid: Vec<u64> = keys
+        .iter()
+        .flat_map(|&k| {
+            row_of(k)
+                .unwrap_or(&zeros)
+                .iter()
+                .copied()
+                .chain(std::iter::repeat(0))
+                .take(width)
+        })
+        .collect();
+    let mut grid_groups: Vec<Vec<usize>> = (0..keys.len())
+        .map(|r| (r * width..(r + 1) * width).collect())
+        .collect();
+    grid_groups.extend((0..width).map(|c| (0..keys.len()).map(|r| r * width + c).collect()));
+    let grid_cells = suppress_linked(&grid, &grid_groups, min_cell);
     let by_quarter_region = keys
         .iter()
-        .map(|&k| {
-            let zeros = vec![0; nreg + 1];
-            let row = row_of(k).unwrap_or(&zeros);
-            let cells = suppress(row, min_cell);
+        .enumerate()
+        .map(|(r, &k)| {
+            let cells = grid_cells.iter().skip(r * width).take(width).copied();
             (
                 quarter_name(k),
                 region_keys.iter().cloned().zip(cells).collect(),
@@ -189,9 +256,20 @@ pub fn digest(model: &Model, leads: &LeadsConfig, n: &Counts) -> Digest {
         });
         country_counts.push(n.country[slot]);
     }
+    // Countries add up to the grand total and, within a region, to the region's total.
+    let mut country_groups: Vec<Vec<usize>> = vec![(0..country_keys.len()).collect()];
+    for region in &config.regions.0 {
+        let members: Vec<usize> = country_keys
+            .iter()
+            .enumerate()
+            .filter(|(_, code)| region.countries.iter().any(|c| c == *code))
+            .map(|(i, _)| i)
+            .collect();
+        country_groups.push(members);
+    }
     let by_country = country_keys
         .into_iter()
-        .zip(suppress(&country_counts, min_cell))
+        .zip(suppress_linked(&country_counts, &country_groups, min_cell))
         .collect();
 
     // Category values seen, sorted, `unspecified` last.
@@ -386,6 +464,32 @@ mod tests {
         assert_eq!(suppress(&[8, 2, 8], 5), vec![None, None, Some(8)]);
         // Only zeros besides: a zero is withheld.
         assert_eq!(suppress(&[0, 4, 0], 5), vec![None, None, Some(0)]);
+    }
+
+    #[test]
+    fn linked_suppression_protects_every_published_total() {
+        // Countries A, B (region 1) and C, D (region 2): B = 4 is withheld; the grand
+        // total alone would withhold C (smallest), but region 1's total still reveals B,
+        // so A goes too.
+        let cells = suppress_linked(
+            &[12, 4, 6, 20],
+            &[vec![0, 1, 2, 3], vec![0, 1], vec![2, 3]],
+            5,
+        );
+        assert_eq!(cells, vec![None, None, None, None]);
+        // A 2x2 grid with one small cell: its row and its column each lose a cell, and
+        // the cell diagonal to it follows, so every row and column has two withheld.
+        let grid = suppress_linked(
+            &[3, 10, 20, 30],
+            &[vec![0, 1], vec![2, 3], vec![0, 2], vec![1, 3]],
+            5,
+        );
+        assert_eq!(grid, vec![None, None, None, None]);
+        // Nothing small: nothing withheld.
+        assert_eq!(
+            suppress_linked(&[9, 9], &[vec![0, 1]], 5),
+            vec![Some(9), Some(9)]
+        );
         // A table of one cell: nothing to pair with.
         assert_eq!(suppress(&[4], 5), vec![None]);
     }
