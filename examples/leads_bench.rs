@@ -83,7 +83,7 @@ fn main() -> Result<()> {
         (Some(_), None) => {}
         (None, None) => bail!("no [leads] in site.toml: give --source"),
     }
-    let (site, diags) = partnersite::content::load(config);
+    let (site, diags) = partnersite::content::load(config, partnersite::content::Depth::Records);
     let Some(site) = site.filter(|_| !diags.has_errors()) else {
         bail!("content has errors");
     };

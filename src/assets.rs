@@ -155,9 +155,35 @@ pub fn check_svg(bytes: &[u8]) -> Result<(), String> {
     }
     let doc = roxmltree::Document::parse(text)
         .map_err(|e| format!("it is not well-formed SVG/XML ({e})"))?;
-    for node in doc.descendants().filter(|n| n.is_element()) {
+    let root = doc.root_element();
+    if !root.tag_name().name().eq_ignore_ascii_case("svg") {
+        return Err(format!(
+            "its root element is <{}>, not <svg>",
+            root.tag_name().name()
+        ));
+    }
+    for node in doc.descendants() {
+        // Computed only for the message: `text_pos_at` scans from the start of the file.
+        let line = LineOf(&doc, node.range().start);
+        if let Some(pi) = node.pi() {
+            // `<?xml-stylesheet href="https://..."?>` loads a style sheet.
+            if pi.target.eq_ignore_ascii_case("xml-stylesheet") {
+                return Err(format!(
+                    "it contains an <?xml-stylesheet?> instruction (line {line}); remove it"
+                ));
+            }
+            continue;
+        }
+        if !node.is_element() {
+            continue;
+        }
         let name = node.tag_name().name().to_ascii_lowercase();
-        let line = doc.text_pos_at(node.range().start).row;
+        if node.tag_name().namespace() == Some(XHTML_NS) {
+            return Err(format!(
+                "it contains an HTML element <{}> (line {line})",
+                node.tag_name().name()
+            ));
+        }
         match name.as_str() {
             "script" => return Err(format!("it contains a <script> element (line {line})")),
             "foreignobject" => {
@@ -167,6 +193,18 @@ pub fn check_svg(bytes: &[u8]) -> Result<(), String> {
             }
             "iframe" | "embed" | "object" => {
                 return Err(format!("it contains an <{name}> element (line {line})"));
+            }
+            // Animating a link's target is the classic way around an href check.
+            "set" | "animate" | "animatemotion" | "animatetransform"
+                if node.attributes().any(|a| {
+                    a.name().eq_ignore_ascii_case("attributeName")
+                        && a.value().trim().to_ascii_lowercase().ends_with("href")
+                }) =>
+            {
+                return Err(format!(
+                    "its <{}> element animates a link target (line {line})",
+                    node.tag_name().name()
+                ));
             }
             _ => {}
         }
@@ -184,9 +222,23 @@ pub fn check_svg(bytes: &[u8]) -> Result<(), String> {
                     "it references an external resource `{value}` (line {line}); embed it or remove it"
                 ));
             }
-            if an == "style" && has_external_url(value) {
+            if has_script_url(value) {
                 return Err(format!(
-                    "its style attribute loads an external resource (line {line})"
+                    "its attribute `{}` holds a script URL (line {line})",
+                    attr.name()
+                ));
+            }
+            // `fill`, `filter`, `mask`, `clip-path`, `marker-*` take `url(...)` as well
+            // as `style`.
+            if has_external_url(value) {
+                return Err(format!(
+                    "its {} attribute loads an external resource (line {line})",
+                    attr.name()
+                ));
+            }
+            if an == "style" && value.contains('\\') {
+                return Err(format!(
+                    "its style attribute uses CSS escapes (line {line}); write the CSS plainly"
                 ));
             }
         }
@@ -197,22 +249,49 @@ pub fn check_svg(bytes: &[u8]) -> Result<(), String> {
                     "its <style> element loads an external resource (line {line})"
                 ));
             }
+            if css.contains('\\') {
+                return Err(format!(
+                    "its <style> element uses CSS escapes (line {line}); write the CSS plainly"
+                ));
+            }
         }
     }
     Ok(())
 }
 
+const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
+
+/// The line of a byte offset, formatted on demand.
+struct LineOf<'a, 'input>(&'a roxmltree::Document<'input>, usize);
+
+impl std::fmt::Display for LineOf<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.text_pos_at(self.1).row)
+    }
+}
+
+/// A `javascript:`/`vbscript:` URL anywhere in a value (animation `values` lists several).
+fn has_script_url(value: &str) -> bool {
+    let cleaned: String = value
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    cleaned.contains("javascript:") || cleaned.contains("vbscript:")
+}
+
 /// `url(...)` pointing anywhere but a fragment of the same document.
 fn has_external_url(css: &str) -> bool {
-    css.to_ascii_lowercase()
-        .match_indices("url(")
-        .any(|(i, _)| {
-            let rest = css
-                .get(i + 4..)
+    let lower = css.to_ascii_lowercase();
+    ["url(", "image-set("].iter().any(|f| {
+        lower.match_indices(f).any(|(i, _)| {
+            let rest = lower
+                .get(i + f.len()..)
                 .unwrap_or("")
                 .trim_start_matches([' ', '"', '\'']);
             !rest.starts_with('#')
         })
+    })
 }
 
 /// Raster images: the header must give plausible dimensions.

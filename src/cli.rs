@@ -232,6 +232,7 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
         base_url: args.base_url,
         drafts: args.drafts,
         preview: false,
+        depth: crate::content::Depth::Full,
     };
     let prepared = match pipeline::prepare(&opts)? {
         Outcome::Ready(p) => p,
@@ -252,7 +253,9 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
     let sink = DiskSink::new(&output)?;
     match pipeline::render_site(&prepared, &RenderOptions::default(), &sink)? {
         Ok(summary) => {
+            let t = Instant::now();
             sink.commit()?;
+            crate::timings::stage("commit", t);
             println!(
                 "built {} pages ({} files, {} partners) into {} in {:.2?}",
                 summary.pages,
@@ -290,6 +293,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         base_url: None,
         drafts: false,
         preview: false,
+        depth: crate::content::Depth::Validate,
     };
     let (diags, report) = match pipeline::prepare(&opts)? {
         Outcome::Ready(p) => (p.warnings, p.report),
@@ -378,6 +382,7 @@ fn leads_digest(root: PathBuf, output: Option<PathBuf>) -> Result<ExitCode> {
     }
     let opts = BuildOptions {
         root,
+        depth: crate::content::Depth::Records,
         ..Default::default()
     };
     let (site, _warnings) = match pipeline::load_full(&opts)? {

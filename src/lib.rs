@@ -20,3 +20,4 @@ pub mod report;
 pub mod rules;
 pub mod scaffold;
 pub mod serve;
+pub mod timings;

@@ -143,6 +143,17 @@ pub fn render(markdown: &str, opts: &MdOptions) -> Rendered {
                     id,
                 }));
             }
+            // `# Title {.class key=value}` writes any attribute, `onclick` and `style`
+            // included, and the sanitizer only runs on raw HTML: untrusted content keeps
+            // the heading's id (escaped) and nothing else.
+            Event::Start(Tag::Heading { level, id, .. }) if opts.html != HtmlPolicy::Allow => {
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
+                }));
+            }
             other => events.push(other),
         }
     }
@@ -295,5 +306,16 @@ mod tests {
         );
         let allow = md(src, HtmlPolicy::Allow).html;
         assert!(allow.contains("<script>"));
+    }
+
+    #[test]
+    fn heading_attributes_are_dropped_for_untrusted_content() {
+        let src = "# Hi {#top .visually-hidden onclick=alert(1) style=position:fixed}\n";
+        for policy in [HtmlPolicy::Sanitize, HtmlPolicy::Escape] {
+            let html = md(src, policy).html;
+            assert_eq!(html, "<h1 id=\"top\">Hi</h1>\n", "{policy:?}");
+        }
+        let allow = md(src, HtmlPolicy::Allow).html;
+        assert!(allow.contains("onclick=\"alert(1)\""), "{allow}");
     }
 }

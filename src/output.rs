@@ -8,6 +8,11 @@ use std::sync::Mutex;
 
 /// Receives every output file. Called from many threads at once.
 pub trait Sink: Sync {
+    /// Called once with every folder that will receive files (parents before children),
+    /// so writers need not check for folders file by file.
+    fn prepare_dirs(&self, _dirs: &[String]) -> Result<()> {
+        Ok(())
+    }
     /// `path` is relative to the output root, with forward slashes (`partners/x/index.html`).
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
     /// Copy a file from disk (logos, static files).
@@ -96,18 +101,35 @@ impl Drop for DiskSink {
 }
 
 impl Sink for DiskSink {
+    fn prepare_dirs(&self, dirs: &[String]) -> Result<()> {
+        for d in dirs {
+            let full = self.tmp.join(d);
+            match std::fs::create_dir(&full) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(_) => std::fs::create_dir_all(&full)
+                    .with_context(|| format!("cannot create {}", full.display()))?,
+            }
+        }
+        Ok(())
+    }
+
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
         let full = self.tmp.join(path);
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        std::fs::write(&full, bytes).with_context(|| format!("cannot write {}", full.display()))
+        std::fs::write(&full, bytes)
+            .or_else(|_| {
+                // Folder not prepared (a caller that skipped prepare_dirs): create it.
+                if let Some(parent) = full.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::write(&full, bytes)
+            })
+            .with_context(|| format!("cannot write {}", full.display()))
     }
 
     fn copy(&self, path: &str, source: &Path) -> Result<()> {
         let full = self.tmp.join(path);
-        if let Some(parent) = full.parent() {
+        if let Some(parent) = full.parent().filter(|p| !p.exists()) {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }

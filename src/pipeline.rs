@@ -19,6 +19,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// `serve`: missing required content is a warning, never a failure.
     pub preview: bool,
+    /// How much content to load (check and digest skip what they do not need).
+    pub depth: content::Depth,
 }
 
 /// A site loaded, validated and checked against the rules, ready to render.
@@ -59,6 +61,7 @@ pub fn prepare(opts: &BuildOptions) -> Result<Outcome> {
 pub fn load_full(
     opts: &BuildOptions,
 ) -> Result<std::result::Result<(Site, Diagnostics), Diagnostics>> {
+    let t = std::time::Instant::now();
     let (config, mut diags) = config::load(&opts.root)?;
     let Some(mut config) = config else {
         return Ok(Err(diags.sorted()));
@@ -66,7 +69,8 @@ pub fn load_full(
     if let Some(url) = &opts.base_url {
         config.set_base_url(url);
     }
-    let (site, content_diags) = content::load(config);
+    let (site, content_diags) = content::load(config, opts.depth);
+    crate::timings::stage("load", t);
     diags.extend(content_diags);
     Ok(match site {
         Some(site) if !diags.has_errors() => Ok((site, diags)),
@@ -76,6 +80,7 @@ pub fn load_full(
 
 /// Apply the rules to a loaded site and derive the published view.
 pub fn finish(full: &Site, mut diags: Diagnostics, opts: &BuildOptions) -> Outcome {
+    let t = std::time::Instant::now();
     let report = full.config.rules.as_ref().map(|r| rules::evaluate(full, r));
     let mut unlisted = Vec::new();
     if let Some(report) = &report {
@@ -123,6 +128,7 @@ pub fn finish(full: &Site, mut diags: Diagnostics, opts: &BuildOptions) -> Outco
         site.remove_drafts();
     }
     site.partners.retain(|p| !unlisted.contains(&p.slug));
+    crate::timings::stage("rules+leads", t);
     let leads_policy = match leads
         .as_ref()
         .map(|_| crate::leads::policy_url(&site))

@@ -78,7 +78,7 @@ impl TestSite {
 fn full_site(root: &Path) -> Site {
     let (config, diags) = config::load(root).unwrap();
     assert!(!diags.has_errors(), "{diags:?}");
-    let (site, diags) = content::load(config.unwrap());
+    let (site, diags) = content::load(config.unwrap(), content::Depth::Full);
     assert!(!diags.has_errors(), "{diags:?}");
     site.unwrap()
 }

@@ -77,9 +77,23 @@ struct MdFile<T> {
     body_html: String,
 }
 
+/// How much of the content to load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Depth {
+    /// Everything, Markdown rendered (build, serve).
+    #[default]
+    Full,
+    /// Every file read and validated, Markdown bodies not rendered (check: it writes no
+    /// page, so it need not pay for HTML).
+    Validate,
+    /// Partner records only (`leads digest`).
+    Records,
+}
+
 struct Loader<'a> {
     config: &'a SiteConfig,
     root: &'a Path,
+    depth: Depth,
 }
 
 impl Loader<'_> {
@@ -91,25 +105,30 @@ impl Loader<'_> {
     fn read_text(&self, path: &Path, diags: &mut Diagnostics) -> Option<String> {
         let rel = self.rel(path);
         let limit = self.config.security.max_file_size;
-        match std::fs::metadata(path) {
-            Ok(m) if m.len() > limit => {
+        // One open, one fstat, one read: the loader's hot path on large sites.
+        let read = || -> std::io::Result<Result<Vec<u8>, u64>> {
+            use std::io::Read;
+            let mut file = std::fs::File::open(path)?;
+            let len = file.metadata()?.len();
+            if len > limit {
+                return Ok(Err(len));
+            }
+            let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0) + 1);
+            file.read_to_end(&mut bytes)?;
+            Ok(Ok(bytes))
+        };
+        let bytes = match read() {
+            Ok(Ok(b)) => b,
+            Ok(Err(len)) => {
                 diags.push(
                     Diagnostic::error(
                         &rel,
-                        format!("file is {} bytes; the limit is {limit} bytes", m.len()),
+                        format!("file is {len} bytes; the limit is {limit} bytes"),
                     )
                     .hint("split the content or raise [security] max_file_size in site.toml"),
                 );
                 return None;
             }
-            Ok(_) => {}
-            Err(e) => {
-                diags.push(Diagnostic::error(&rel, format!("cannot read file: {e}")));
-                return None;
-            }
-        }
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
             Err(e) => {
                 diags.push(Diagnostic::error(&rel, format!("cannot read file: {e}")));
                 return None;
@@ -189,19 +208,21 @@ impl Loader<'_> {
         if !ok {
             return None;
         }
-        let rendered = markdown::render(
-            parts.body,
-            &MdOptions {
+        let body_html = if self.depth == Depth::Full {
+            let opts = MdOptions {
                 html,
                 external_rel: &self.config.security.external_rel,
-            },
-        );
+            };
+            markdown::render(parts.body, &opts).html
+        } else {
+            String::new()
+        };
         Some(MdFile {
             rel,
             slug,
             front,
             front_text: parts.front.to_string(),
-            body_html: rendered.html,
+            body_html,
         })
     }
 
@@ -377,6 +398,23 @@ impl Loader<'_> {
             record
         });
         let about_path = dir.join("about.md");
+        if self.depth == Depth::Records {
+            let Some(r) = record else {
+                return (None, diags);
+            };
+            return (
+                Some(assemble(
+                    slug,
+                    rel_record,
+                    r,
+                    None,
+                    Vec::new(),
+                    Vec::new(),
+                    Vec::new(),
+                )),
+                diags,
+            );
+        }
         let about_html = if about_path.is_file() {
             self.read_text(&about_path, &mut diags).map(|text| {
                 markdown::render(
@@ -443,33 +481,54 @@ impl Loader<'_> {
         sort_newest_first(&mut case_studies, |c| (c.date, c.slug.clone()));
         sort_newest_first(&mut posts, |c| (c.date, c.slug.clone()));
         sort_newest_first(&mut testimonials, |c| (c.date, c.slug.clone()));
-        let partner = Partner {
-            sort_key: sort_key(&r.name),
+        let partner = assemble(
             slug,
-            record_path: rel_record,
-            name: r.name,
-            tier: r.tier,
-            website: r.website,
-            logo: r.logo,
-            summary: r.summary,
-            country: r.country,
-            regions: r.regions,
-            services: r.services,
-            languages: r.languages,
-            pricing: r.pricing,
-            company_size: r.company_size,
-            market_size: r.market_size,
-            joined: r.joined,
-            contact: r.contact,
-            draft: r.draft,
-            clients: r.clients,
-            client_logos: r.client_logos,
+            rel_record,
+            r,
             about_html,
             case_studies,
             posts,
             testimonials,
-        };
+        );
         (Some(partner), diags)
+    }
+}
+
+/// A partner from its record and items.
+fn assemble(
+    slug: String,
+    record_path: PathBuf,
+    r: super::partner::PartnerRecord,
+    about_html: Option<std::sync::Arc<str>>,
+    case_studies: Vec<CaseStudy>,
+    posts: Vec<Post>,
+    testimonials: Vec<Testimonial>,
+) -> Partner {
+    Partner {
+        sort_key: sort_key(&r.name),
+        slug,
+        record_path,
+        name: r.name,
+        tier: r.tier,
+        website: r.website,
+        logo: r.logo,
+        summary: r.summary,
+        country: r.country,
+        regions: r.regions,
+        services: r.services,
+        languages: r.languages,
+        pricing: r.pricing,
+        company_size: r.company_size,
+        market_size: r.market_size,
+        joined: r.joined,
+        contact: r.contact,
+        draft: r.draft,
+        clients: r.clients,
+        client_logos: r.client_logos,
+        about_html,
+        case_studies,
+        posts,
+        testimonials,
     }
 }
 
@@ -508,11 +567,12 @@ fn read_dir_sorted(dir: &Path, diags: &mut Diagnostics, root: &Path) -> Vec<Path
 /// Load and validate the whole site. Returns the model when there are no errors (there
 /// may be warnings), and all diagnostics, sorted.
 /// Drafts are kept (the rules report them as ignored); see [`Site::remove_drafts`].
-pub fn load(config: SiteConfig) -> (Option<Site>, Diagnostics) {
+pub fn load(config: SiteConfig, depth: Depth) -> (Option<Site>, Diagnostics) {
     let root = config.root.clone();
     let loader = Loader {
         config: &config,
         root: &root,
+        depth,
     };
     let mut diags = Diagnostics::default();
     let content = root.join("content");
@@ -640,6 +700,7 @@ pub fn reload_file(site: &mut Site, rel: &Path) -> Option<Result<Patched, Diagno
     let loader = Loader {
         config: &config,
         root: &root,
+        depth: Depth::Full,
     };
     let mut diags = Diagnostics::default();
     let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();

@@ -840,7 +840,9 @@ pub fn render(
     tera.global_context()
         .insert("live_reload", &opts.body_end.is_some());
 
+    let t = std::time::Instant::now();
     let (jobs, sources) = plan(site, theme, extras, opts)?;
+    let t = crate::timings::stage("plan", t);
 
     // One URL, several producers: name every file involved.
     let mut diags = Diagnostics::default();
@@ -872,6 +874,18 @@ pub fn render(
         return Ok(Err(diags.sorted()));
     }
 
+    // Every folder once, parents first, instead of a create_dir_all per file.
+    let mut dirs: Vec<String> = Vec::new();
+    for path in counts.keys() {
+        let mut end = 0;
+        while let Some(i) = path.get(end..).and_then(|rest| rest.find('/')) {
+            end += i + 1;
+            dirs.push(path.get(..end - 1).unwrap_or_default().to_string());
+        }
+    }
+    dirs.sort();
+    dirs.dedup();
+    sink.prepare_dirs(&dirs)?;
     let pages = AtomicUsize::new(0);
     let errors: Vec<Diagnostic> = jobs
         .into_par_iter()
@@ -913,6 +927,7 @@ pub fn render(
         .into_iter()
         .flatten()
         .collect();
+    crate::timings::stage("render", t);
     if !errors.is_empty() {
         return Ok(Err(Diagnostics(errors).sorted()));
     }

@@ -245,6 +245,7 @@ pub fn run(serve: ServeOptions) -> Result<()> {
         base_url: Some(base_url.clone()),
         drafts: serve.drafts,
         preview: true,
+        depth: crate::content::Depth::Full,
     };
     let shared = Arc::new(Shared::default());
     let mut session = Session {
