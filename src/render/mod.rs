@@ -56,11 +56,11 @@ pub struct Dirty {
 type Sources = Vec<(String, String)>;
 
 /// What one output file is made of.
-enum Job {
+enum Job<'a> {
     Template {
         path: String,
         template: &'static str,
-        ctx: Box<Context>,
+        ctx: Ctx<'a>,
         sitemap: bool,
     },
     Bytes {
@@ -73,7 +73,20 @@ enum Job {
     },
 }
 
-impl Job {
+/// A page's template context: built while planning, or (for the tens of thousands of
+/// item pages) built only when the page is rendered, so contexts never pile up in memory.
+enum Ctx<'a> {
+    Ready(Box<Context>),
+    Lazy(Box<dyn Fn() -> Context + Send + Sync + 'a>),
+}
+
+impl<'a> From<Box<Context>> for Ctx<'a> {
+    fn from(ctx: Box<Context>) -> Self {
+        Ctx::Ready(ctx)
+    }
+}
+
+impl Job<'_> {
     fn path(&self) -> &str {
         match self {
             Job::Template { path, .. } | Job::Bytes { path, .. } | Job::Copy { path, .. } => path,
@@ -176,7 +189,7 @@ fn paginate<T: Serialize>(
         jobs.push(Job::Template {
             path: format!("{path}index.html"),
             template,
-            ctx: Box::new(ctx),
+            ctx: Box::new(ctx).into(),
             sitemap: true,
         });
     }
@@ -260,12 +273,12 @@ fn partners_json(
 }
 
 /// Build every output job for the site.
-fn plan(
-    site: &Site,
+fn plan<'a>(
+    site: &'a Site,
     theme: &Theme,
     extras: Extras,
     opts: &RenderOptions,
-) -> Result<(Vec<Job>, Sources)> {
+) -> Result<(Vec<Job<'a>>, Sources)> {
     let c = &site.config;
     let urls = Urls::new(c);
     let mut jobs: Vec<Job> = Vec::new();
@@ -279,10 +292,12 @@ fn plan(
         .collect();
     let card_values: Vec<Value> = cards.par_iter().map(Value::from_serializable).collect();
 
+    let t = crate::timings::stage("  cards", std::time::Instant::now());
     let only = opts.only.as_ref();
     if only.is_none() {
         plan_directory(site, &cards, &card_values, &urls, &mut jobs)?;
     }
+    let t = crate::timings::stage("  directory", t);
     // Profiles, items, assets: planned per partner in parallel.
     let plans: Vec<PartnerPlan> = site
         .partners
@@ -313,6 +328,7 @@ fn plan(
         all_testimonials.extend(plan.testimonials);
         all_logos.extend(plan.logos);
     }
+    let t = crate::timings::stage("  partners", t);
     for item in &site.blog {
         let view = views::post(item, None, c, &urls);
         if only.is_some_and(|d| !d.program_posts.contains(&item.slug)) {
@@ -327,7 +343,7 @@ fn plan(
         jobs.push(Job::Template {
             path: format!("{path}index.html"),
             template: "post.html",
-            ctx: Box::new(ctx),
+            ctx: Box::new(ctx).into(),
             sitemap: true,
         });
         all_posts.push((view, item.date));
@@ -340,11 +356,12 @@ fn plan(
         jobs.push(Job::Template {
             path: format!("{path}index.html"),
             template: "page.html",
-            ctx: Box::new(ctx),
+            ctx: Box::new(ctx).into(),
             sitemap: true,
         });
     }
 
+    let _ = crate::timings::stage("  blog", t);
     // Listings and feeds: newest first, ties by URL (stable across runs).
     fn newest<T>(v: &mut [(T, crate::date::Date)], key: impl Fn(&T) -> &str) {
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| key(&a.0).cmp(key(&b.0))));
@@ -417,7 +434,7 @@ fn plan(
         jobs.push(Job::Template {
             path: path.into(),
             template: "atom.xml",
-            ctx: Box::new(ctx),
+            ctx: Box::new(ctx).into(),
             sitemap: false,
         });
     }
@@ -426,7 +443,7 @@ fn plan(
         jobs.push(Job::Template {
             path: "404.html".into(),
             template: "404.html",
-            ctx: Box::new(page_ctx("Page not found", "404.html", &urls)),
+            ctx: Box::new(page_ctx("Page not found", "404.html", &urls)).into(),
             sitemap: false,
         });
         jobs.push(Job::Bytes {
@@ -462,7 +479,7 @@ fn plan(
         jobs.push(Job::Template {
             path,
             template,
-            ctx: Box::new(ctx),
+            ctx: Box::new(ctx).into(),
             sitemap: true,
         });
     }
@@ -489,7 +506,7 @@ fn plan(
         jobs.push(Job::Template {
             path: "sitemap.xml".into(),
             template: "sitemap.xml",
-            ctx: Box::new(ctx),
+            ctx: Box::new(ctx).into(),
             sitemap: false,
         });
     }
@@ -512,7 +529,7 @@ fn plan_directory(
     jobs.push(Job::Template {
         path: "index.html".into(),
         template: "index.html",
-        ctx: Box::new(ctx),
+        ctx: Box::new(ctx).into(),
         sitemap: true,
     });
     let facets: Vec<(Facet, Vec<views::Term>)> = Facet::ALL
@@ -548,7 +565,7 @@ fn plan_directory(
             jobs.push(Job::Template {
                 path: format!("{path}index.html"),
                 template: "listing.html",
-                ctx: Box::new(ctx),
+                ctx: Box::new(ctx).into(),
                 sitemap: true,
             });
         }
@@ -558,8 +575,8 @@ fn plan_directory(
 }
 
 /// The jobs of one partner, plus the views its items contribute to the listings.
-struct PartnerPlan {
-    jobs: Vec<Job>,
+struct PartnerPlan<'a> {
+    jobs: Vec<Job<'a>>,
     sources: Vec<(String, String)>,
     case_studies: Vec<(views::CaseStudyView, crate::date::Date)>,
     posts: Vec<(views::PostView, crate::date::Date)>,
@@ -567,18 +584,45 @@ struct PartnerPlan {
     logos: Vec<(views::ClientLogoView, crate::date::Date)>,
 }
 
+/// The context of an item page (case study or post).
+fn item_page<V: Serialize>(
+    title: &str,
+    path: &str,
+    urls: &Urls,
+    view: &V,
+    html: &std::sync::Arc<str>,
+) -> Context {
+    let mut ctx = page_ctx(title, path, urls);
+    ctx.insert("item", view);
+    ctx.insert("content", html);
+    ctx
+}
+
+/// A partner's client logos as shown on its profile and the logo wall.
+fn client_logo_views(p: &crate::content::Partner, urls: &Urls) -> Vec<views::ClientLogoView> {
+    p.client_logos
+        .iter()
+        .map(|l| views::ClientLogoView {
+            client: l.client.clone(),
+            src: urls.url(&paths::asset(&p.slug, &l.file.rel)),
+            date: l.date.to_string(),
+            partner: views::partner_ref(p, urls),
+        })
+        .collect()
+}
+
 /// Plan a partner's profile, item pages, badge and assets. `pages = false` only collects
 /// the listing views (incremental rebuild of another partner); `assets = false` skips the
 /// badge and file copies (they cannot change in an incremental rebuild).
-fn plan_partner(
-    p: &crate::content::Partner,
+fn plan_partner<'a>(
+    p: &'a crate::content::Partner,
     card: &Value,
-    c: &crate::config::SiteConfig,
+    c: &'a crate::config::SiteConfig,
     urls: &Urls,
     panel: Option<&Value>,
     pages: bool,
     assets: bool,
-) -> PartnerPlan {
+) -> PartnerPlan<'a> {
     let path = paths::partner(&p.slug);
     let cs: Vec<views::CaseStudyView> = p
         .case_studies
@@ -608,52 +652,87 @@ fn plan_partner(
     let mut jobs = Vec::new();
     let mut sources = Vec::new();
     if pages {
-        let mut ctx = page_ctx(&p.name, &path, urls);
-        ctx.insert_value("partner", card.clone());
-        ctx.insert("about", &p.about_html);
-        ctx.insert("website", &p.website);
-        ctx.insert("contact", &p.contact);
-        ctx.insert("joined", &p.joined.map(|d| d.to_string()));
-        ctx.insert("case_studies", &cs);
-        ctx.insert("posts", &posts);
-        ctx.insert("testimonials", &ts);
-        ctx.insert("client_logos", &logos);
-        ctx.insert("badge_url", &urls.abs(&format!("{path}badge.svg")));
-        ctx.insert("profile_permalink", &urls.abs(&path));
-        if let Some(panel) = panel {
-            ctx.insert_value("extra", panel.clone());
-        }
+        // Contexts are built when the page is rendered, from references into the model:
+        // holding 80,000 contexts (or cloned views) at once would cost hundreds of MB.
+        let urls_rc = std::sync::Arc::new(urls.clone());
+        let (card, panel, u) = (card.clone(), panel.cloned(), urls_rc.clone());
+        let ctx = Ctx::Lazy(Box::new(move || {
+            let urls = &*u;
+            let path = paths::partner(&p.slug);
+            let mut ctx = page_ctx(&p.name, &path, urls);
+            ctx.insert_value("partner", card.clone());
+            ctx.insert("about", &p.about_html);
+            ctx.insert("website", &p.website);
+            ctx.insert("contact", &p.contact);
+            ctx.insert("joined", &p.joined.map(|d| d.to_string()));
+            let cs: Vec<views::CaseStudyView> = p
+                .case_studies
+                .iter()
+                .map(|x| views::case_study(x, p, urls))
+                .collect();
+            let posts: Vec<views::PostView> = p
+                .posts
+                .iter()
+                .map(|x| views::post(x, Some(p), c, urls))
+                .collect();
+            let ts: Vec<views::TestimonialView> = p
+                .testimonials
+                .iter()
+                .map(|x| views::testimonial(x, p, urls))
+                .collect();
+            ctx.insert("case_studies", &cs);
+            ctx.insert("posts", &posts);
+            ctx.insert("testimonials", &ts);
+            ctx.insert("client_logos", &client_logo_views(p, urls));
+            ctx.insert("badge_url", &urls.abs(&format!("{path}badge.svg")));
+            ctx.insert("profile_permalink", &urls.abs(&path));
+            if let Some(panel) = &panel {
+                ctx.insert_value("extra", panel.clone());
+            }
+            ctx
+        }));
         sources.push((format!("{path}index.html"), display_path(&p.record_path)));
         jobs.push(Job::Template {
             path: format!("{path}index.html"),
             template: "partner.html",
-            ctx: Box::new(ctx),
+            ctx,
             sitemap: true,
         });
-
-        for (item, view) in p.case_studies.iter().zip(&cs) {
+        for item in &p.case_studies {
             let path = paths::case_study(&p.slug, &item.slug);
-            let mut ctx = page_ctx(&item.title, &path, urls);
-            ctx.insert("item", view);
-            ctx.insert("content", &item.html);
             sources.push((format!("{path}index.html"), display_path(&item.path)));
+            let u = urls_rc.clone();
             jobs.push(Job::Template {
-                path: format!("{path}index.html"),
                 template: "case_study.html",
-                ctx: Box::new(ctx),
+                ctx: Ctx::Lazy(Box::new(move || {
+                    item_page(
+                        &item.title,
+                        &paths::case_study(&p.slug, &item.slug),
+                        &u,
+                        &views::case_study(item, p, &u),
+                        &item.html,
+                    )
+                })),
+                path: format!("{path}index.html"),
                 sitemap: true,
             });
         }
-        for (item, view) in p.posts.iter().zip(&posts) {
+        for item in &p.posts {
             let path = paths::post(Some(&p.slug), &item.slug);
-            let mut ctx = page_ctx(&item.title, &path, urls);
-            ctx.insert("item", view);
-            ctx.insert("content", &item.html);
             sources.push((format!("{path}index.html"), display_path(&item.path)));
+            let u = urls_rc.clone();
             jobs.push(Job::Template {
-                path: format!("{path}index.html"),
                 template: "post.html",
-                ctx: Box::new(ctx),
+                ctx: Ctx::Lazy(Box::new(move || {
+                    item_page(
+                        &item.title,
+                        &paths::post(Some(&p.slug), &item.slug),
+                        &u,
+                        &views::post(item, Some(p), c, &u),
+                        &item.html,
+                    )
+                })),
+                path: format!("{path}index.html"),
                 sitemap: true,
             });
         }
@@ -670,7 +749,7 @@ fn plan_partner(
         jobs.push(Job::Template {
             path: format!("{path}badge.svg"),
             template: "badge.svg",
-            ctx: Box::new(badge),
+            ctx: Box::new(badge).into(),
             sitemap: false,
         });
         sources.push((
@@ -897,7 +976,15 @@ pub fn render(
                     ctx,
                     ..
                 } => {
-                    let rendered = match tera.render(template, &ctx) {
+                    let built;
+                    let ctx: &Context = match &ctx {
+                        Ctx::Ready(c) => c,
+                        Ctx::Lazy(f) => {
+                            built = f();
+                            &built
+                        }
+                    };
+                    let rendered = match tera.render(template, ctx) {
                         Ok(s) => s,
                         Err(e) => {
                             return Ok(Some(Diagnostic::error(
