@@ -50,7 +50,7 @@ pub fn sniff(bytes: &[u8]) -> Option<ImageKind> {
 }
 
 /// Resolve `rel` (as written in partner.toml) inside `dir` and check it is a real image.
-/// `root` is the site root: the resolved file (after symlinks) must stay under it.
+/// `root` is the site root with symlinks resolved: the resolved file must stay under it.
 /// Returns the absolute path or an explanation for the editor.
 pub fn resolve_image(root: &Path, dir: &Path, rel: &str) -> Result<PathBuf, String> {
     let rel_path = Path::new(rel);
@@ -80,19 +80,39 @@ pub fn resolve_image(root: &Path, dir: &Path, rel: &str) -> Result<PathBuf, Stri
         ));
     };
     let full = dir.join(rel_path);
-    let canonical = full
-        .canonicalize()
-        .map_err(|_| format!("file `{rel}` not found in the partner folder"))?;
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    if !canonical.starts_with(&canonical_root) {
-        return Err(format!(
-            "`{rel}` is a link to a file outside the site; copy the file into the partner folder"
-        ));
+    // Only a symlink can lead outside the site (the path has no `..`): resolve the path
+    // fully only when the partner folder or a component of `rel` is one. `lstat` of a
+    // few components is far cheaper than `realpath` on every image of a large site.
+    let mut link = std::fs::symlink_metadata(dir)
+        .map(|m| m.file_type().is_symlink())
+        .unwrap_or(true);
+    let mut prefix = dir.to_path_buf();
+    for part in rel_path.components() {
+        prefix.push(part);
+        match std::fs::symlink_metadata(&prefix) {
+            Ok(m) => link |= m.file_type().is_symlink(),
+            Err(_) => return Err(format!("file `{rel}` not found in the partner folder")),
+        }
     }
-    if !canonical.is_file() {
+    if link {
+        let canonical = full
+            .canonicalize()
+            .map_err(|_| format!("file `{rel}` not found in the partner folder"))?;
+        if !canonical.starts_with(root) {
+            return Err(format!(
+                "`{rel}` is a link to a file outside the site; copy the file into the partner folder"
+            ));
+        }
+    }
+    // One open and one fstat for the type, size and content checks.
+    let mut file = std::fs::File::open(&full).map_err(|e| format!("cannot read `{rel}`: {e}"))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("cannot read `{rel}`: {e}"))?;
+    if !meta.is_file() {
         return Err(format!("`{rel}` is not a file"));
     }
-    let len = std::fs::metadata(&canonical).map(|m| m.len()).unwrap_or(0);
+    let len = meta.len();
     if expected == ImageKind::Svg && len > SVG_MAX_BYTES {
         return Err(format!(
             "`{rel}` is {} KiB; SVG logos are limited to {} KiB",
@@ -107,10 +127,15 @@ pub fn resolve_image(root: &Path, dir: &Path, rel: &str) -> Result<PathBuf, Stri
             RASTER_MAX_BYTES / 1024
         ));
     }
-    let bytes = if expected == ImageKind::Svg {
-        std::fs::read(&canonical)
-    } else {
-        read_head(&canonical)
+    let bytes = {
+        use std::io::Read;
+        let limit = if expected == ImageKind::Svg {
+            len
+        } else {
+            4096
+        };
+        let mut buf = Vec::with_capacity(usize::try_from(limit).unwrap_or(4096));
+        (&mut file).take(limit).read_to_end(&mut buf).map(|_| buf)
     }
     .map_err(|e| format!("cannot read `{rel}`: {e}"))?;
     match sniff(&bytes) {
@@ -310,15 +335,6 @@ fn check_raster(bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut buf = Vec::with_capacity(4096);
-    std::fs::File::open(path)?
-        .take(4096)
-        .read_to_end(&mut buf)?;
-    Ok(buf)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,7 +371,8 @@ mod tests {
     #[test]
     fn refuses_escapes() {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
+        let root_buf = dir.path().canonicalize().unwrap();
+        let root = root_buf.as_path();
         assert!(
             resolve_image(root, root, "../x.png")
                 .unwrap_err()

@@ -365,6 +365,8 @@ fn default_theme() -> Spanned<String> {
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
     pub root: PathBuf,
+    /// `root` with symlinks resolved, computed once (image containment checks use it).
+    pub canonical_root: PathBuf,
     pub title: String,
     /// Always ends with `/`.
     pub base_url: String,
@@ -641,6 +643,7 @@ fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) ->
 
     SiteConfig {
         root: root.to_path_buf(),
+        canonical_root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
         title: raw.title.into_inner(),
         base_url: normalize_base_url(raw.base_url.get_ref()),
         description: raw.description,

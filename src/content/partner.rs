@@ -289,7 +289,7 @@ pub fn parse_partner_toml(
         }
     }
 
-    let root = &config.root;
+    let root = &config.canonical_root;
     let logo = match resolve_image(root, dir, raw.logo.get_ref()) {
         Ok(source) => Some(Asset {
             source,

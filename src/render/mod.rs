@@ -276,6 +276,7 @@ fn partners_json(
 fn plan<'a>(
     site: &'a Site,
     theme: &Theme,
+    tera: &tera::Tera,
     extras: Extras,
     opts: &RenderOptions,
 ) -> Result<(Vec<Job<'a>>, Sources)> {
@@ -295,7 +296,7 @@ fn plan<'a>(
     let t = crate::timings::stage("  cards", std::time::Instant::now());
     let only = opts.only.as_ref();
     if only.is_none() {
-        plan_directory(site, &cards, &card_values, &urls, &mut jobs)?;
+        plan_directory(site, &cards, &card_values, tera, &urls, &mut jobs)?;
     }
     let t = crate::timings::stage("  directory", t);
     // Profiles, items, assets: planned per partner in parallel.
@@ -518,14 +519,27 @@ fn plan_directory(
     site: &Site,
     cards: &[views::Card],
     card_values: &[Value],
+    tera: &tera::Tera,
     urls: &Urls,
     jobs: &mut Vec<Job>,
 ) -> Result<()> {
     let c = &site.config;
     let urls = urls.clone();
-    // Directory and value pages.
+    // Each card is rendered once with card.html; the home page and the value pages (where
+    // a partner appears about ten times) reuse the HTML. Templates also get the data.
+    let card_html: Vec<Value> = card_values
+        .par_iter()
+        .map(|card| {
+            let mut ctx = Context::new();
+            ctx.insert_value("partner", card.clone());
+            tera.render("card.html", &ctx)
+                .map(|html| Value::safe_string(&html))
+                .map_err(|e| anyhow::anyhow!("templates/card.html: {e}"))
+        })
+        .collect::<Result<_>>()?;
     let mut ctx = page_ctx(&c.title, "", &urls);
     ctx.insert_value("partners", Value::from(card_values.to_vec()));
+    ctx.insert_value("cards", Value::from(card_html.clone()));
     jobs.push(Job::Template {
         path: "index.html".into(),
         template: "index.html",
@@ -550,18 +564,19 @@ fn plan_directory(
         }
         for t in terms {
             let path = paths::value(facet.segment(), &t.id);
-            let list: Vec<Value> = members
-                .get(&t.id)
-                .map(|ix| {
+            let ix = members.get(&t.id).map(Vec::as_slice).unwrap_or_default();
+            let pick = |all: &[Value]| -> Value {
+                Value::from(
                     ix.iter()
-                        .filter_map(|&i| card_values.get(i).cloned())
-                        .collect()
-                })
-                .unwrap_or_default();
+                        .filter_map(|&i| all.get(i).cloned())
+                        .collect::<Vec<_>>(),
+                )
+            };
             let mut ctx = page_ctx(&format!("{}: {}", facet.label(), t.label), &path, &urls);
             ctx.insert("facet", facet.label());
             ctx.insert("term", &t);
-            ctx.insert_value("partners", Value::from(list));
+            ctx.insert_value("partners", pick(card_values));
+            ctx.insert_value("cards", pick(&card_html));
             jobs.push(Job::Template {
                 path: format!("{path}index.html"),
                 template: "listing.html",
@@ -920,7 +935,7 @@ pub fn render(
         .insert("live_reload", &opts.body_end.is_some());
 
     let t = std::time::Instant::now();
-    let (jobs, sources) = plan(site, theme, extras, opts)?;
+    let (jobs, sources) = plan(site, theme, &tera, extras, opts)?;
     let t = crate::timings::stage("plan", t);
 
     // One URL, several producers: name every file involved.
