@@ -471,7 +471,7 @@ impl Loader<'_> {
             } else if name.ends_with(".md") && name != "about.md" {
                 diags.push(
                     Diagnostic::error(
-                        self.rel(&entry),
+                        self.rel(entry),
                         "unexpected Markdown file in the partner folder",
                     )
                     .hint(format!(
