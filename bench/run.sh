@@ -80,14 +80,19 @@ peak() {
 }
 
 # timeit NAME CMD...: warmup 1 + $RUNS timed runs. Sets MEAN_S (seconds, or "failed").
+# With PREPARE set (a shell command), it runs untimed before every run: the floor and the
+# build both start from an empty output folder, so neither pays for removing the last
+# run's 10^4-10^5 files (partnersite's atomic swap would, the floor's overwrite would not).
 timeit() {
     local name=$1
     shift
     MEAN_S=failed
+    local prep=()
+    [ -n "${PREPARE:-}" ] && prep=(--prepare "$PREPARE")
     if have hyperfine; then
         local quoted
         quoted=$(printf '%q ' "$@")
-        if hyperfine --style basic --warmup 1 --runs "$RUNS" \
+        if hyperfine --style basic --warmup 1 --runs "$RUNS" "${prep[@]}" \
             --export-csv "$RES/$name.csv" --export-json "$RES/$name.json" \
             --command-name "$name" "$quoted"; then
             # CSV columns: command,mean,stddev,median,user,system,min,max
@@ -97,6 +102,7 @@ timeit() {
         "$@" >/dev/null 2>&1 || return 1
         local total=0 i t0 t1
         for ((i = 0; i < RUNS; i++)); do
+            [ -n "${PREPARE:-}" ] && eval "$PREPARE"
             t0=$(date +%s%N)
             "$@" >/dev/null 2>&1 || return 1
             t1=$(date +%s%N)
@@ -153,7 +159,7 @@ for n in $SIZES; do
     if peak "floor-$n" "$EX/floor" "$site" "$BENCH_DIR/floor-$n"; then
         FLOOR_MIB[$n]=$PEAK_MIB
         PAGES[$n]=$(sed -n 's/^floor: \([0-9]*\) pages.*/\1/p' "$RES/floor-$n.log")
-        timeit "floor-$n" "$EX/floor" "$site" "$BENCH_DIR/floor-$n"
+        PREPARE="rm -rf $BENCH_DIR/floor-$n" timeit "floor-$n" "$EX/floor" "$site" "$BENCH_DIR/floor-$n"
         FLOOR_S[$n]=$MEAN_S
     fi
 
@@ -165,7 +171,7 @@ for n in $SIZES; do
         if peak "build-$n" "$BIN" build --root "$site" --output "$BENCH_DIR/build-$n"; then
             BUILD_MIB[$n]=$PEAK_MIB
             tail -n 1 "$RES/build-$n.log"
-            timeit "build-$n" "$BIN" build --root "$site" --output "$BENCH_DIR/build-$n"
+            PREPARE="rm -rf $BENCH_DIR/build-$n" timeit "build-$n" "$BIN" build --root "$site" --output "$BENCH_DIR/build-$n"
             BUILD_S[$n]=$MEAN_S
         fi
     fi
