@@ -139,7 +139,12 @@ pub fn finish(full: &Site, mut diags: Diagnostics, opts: &BuildOptions) -> Outco
     };
     Outcome::Ready(Box::new(Prepared {
         site,
-        all_partners: full.partners.clone(),
+        // Only the lead report needs the records of partners that are not published.
+        all_partners: if leads.is_some() {
+            full.partners.clone()
+        } else {
+            Vec::new()
+        },
         report,
         unlisted,
         warnings: diags,

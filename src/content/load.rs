@@ -108,13 +108,23 @@ impl Loader<'_> {
         // One open, one fstat, one read: the loader's hot path on large sites.
         let read = || -> std::io::Result<Result<Vec<u8>, u64>> {
             use std::io::Read;
-            let mut file = std::fs::File::open(path)?;
-            let len = file.metadata()?.len();
+            let file = std::fs::File::open(path)?;
+            let meta = file.metadata()?;
+            // A device or pipe (`about.md -> /dev/zero`) reports no length and never ends.
+            if !meta.is_file() {
+                return Err(std::io::Error::other("not a regular file"));
+            }
+            let len = meta.len();
             if len > limit {
                 return Ok(Err(len));
             }
+            // Never read past the limit, whatever the length said (`/proc` files say 0).
             let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0) + 1);
-            file.read_to_end(&mut bytes)?;
+            file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+            let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+            if read > limit {
+                return Ok(Err(read));
+            }
             Ok(Ok(bytes))
         };
         let bytes = match read() {
@@ -561,13 +571,38 @@ fn read_dir_typed(dir: &Path, diags: &mut Diagnostics, root: &Path) -> Vec<(Path
     let mut out: Vec<(PathBuf, bool)> = match std::fs::read_dir(dir) {
         Ok(rd) => rd
             .filter_map(|e| e.ok())
-            .map(|e| {
+            .filter_map(|e| {
                 let is_dir = match e.file_type() {
-                    Ok(t) if t.is_symlink() => e.path().is_dir(),
+                    Ok(t) if t.is_symlink() => {
+                        // A partner's pull request can add a link to any file of the
+                        // machine that builds the site (`about.md -> /proc/self/environ`):
+                        // folders and text files are followed only inside the site
+                        // (images are checked by `resolve_image`).
+                        // Hidden names (editor lock links `.#about.md`) are skipped below.
+                        let path = e.path();
+                        let is_dir = path.is_dir();
+                        let text = path.extension().is_some_and(|x| x == "md" || x == "toml");
+                        let hidden = e.file_name().to_string_lossy().starts_with('.');
+                        let outside = || match (path.canonicalize(), root.canonicalize()) {
+                            (Ok(target), Ok(root)) => !target.starts_with(root),
+                            _ => true,
+                        };
+                        if (is_dir || text) && !hidden && outside() {
+                            diags.push(
+                                Diagnostic::error(
+                                    path.strip_prefix(root).unwrap_or(&path),
+                                    "this is a link to a file outside the site (or to nothing)",
+                                )
+                                .hint("copy the file into the site instead of linking to it"),
+                            );
+                            return None;
+                        }
+                        is_dir
+                    }
                     Ok(t) => t.is_dir(),
                     Err(_) => false,
                 };
-                (e.path(), is_dir)
+                Some((e.path(), is_dir))
             })
             .collect(),
         Err(e) => {

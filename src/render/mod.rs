@@ -149,6 +149,7 @@ struct Pager {
 }
 
 /// Split a long listing into pages `base`, `base/page/2/`, ...
+#[allow(clippy::too_many_arguments)]
 fn paginate<T: Serialize>(
     jobs: &mut Vec<Job>,
     items: &[T],
@@ -157,6 +158,9 @@ fn paginate<T: Serialize>(
     kind: &str,
     template: &'static str,
     urls: &Urls,
+    // Incremental rebuilds: only pages holding a changed item (positions cannot move,
+    // since a changed date forces a full rebuild).
+    changed: Option<&dyn Fn(&T) -> bool>,
 ) {
     let chunks: Vec<&[T]> = if items.is_empty() {
         vec![&[]]
@@ -172,6 +176,9 @@ fn paginate<T: Serialize>(
         }
     };
     for (i, chunk) in chunks.into_iter().enumerate() {
+        if changed.is_some_and(|f| !chunk.iter().any(f)) {
+            continue;
+        }
         let n = i + 1;
         let path = page_path(n);
         let mut ctx = page_ctx(title, &path, urls);
@@ -286,12 +293,35 @@ fn plan<'a>(
     // (output path, source) for the duplicate check.
     let mut sources: Vec<(String, String)> = Vec::new();
 
+    // Incremental rebuilds need the cards of the changed partners only.
+    let wanted = |p: &crate::content::Partner| {
+        opts.only
+            .as_ref()
+            .is_none_or(|d| d.partners.contains(&p.slug))
+    };
     let cards: Vec<views::Card> = site
         .partners
         .par_iter()
+        .filter(|p| opts.only.is_none() || wanted(p))
         .map(|p| views::card(p, c, &urls))
         .collect();
-    let card_values: Vec<Value> = cards.par_iter().map(Value::from_serializable).collect();
+    let card_values: Vec<Value> = if opts.only.is_none() {
+        cards.par_iter().map(Value::from_serializable).collect()
+    } else {
+        let mut it = cards.iter();
+        site.partners
+            .iter()
+            .map(|p| {
+                if wanted(p) {
+                    it.next()
+                        .map(Value::from_serializable)
+                        .unwrap_or_else(Value::none)
+                } else {
+                    Value::none()
+                }
+            })
+            .collect()
+    };
 
     let t = crate::timings::stage("  cards", std::time::Instant::now());
     let only = opts.only.as_ref();
@@ -380,6 +410,14 @@ fn plan<'a>(
         strip(all_testimonials),
         strip(all_logos),
     );
+    let dirty_partner = |slug: &str| only.is_some_and(|d| d.partners.contains(slug));
+    let cs_changed = |v: &views::CaseStudyView| dirty_partner(&v.partner.slug);
+    let post_changed = |v: &views::PostView| match &v.partner {
+        Some(p) => dirty_partner(&p.slug),
+        None => only.is_some_and(|d| d.program_posts.contains(&v.slug)),
+    };
+    let t_changed = |v: &views::TestimonialView| dirty_partner(&v.partner.slug);
+    let incremental = only.is_some();
     paginate(
         &mut jobs,
         &all_cs,
@@ -388,6 +426,7 @@ fn plan<'a>(
         "case-studies",
         "list.html",
         &urls,
+        incremental.then_some(&cs_changed as &dyn Fn(&_) -> bool),
     );
     paginate(
         &mut jobs,
@@ -397,6 +436,7 @@ fn plan<'a>(
         "posts",
         "list.html",
         &urls,
+        incremental.then_some(&post_changed as &dyn Fn(&_) -> bool),
     );
     paginate(
         &mut jobs,
@@ -406,20 +446,36 @@ fn plan<'a>(
         "testimonials",
         "testimonials.html",
         &urls,
+        incremental.then_some(&t_changed as &dyn Fn(&_) -> bool),
     );
-    paginate(
-        &mut jobs,
-        &all_logos,
-        "clients/",
-        "Clients",
-        "clients",
-        "clients.html",
-        &urls,
-    );
+    if !incremental {
+        // Client logos come from partner.toml, whose changes always rebuild everything.
+        paginate(
+            &mut jobs,
+            &all_logos,
+            "clients/",
+            "Clients",
+            "clients",
+            "clients.html",
+            &urls,
+            None,
+        );
+    }
+    let feed_changed = |cs: bool| {
+        !incremental
+            || if cs {
+                all_cs.iter().take(FEED_ENTRIES).any(cs_changed)
+            } else {
+                all_posts.iter().take(FEED_ENTRIES).any(post_changed)
+            }
+    };
     for (path, title, items) in [
         ("blog/atom.xml", "Blog", serde_feed(&all_posts)),
         ("case-studies/atom.xml", "Case studies", serde_feed(&all_cs)),
     ] {
+        if !feed_changed(path.starts_with("case-studies")) {
+            continue;
+        }
         let mut ctx = Context::new();
         ctx.insert("feed_title", &format!("{} — {title}", c.title));
         ctx.insert("feed_url", &urls.abs(path));
