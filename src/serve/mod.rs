@@ -261,17 +261,19 @@ pub fn run(serve: ServeOptions) -> Result<()> {
         Some(slug) => format!("{base_url}partners/{slug}/"),
         None => base_url.clone(),
     };
-    eprintln!("serving {} at {start_url} (Ctrl+C to stop)", root.display());
-    if serve.open {
-        open_browser(&start_url);
-    }
     let server = Arc::new(server);
     for _ in 0..4 {
         let (server, shared) = (server.clone(), shared.clone());
         std::thread::spawn(move || http::serve_requests(&server, &shared));
     }
     let watched = watch::watched_paths(&root, session.full.as_ref().map(|s| &s.config));
-    watch::watch(&watched, |changed, started| {
+    let ready = || {
+        eprintln!("serving {} at {start_url} (Ctrl+C to stop)", root.display());
+        if serve.open {
+            open_browser(&start_url);
+        }
+    };
+    watch::watch(&watched, ready, |changed, started| {
         if let Err(e) = session.on_change(changed, started) {
             eprintln!("error: {e:#}");
         }

@@ -42,7 +42,12 @@ pub fn is_noise(path: &Path) -> bool {
 
 /// Block forever, calling `on_change` with each debounced batch of changed paths and
 /// the instant the first event of the batch arrived.
-pub fn watch(paths: &[PathBuf], mut on_change: impl FnMut(&[PathBuf], Instant)) -> Result<()> {
+/// `ready` runs once every watch is registered (edits from then on are seen).
+pub fn watch(
+    paths: &[PathBuf],
+    ready: impl FnOnce(),
+    mut on_change: impl FnMut(&[PathBuf], Instant),
+) -> Result<()> {
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         if let Ok(event) = res {
@@ -62,6 +67,7 @@ pub fn watch(paths: &[PathBuf], mut on_change: impl FnMut(&[PathBuf], Instant)) 
             .watch(p, mode)
             .with_context(|| format!("cannot watch {}", p.display()))?;
     }
+    ready();
     loop {
         let Ok(first) = rx.recv() else { return Ok(()) };
         let started = Instant::now();
