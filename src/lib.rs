@@ -3,6 +3,13 @@
 //! Data flows one way: [`config`] (site.toml) -> [`content`] (load + validate) ->
 //! [`render`] (tera, in parallel) -> [`output`] (atomic write). [`build`] ties the stages
 //! together for the `build` command; `check` stops after validation.
+//!
+//! Nothing read from a site folder or a lead export may panic the build: `unwrap`,
+//! `expect` and unchecked indexing are denied outside tests.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 
 pub mod assets;
 pub mod cli;

@@ -1,6 +1,11 @@
 //! Counters -> [`Digest`]: ratios (rounded half-up to 4 decimals), small-count
 //! suppression with complementary suppression, and concentration (Gini, top-5 share).
 
+// The count arrays here are indexed by ids this module interns itself (partner, region,
+// country slot, status, category value), each below its array's length by construction:
+// an out-of-range index would be a bug in this file, never a property of the input.
+#![allow(clippy::indexing_slicing)]
+
 use super::read::{CONTACTED, COUNTRY_SLOTS, Counts, LOST, Model, NEW, NO_COUNTRY, WON};
 use super::{
     Audit, Cell, Concentration, Digest, Equity, OrderedMap, PartnerAttributes, PartnerRow, Period,

@@ -235,8 +235,7 @@ pub fn extras(
             value: Some(p.leads),
         })
         .collect();
-    if by_leads.len() > CHART_PARTNERS {
-        let rest = &by_leads[CHART_PARTNERS..];
+    if let Some(rest) = by_leads.get(CHART_PARTNERS..).filter(|r| !r.is_empty()) {
         partner_bars.push(Bar {
             label: format!("Other partners ({})", rest.len()),
             value: Some(rest.iter().map(|p| p.leads).sum()),
