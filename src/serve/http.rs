@@ -1,30 +1,180 @@
 //! The preview HTTP server: answers from the in-memory site only, refuses traversal,
 //! sends the site's 404 page, and streams live-reload events (Server-Sent Events).
+//! One thread per connection on `std::net`: a browser opens several connections at once
+//! (page, stylesheet, logos, the event stream) and each must be answered right away.
 
 use super::{Shared, client};
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
-use tiny_http::{Header, Request, Response, Server};
+use std::time::Duration;
 
-/// Serve requests until the server shuts down. Event streams get their own thread.
-pub fn serve_requests(server: &Arc<Server>, shared: &Arc<Shared>) {
-    while let Ok(req) = server.recv() {
-        if req.url().split('?').next() == Some("/__partnersite/events") {
-            let shared = shared.clone();
-            std::thread::spawn(move || event_stream(req, &shared));
-        } else {
-            let _ = respond(req, shared);
-        }
+/// Accept connections until the process ends.
+pub fn serve_connections(listener: TcpListener, shared: Arc<Shared>) {
+    for stream in listener.incoming().flatten() {
+        let shared = shared.clone();
+        std::thread::spawn(move || {
+            let _ = handle(stream, &shared);
+        });
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    // Both parts are ASCII literals, MIME types we chose, or a request path that
-    // tiny_http already accepted as header-safe.
-    #[allow(clippy::expect_used)]
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|_| {
-        Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("static header")
-    })
+/// The request target of an HTTP request head (`GET /path HTTP/1.1`), or `None`.
+fn read_request(stream: &TcpStream) -> std::io::Result<Option<(String, String)>> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut line = String::new();
+    if reader.read_line(&mut line)? == 0 {
+        return Ok(None);
+    }
+    let mut parts = line.split_whitespace();
+    let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
+        return Ok(None);
+    };
+    let (method, target) = (method.to_string(), target.to_string());
+    // Skip the headers (bounded, so a client cannot make us read forever).
+    let mut total = line.len();
+    loop {
+        line.clear();
+        let n = reader.read_line(&mut line)?;
+        total += n;
+        if n == 0 || line == "\r\n" || line == "\n" || total > 64 * 1024 {
+            break;
+        }
+    }
+    Ok(Some((method, target)))
+}
+
+fn write_response(
+    mut stream: &TcpStream,
+    status: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    head_only: bool,
+) -> std::io::Result<()> {
+    let mut out = format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str("\r\n");
+    stream.write_all(out.as_bytes())?;
+    if !head_only {
+        stream.write_all(body)?;
+    }
+    stream.flush()
+}
+
+fn handle(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
+    let Some((method, target)) = read_request(&stream)? else {
+        return Ok(());
+    };
+    let head_only = method == "HEAD";
+    if method != "GET" && !head_only {
+        return write_response(
+            &stream,
+            "405 Method Not Allowed",
+            &[("Allow", "GET, HEAD")],
+            b"",
+            false,
+        );
+    }
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    match path {
+        "/__partnersite/events" => return event_stream(stream, shared),
+        "/__partnersite/livereload.js" => {
+            return write_response(
+                &stream,
+                "200 OK",
+                &[("Content-Type", "text/javascript; charset=utf-8")],
+                client::JS.as_bytes(),
+                head_only,
+            );
+        }
+        "/__partnersite/overlay.css" => {
+            return write_response(
+                &stream,
+                "200 OK",
+                &[("Content-Type", "text/css; charset=utf-8")],
+                client::CSS.as_bytes(),
+                head_only,
+            );
+        }
+        _ => {}
+    }
+    let (status, ctype, body, location) = {
+        let files = match shared.files.read() {
+            Ok(f) => f,
+            Err(_) => {
+                return write_response(
+                    &stream,
+                    "500 Internal Server Error",
+                    &[],
+                    b"server state unavailable",
+                    false,
+                );
+            }
+        };
+        match resolve(&target, |p| files.contains_key(p)) {
+            Resolved::File(p) => (
+                "200 OK",
+                content_type(&p),
+                files.get(&p).cloned().unwrap_or_default(),
+                None,
+            ),
+            Resolved::Redirect(to) => (
+                "301 Moved Permanently",
+                "text/plain; charset=utf-8",
+                Vec::new(),
+                Some(to),
+            ),
+            Resolved::NotFound => (
+                "404 Not Found",
+                "text/html; charset=utf-8",
+                files.get("404.html").cloned().unwrap_or_else(|| {
+                    b"<!DOCTYPE html><title>Not found</title><h1>Page not found</h1>".to_vec()
+                }),
+                None,
+            ),
+        }
+    };
+    let mut headers = vec![("Content-Type", ctype), ("Cache-Control", "no-store")];
+    if let Some(to) = &location {
+        headers.push(("Location", to));
+    }
+    write_response(&stream, status, &headers, &body, head_only)
+}
+
+/// Keep a Server-Sent Events connection open and forward rebuild events to it.
+fn event_stream(mut w: TcpStream, shared: &Shared) -> std::io::Result<()> {
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
+    w.write_all(head.as_bytes())?;
+    let has_problems = shared.errors.read().map(|e| !e.is_empty()).unwrap_or(false)
+        || shared
+            .warnings
+            .read()
+            .map(|e| !e.is_empty())
+            .unwrap_or(false);
+    if has_problems {
+        w.write_all(shared.state_event().as_bytes())?;
+    }
+    w.flush()?;
+    if let Ok(mut clients) = shared.clients.lock() {
+        clients.push(tx);
+    }
+    loop {
+        // A comment line every 15 s notices closed connections.
+        let msg = match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(m) => m,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
+            Err(_) => return Ok(()),
+        };
+        w.write_all(msg.as_bytes())?;
+        w.flush()?;
+    }
 }
 
 /// Content-Type by file extension.
@@ -109,99 +259,6 @@ pub fn resolve(url: &str, exists: impl Fn(&str) -> bool) -> Resolved {
         return Resolved::Redirect(format!("{path}/"));
     }
     Resolved::NotFound
-}
-
-fn respond(req: Request, shared: &Shared) -> std::io::Result<()> {
-    let url = req.url().to_string();
-    match url.split('?').next().unwrap_or("") {
-        "/__partnersite/livereload.js" => {
-            return req.respond(
-                Response::from_string(client::JS)
-                    .with_header(header("Content-Type", "text/javascript; charset=utf-8")),
-            );
-        }
-        "/__partnersite/overlay.css" => {
-            return req.respond(
-                Response::from_string(client::CSS)
-                    .with_header(header("Content-Type", "text/css; charset=utf-8")),
-            );
-        }
-        _ => {}
-    }
-    let files = match shared.files.read() {
-        Ok(f) => f,
-        Err(_) => {
-            return req
-                .respond(Response::from_string("server state unavailable").with_status_code(500));
-        }
-    };
-    match resolve(&url, |p| files.contains_key(p)) {
-        Resolved::File(path) => {
-            let body = files.get(&path).cloned().unwrap_or_default();
-            drop(files);
-            req.respond(
-                Response::from_data(body)
-                    .with_header(header("Content-Type", content_type(&path)))
-                    .with_header(header("Cache-Control", "no-store")),
-            )
-        }
-        Resolved::Redirect(to) => {
-            drop(files);
-            req.respond(Response::empty(301).with_header(header("Location", &to)))
-        }
-        Resolved::NotFound => {
-            let body = files.get("404.html").cloned().unwrap_or_else(|| {
-                b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>".to_vec()
-            });
-            drop(files);
-            req.respond(
-                Response::from_data(body)
-                    .with_status_code(404)
-                    .with_header(header("Content-Type", "text/html; charset=utf-8")),
-            )
-        }
-    }
-}
-
-/// Keep a Server-Sent Events connection open and forward rebuild events to it.
-fn event_stream(req: Request, shared: &Shared) {
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    let mut w = req.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
-    if w.write_all(head.as_bytes())
-        .and_then(|_| w.write_all(b"retry: 500\n\n"))
-        .and_then(|_| w.flush())
-        .is_err()
-    {
-        return;
-    }
-    let has_problems = shared.errors.read().map(|e| !e.is_empty()).unwrap_or(false)
-        || shared
-            .warnings
-            .read()
-            .map(|e| !e.is_empty())
-            .unwrap_or(false);
-    if has_problems
-        && w.write_all(shared.state_event().as_bytes())
-            .and_then(|_| w.flush())
-            .is_err()
-    {
-        return;
-    }
-    if let Ok(mut clients) = shared.clients.lock() {
-        clients.push(tx);
-    }
-    loop {
-        // A comment line every 15 s notices closed connections.
-        let msg = match rx.recv_timeout(std::time::Duration::from_secs(15)) {
-            Ok(m) => m,
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
-            Err(_) => return,
-        };
-        if w.write_all(msg.as_bytes()).and_then(|_| w.flush()).is_err() {
-            return;
-        }
-    }
 }
 
 #[cfg(test)]

@@ -228,12 +228,9 @@ pub fn run(serve: ServeOptions) -> Result<()> {
         .root
         .canonicalize()
         .with_context(|| format!("cannot open site folder {}", serve.root.display()))?;
-    let server = tiny_http::Server::http((serve.bind.as_str(), serve.port))
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", serve.bind, serve.port))?;
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map_or(serve.port, |a| a.port());
+    let listener = std::net::TcpListener::bind((serve.bind.as_str(), serve.port))
+        .with_context(|| format!("cannot listen on {}:{}", serve.bind, serve.port))?;
+    let port = listener.local_addr().map_or(serve.port, |a| a.port());
     let host = if serve.bind == "0.0.0.0" {
         "127.0.0.1"
     } else {
@@ -261,11 +258,8 @@ pub fn run(serve: ServeOptions) -> Result<()> {
         Some(slug) => format!("{base_url}partners/{slug}/"),
         None => base_url.clone(),
     };
-    let server = Arc::new(server);
-    for _ in 0..4 {
-        let (server, shared) = (server.clone(), shared.clone());
-        std::thread::spawn(move || http::serve_requests(&server, &shared));
-    }
+    let http_shared = shared.clone();
+    std::thread::spawn(move || http::serve_connections(listener, http_shared));
     let watched = watch::watched_paths(&root, session.full.as_ref().map(|s| &s.config));
     let ready = || {
         eprintln!("serving {} at {start_url} (Ctrl+C to stop)", root.display());
@@ -273,7 +267,7 @@ pub fn run(serve: ServeOptions) -> Result<()> {
             open_browser(&start_url);
         }
     };
-    watch::watch(&watched, ready, |changed, started| {
+    watch::watch(&root, &watched, ready, |changed, started| {
         if let Err(e) = session.on_change(changed, started) {
             eprintln!("error: {e:#}");
         }

@@ -23,7 +23,8 @@ pub fn watched_paths(root: &Path, config: Option<&SiteConfig>) -> Vec<PathBuf> {
     paths
 }
 
-/// Editor leftovers and hidden files never trigger a rebuild.
+/// Editor leftovers, hidden files and build output never trigger a rebuild. `path` is
+/// relative to the site root (a site may itself live under a folder named `target`).
 pub fn is_noise(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     name.starts_with('.')
@@ -44,6 +45,7 @@ pub fn is_noise(path: &Path) -> bool {
 /// the instant the first event of the batch arrived.
 /// `ready` runs once every watch is registered (edits from then on are seen).
 pub fn watch(
+    root: &Path,
     paths: &[PathBuf],
     ready: impl FnOnce(),
     mut on_change: impl FnMut(&[PathBuf], Instant),
@@ -75,7 +77,7 @@ pub fn watch(
         while let Ok(more) = rx.recv_timeout(DEBOUNCE) {
             batch.extend(more);
         }
-        batch.retain(|p| !is_noise(p));
+        batch.retain(|p| !is_noise(p.strip_prefix(root).unwrap_or(p)));
         batch.sort();
         batch.dedup();
         if !batch.is_empty() {
@@ -94,5 +96,6 @@ mod tests {
         assert!(is_noise(Path::new("content/about.md~")));
         assert!(is_noise(Path::new("content/4913")));
         assert!(!is_noise(Path::new("content/partners/x/about.md")));
+        assert!(is_noise(Path::new("public/index.html")));
     }
 }
