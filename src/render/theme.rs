@@ -6,6 +6,16 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_markup_and_drops_control_characters() {
+        let mut out = Vec::new();
+        super::escape("A<b>&\"'\u{1}\u{1b}z\té", &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "A&lt;b&gt;&amp;&quot;&#39;z\té");
+    }
+}
+
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {
         &[$(($name, include_str!(concat!("../../themes/default/templates/", $name)))),*]
@@ -89,6 +99,29 @@ fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
     out
 }
 
+/// Escape text for HTML and XML: the five special characters, and C0 control characters
+/// (which a TOML escape can put in a name) dropped, since XML 1.0 forbids them even as
+/// references. Safe runs are written whole (tera's default writes byte by byte).
+pub fn escape(input: &str, buf: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let replacement: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            0..=8 | 11 | 12 | 14..=31 => b"",
+            _ => continue,
+        };
+        buf.write_all(bytes.get(start..i).unwrap_or_default())?;
+        buf.write_all(replacement)?;
+        start = i + 1;
+    }
+    buf.write_all(bytes.get(start..).unwrap_or_default())
+}
+
 impl Theme {
     /// Load the theme named in site.toml for the site at `root`.
     pub fn load(root: &Path, theme: &str) -> Result<Theme, Diagnostics> {
@@ -136,6 +169,7 @@ impl Theme {
         }
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+        tera.set_escape_fn(escape);
         let sources = templates
             .iter()
             .map(|(name, (text, _))| (name.as_str(), text.as_str()));
