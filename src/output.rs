@@ -102,14 +102,22 @@ impl Drop for DiskSink {
 
 impl Sink for DiskSink {
     fn prepare_dirs(&self, dirs: &[String]) -> Result<()> {
-        for d in dirs {
-            let full = self.tmp.join(d);
-            match std::fs::create_dir(&full) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(_) => std::fs::create_dir_all(&full)
-                    .with_context(|| format!("cannot create {}", full.display()))?,
-            }
+        use rayon::prelude::*;
+        // Level by level (parents exist before their children), each level in parallel.
+        let depth = |d: &String| d.matches('/').count();
+        let max = dirs.iter().map(depth).max().unwrap_or(0);
+        for level in 0..=max {
+            dirs.par_iter()
+                .filter(|d| depth(d) == level)
+                .try_for_each(|d| {
+                    let full = self.tmp.join(d);
+                    match std::fs::create_dir(&full) {
+                        Ok(()) => Ok(()),
+                        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+                        Err(_) => std::fs::create_dir_all(&full)
+                            .with_context(|| format!("cannot create {}", full.display())),
+                    }
+                })?;
         }
         Ok(())
     }

@@ -148,55 +148,56 @@ struct Pager {
     next: Option<String>,
 }
 
-/// Split a long listing into pages `base`, `base/page/2/`, ...
+/// Split a long listing into pages `base`, `base/page/2/`, ... Each page's context is
+/// built when it is rendered (in parallel), from the shared list.
 #[allow(clippy::too_many_arguments)]
-fn paginate<T: Serialize>(
-    jobs: &mut Vec<Job>,
-    items: &[T],
-    base: &str,
-    title: &str,
-    kind: &str,
+fn paginate<'a, T: Serialize + Send + Sync + 'a>(
+    jobs: &mut Vec<Job<'a>>,
+    items: std::sync::Arc<Vec<T>>,
+    base: &'static str,
+    title: &'static str,
+    kind: &'static str,
     template: &'static str,
     urls: &Urls,
     // Incremental rebuilds: only pages holding a changed item (positions cannot move,
     // since a changed date forces a full rebuild).
     changed: Option<&dyn Fn(&T) -> bool>,
 ) {
-    let chunks: Vec<&[T]> = if items.is_empty() {
-        vec![&[]]
-    } else {
-        items.chunks(PER_PAGE).collect()
-    };
-    let total = chunks.len();
-    let page_path = |n: usize| {
+    let total = items.len().div_ceil(PER_PAGE).max(1);
+    let page_path = move |n: usize| {
         if n == 1 {
             base.to_string()
         } else {
             format!("{base}page/{n}/")
         }
     };
-    for (i, chunk) in chunks.into_iter().enumerate() {
+    for n in 1..=total {
+        let range = (n - 1) * PER_PAGE..(n * PER_PAGE).min(items.len());
+        let chunk = items.get(range.clone()).unwrap_or_default();
         if changed.is_some_and(|f| !chunk.iter().any(f)) {
             continue;
         }
-        let n = i + 1;
         let path = page_path(n);
-        let mut ctx = page_ctx(title, &path, urls);
-        ctx.insert("kind", kind);
-        ctx.insert("items", chunk);
-        ctx.insert(
-            "pager",
-            &Pager {
-                current: n,
-                total,
-                prev: (n > 1).then(|| urls.url(&page_path(n - 1))),
-                next: (n < total).then(|| urls.url(&page_path(n + 1))),
-            },
-        );
+        let (items, urls) = (items.clone(), urls.clone());
+        let ctx = Ctx::Lazy(Box::new(move || {
+            let mut ctx = page_ctx(title, &page_path(n), &urls);
+            ctx.insert("kind", kind);
+            ctx.insert("items", items.get(range.clone()).unwrap_or_default());
+            ctx.insert(
+                "pager",
+                &Pager {
+                    current: n,
+                    total,
+                    prev: (n > 1).then(|| urls.url(&page_path(n - 1))),
+                    next: (n < total).then(|| urls.url(&page_path(n + 1))),
+                },
+            );
+            ctx
+        }));
         jobs.push(Job::Template {
             path: format!("{path}index.html"),
             template,
-            ctx: Box::new(ctx).into(),
+            ctx,
             sitemap: true,
         });
     }
@@ -401,8 +402,8 @@ fn plan<'a>(
     newest(&mut all_posts, |v| &v.url);
     newest(&mut all_testimonials, |v| &v.partner.url);
     newest(&mut all_logos, |v| &v.src);
-    fn strip<T>(v: Vec<(T, crate::date::Date)>) -> Vec<T> {
-        v.into_iter().map(|(x, _)| x).collect()
+    fn strip<T>(v: Vec<(T, crate::date::Date)>) -> std::sync::Arc<Vec<T>> {
+        std::sync::Arc::new(v.into_iter().map(|(x, _)| x).collect())
     }
     let (all_cs, all_posts, all_testimonials, all_logos) = (
         strip(all_cs),
@@ -420,7 +421,7 @@ fn plan<'a>(
     let incremental = only.is_some();
     paginate(
         &mut jobs,
-        &all_cs,
+        all_cs.clone(),
         "case-studies/",
         "Case studies",
         "case-studies",
@@ -430,7 +431,7 @@ fn plan<'a>(
     );
     paginate(
         &mut jobs,
-        &all_posts,
+        all_posts.clone(),
         "blog/",
         "Blog",
         "posts",
@@ -440,7 +441,7 @@ fn plan<'a>(
     );
     paginate(
         &mut jobs,
-        &all_testimonials,
+        all_testimonials.clone(),
         "testimonials/",
         "Testimonials",
         "testimonials",
@@ -452,7 +453,7 @@ fn plan<'a>(
         // Client logos come from partner.toml, whose changes always rebuild everything.
         paginate(
             &mut jobs,
-            &all_logos,
+            all_logos.clone(),
             "clients/",
             "Clients",
             "clients",

@@ -12,7 +12,10 @@ mod tests {
     fn escapes_markup_and_drops_control_characters() {
         let mut out = Vec::new();
         super::escape("A<b>&\"'\u{1}\u{1b}z\té", &mut out).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "A&lt;b&gt;&amp;&quot;&#39;z\té");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "A&lt;b&gt;&amp;&quot;&#39;z\té"
+        );
     }
 }
 
