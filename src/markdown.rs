@@ -98,8 +98,19 @@ pub fn render(markdown: &str, opts: &MdOptions) -> Rendered {
                 }
             }
             Event::Start(Tag::Link {
-                dest_url, title, ..
+                link_type,
+                dest_url,
+                title,
+                ..
             }) => {
+                // `<hello@example.org>` is an e-mail autolink: its target needs `mailto:`.
+                let dest_url = if link_type == pulldown_cmark::LinkType::Email
+                    && !dest_url.starts_with("mailto:")
+                {
+                    CowStr::from(format!("mailto:{dest_url}"))
+                } else {
+                    dest_url
+                };
                 links.push(dest_url.to_string());
                 if !is_safe_url(&dest_url) {
                     open_links.push(true);
@@ -353,6 +364,16 @@ mod tests {
         );
         assert!(r.html.contains("<a href=\"/local\">c</a>"));
         assert_eq!(r.links.len(), 4);
+    }
+
+    #[test]
+    fn email_autolinks_get_mailto() {
+        let r = md("Write to <hello@example.org>.", HtmlPolicy::Sanitize);
+        assert!(
+            r.html.contains("href=\"mailto:hello@example.org\""),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
