@@ -11,10 +11,10 @@ mod tests {
     #[test]
     fn escapes_markup_and_drops_control_characters() {
         let mut out = Vec::new();
-        super::escape("A<b>&\"'\u{1}\u{1b}z\té", &mut out).unwrap();
+        super::escape("A<b>&\"'\u{1}\u{1b}z\té\u{fffe}\u{ffff}!", &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "A&lt;b&gt;&amp;&quot;&#39;z\té"
+            "A&lt;b&gt;&amp;&quot;&#39;z\té!"
         );
     }
 }
@@ -102,25 +102,32 @@ fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
     out
 }
 
-/// Escape text for HTML and XML: the five special characters, and C0 control characters
-/// (which a TOML escape can put in a name) dropped, since XML 1.0 forbids them even as
-/// references. Safe runs are written whole (tera's default writes byte by byte).
+/// Escape text for HTML and XML: the five special characters, and the characters XML
+/// 1.0 forbids even as references (C0 controls, U+FFFE, U+FFFF, which a TOML escape can
+/// put in a name) dropped. Safe runs are written whole (tera's default writes byte by byte).
 pub fn escape(input: &str, buf: &mut dyn std::io::Write) -> std::io::Result<()> {
     let bytes = input.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let replacement: &[u8] = match b {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            0..=8 | 11 | 12 | 14..=31 => b"",
-            _ => continue,
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let (replacement, len): (&[u8], usize) = match b {
+            b'&' => (b"&amp;", 1),
+            b'<' => (b"&lt;", 1),
+            b'>' => (b"&gt;", 1),
+            b'"' => (b"&quot;", 1),
+            b'\'' => (b"&#39;", 1),
+            0..=8 | 11 | 12 | 14..=31 => (b"", 1),
+            // U+FFFE and U+FFFF: EF BF BE / EF BF BF.
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => (b"", 3),
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         buf.write_all(bytes.get(start..i).unwrap_or_default())?;
         buf.write_all(replacement)?;
-        start = i + 1;
+        i += len;
+        start = i;
     }
     buf.write_all(bytes.get(start..).unwrap_or_default())
 }
