@@ -299,14 +299,31 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         Outcome::Ready(p) => (p.warnings, p.report),
         Outcome::Failed(d, r) => (d, r),
     };
-    if let (Some(slug), Some(report)) = (&args.partner, &report) {
-        if !report.verdicts.iter().any(|v| &v.slug == slug) {
-            let hint =
-                crate::diagnostics::suggest(slug, report.verdicts.iter().map(|v| v.slug.as_str()));
+    // The rule as configured, even when content errors stopped its evaluation.
+    let rules_cfg = crate::config::load(&args.root)
+        .ok()
+        .and_then(|(c, _)| c)
+        .and_then(|c| c.rules.map(|r| (r.year, r.rule)));
+    if let Some(slug) = &args.partner {
+        let known: Vec<String> = match &report {
+            Some(r) => r.verdicts.iter().map(|v| v.slug.clone()).collect(),
+            None => std::fs::read_dir(args.root.join("content/partners"))
+                .map(|rd| {
+                    rd.filter_map(|e| e.ok())
+                        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        if !known.contains(slug) {
+            let hint = crate::diagnostics::suggest(slug, known.iter().map(String::as_str));
             eprintln!("error: no published partner `{slug}` ({hint})");
             return Ok(ExitCode::from(EXIT_USAGE));
         }
     }
+    // A [rules] table whose verdicts could not be computed (content errors first).
+    let not_checked = report.is_none() && rules_cfg.is_some();
     // With --partner, only that partner's problems matter (plus site-wide errors).
     let diags = match &args.partner {
         Some(slug) => {
@@ -343,12 +360,16 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
                         std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
                     )
                 )?,
+                None if not_checked => writeln!(
+                    out,
+                    "required content was not checked: fix the errors above first"
+                )?,
                 None => writeln!(
                     out,
                     "no [rules] table in site.toml: no required content is checked"
                 )?,
             }
-            if !diags.has_errors() && !failing {
+            if !diags.has_errors() && !failing && !not_checked {
                 writeln!(out, "check passed")?;
             }
         }
@@ -356,7 +377,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
             writeln!(
                 out,
                 "{}",
-                report::json(report.as_ref(), &diags, args.partner.as_deref())?
+                report::json(report.as_ref(), &diags, args.partner.as_deref(), rules_cfg)?
             )?;
         }
         Format::Github => {
@@ -365,7 +386,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
             }
         }
     }
-    Ok(if diags.has_errors() || failing {
+    Ok(if diags.has_errors() || failing || not_checked {
         ExitCode::from(EXIT_CONTENT)
     } else {
         ExitCode::SUCCESS

@@ -271,6 +271,51 @@ fn explain_toml_message(raw: &str) -> (String, Option<String>) {
             );
         }
     }
+    if let Some(rest) = raw.strip_prefix("unknown variant `") {
+        if let Some((value, tail)) = rest.split_once('`') {
+            let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+            let hint = match closest(value, expected.iter().copied()).first() {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!(
+                    "valid values: {}",
+                    expected
+                        .iter()
+                        .map(|e| format!("`{e}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            let list = expected
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return (
+                format!("`{value}` is not a valid value (expected one of {list})"),
+                Some(hint),
+            );
+        }
+    }
+    if let Some(rest) = raw.strip_prefix("invalid type: ") {
+        // serde: "invalid type: floating point `12.5`, expected i64".
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let wanted = match expected {
+            e if e.starts_with('i') || e.starts_with('u') => "a whole number",
+            "a boolean" => "true or false",
+            "a string" => "text in quotes",
+            "a sequence" => "a list like [\"a\", \"b\"]",
+            e if e.is_empty() => "another type",
+            e => e,
+        };
+        let found = found
+            .replace("floating point", "the number")
+            .replace("string", "the text")
+            .replace("integer", "the number");
+        return (
+            format!("expected {wanted}, found {found}"),
+            Some(format!("write {wanted} here")),
+        );
+    }
     if let Some((message, hint)) = explain_syntax(raw) {
         return (message.to_string(), Some(hint.to_string()));
     }

@@ -116,7 +116,7 @@ pub fn text(report: &Report, only: Option<&str>, colour: bool) -> String {
                 Status::Ok => "complete".into(),
             }
         );
-        let _ = writeln!(out, "  clients acquired: X = {}", v.x);
+        let _ = writeln!(out, "  clients acquired: {}, so X = {}", v.acquired, v.x);
         for item in &v.counted_items {
             let _ = writeln!(out, "  counted  {:13} {}", item.kind.label(), item.label);
         }
@@ -138,6 +138,7 @@ pub fn json(
     report: Option<&Report>,
     diags: &Diagnostics,
     only: Option<&str>,
+    configured: Option<(u16, crate::config::RuleName)>,
 ) -> serde_json::Result<String> {
     let partners: BTreeMap<&str, &Verdict> = report
         .map(|r| {
@@ -159,8 +160,8 @@ pub fn json(
         })
         .collect();
     serde_json::to_string_pretty(&JsonReport {
-        year: report.map(|r| r.year),
-        rule: report.map(|r| r.rule),
+        year: report.map(|r| r.year).or(configured.map(|c| c.0)),
+        rule: report.map(|r| r.rule).or(configured.map(|c| c.1)),
         partners,
         errors,
     })

@@ -77,6 +77,9 @@ pub struct Verdict {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     pub x: u64,
+    /// `[clients] acquired`, for the text report.
+    #[serde(skip)]
+    pub acquired: u64,
     pub required: PerKind,
     pub counted: PerKind,
     pub missing: PerKind,
@@ -275,6 +278,7 @@ pub fn verdict(rules: &Rules, p: &Partner) -> Verdict {
         status,
         reason: exemption.map(|e| e.label.clone()),
         x,
+        acquired: p.clients.acquired,
         required: req,
         counted,
         missing,
