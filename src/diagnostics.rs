@@ -304,7 +304,7 @@ fn explain_toml_message(raw: &str) -> (String, Option<String>) {
             "a boolean" => "true or false",
             "a string" => "text in quotes",
             "a sequence" => "a list like [\"a\", \"b\"]",
-            e if e.is_empty() => "another type",
+            "" => "another type",
             e => e,
         };
         let found = found
