@@ -670,17 +670,46 @@ fn item_page<V: Serialize>(
     ctx
 }
 
-/// A partner's client logos as shown on its profile and the logo wall.
-fn client_logo_views(p: &crate::content::Partner, urls: &Urls) -> Vec<views::ClientLogoView> {
-    p.client_logos
-        .iter()
-        .map(|l| views::ClientLogoView {
-            client: l.client.clone(),
-            src: urls.url(&paths::asset(&p.slug, &l.file.rel)),
-            date: l.date.to_string(),
-            partner: views::partner_ref(p, urls),
-        })
-        .collect()
+/// What a partner's profile and the listings show of its items.
+struct ItemViews {
+    cs: Vec<views::CaseStudyView>,
+    posts: Vec<views::PostView>,
+    ts: Vec<views::TestimonialView>,
+    logos: Vec<views::ClientLogoView>,
+}
+
+fn item_views(
+    p: &crate::content::Partner,
+    c: &crate::config::SiteConfig,
+    urls: &Urls,
+) -> ItemViews {
+    ItemViews {
+        cs: p
+            .case_studies
+            .iter()
+            .map(|x| views::case_study(x, p, urls))
+            .collect(),
+        posts: p
+            .posts
+            .iter()
+            .map(|x| views::post(x, Some(p), c, urls))
+            .collect(),
+        ts: p
+            .testimonials
+            .iter()
+            .map(|x| views::testimonial(x, p, urls))
+            .collect(),
+        logos: p
+            .client_logos
+            .iter()
+            .map(|l| views::ClientLogoView {
+                client: l.client.clone(),
+                src: urls.url(&paths::asset(&p.slug, &l.file.rel)),
+                date: l.date.to_string(),
+                partner: views::partner_ref(p, urls),
+            })
+            .collect(),
+    }
 }
 
 /// Plan a partner's profile, item pages, badge and assets. `pages = false` only collects
@@ -696,31 +725,12 @@ fn plan_partner<'a>(
     assets: bool,
 ) -> PartnerPlan<'a> {
     let path = paths::partner(&p.slug);
-    let cs: Vec<views::CaseStudyView> = p
-        .case_studies
-        .iter()
-        .map(|x| views::case_study(x, p, urls))
-        .collect();
-    let posts: Vec<views::PostView> = p
-        .posts
-        .iter()
-        .map(|x| views::post(x, Some(p), c, urls))
-        .collect();
-    let ts: Vec<views::TestimonialView> = p
-        .testimonials
-        .iter()
-        .map(|x| views::testimonial(x, p, urls))
-        .collect();
-    let logos: Vec<views::ClientLogoView> = p
-        .client_logos
-        .iter()
-        .map(|l| views::ClientLogoView {
-            client: l.client.clone(),
-            src: urls.url(&paths::asset(&p.slug, &l.file.rel)),
-            date: l.date.to_string(),
-            partner: views::partner_ref(p, urls),
-        })
-        .collect();
+    let ItemViews {
+        cs,
+        posts,
+        ts,
+        logos,
+    } = item_views(p, c, urls);
     let mut jobs = Vec::new();
     let mut sources = Vec::new();
     if pages {
@@ -737,25 +747,11 @@ fn plan_partner<'a>(
             ctx.insert("website", &p.website);
             ctx.insert("contact", &p.contact);
             ctx.insert("joined", &p.joined.map(|d| d.to_string()));
-            let cs: Vec<views::CaseStudyView> = p
-                .case_studies
-                .iter()
-                .map(|x| views::case_study(x, p, urls))
-                .collect();
-            let posts: Vec<views::PostView> = p
-                .posts
-                .iter()
-                .map(|x| views::post(x, Some(p), c, urls))
-                .collect();
-            let ts: Vec<views::TestimonialView> = p
-                .testimonials
-                .iter()
-                .map(|x| views::testimonial(x, p, urls))
-                .collect();
-            ctx.insert("case_studies", &cs);
-            ctx.insert("posts", &posts);
-            ctx.insert("testimonials", &ts);
-            ctx.insert("client_logos", &client_logo_views(p, urls));
+            let views = item_views(p, c, urls);
+            ctx.insert("case_studies", &views.cs);
+            ctx.insert("posts", &views.posts);
+            ctx.insert("testimonials", &views.ts);
+            ctx.insert("client_logos", &views.logos);
             ctx.insert("badge_url", &urls.abs(&format!("{path}badge.svg")));
             ctx.insert("profile_permalink", &urls.abs(&path));
             if let Some(panel) = &panel {
