@@ -51,7 +51,7 @@ pub enum Outcome {
 /// the site root itself are `Err`; content problems are `Outcome::Failed`.
 pub fn prepare(opts: &BuildOptions) -> Result<Outcome> {
     Ok(match load_full(opts)? {
-        Ok((full, warnings)) => finish(&full, warnings, opts),
+        Ok((full, warnings)) => finish_owned(full, warnings, opts),
         Err(diags) => Outcome::Failed(diags, None),
     })
 }
@@ -78,8 +78,51 @@ pub fn load_full(
     })
 }
 
-/// Apply the rules to a loaded site and derive the published view.
-pub fn finish(full: &Site, mut diags: Diagnostics, opts: &BuildOptions) -> Outcome {
+/// Apply the rules to a loaded site and derive the published view (the model is kept:
+/// `serve` patches it between rebuilds).
+pub fn finish(full: &Site, diags: Diagnostics, opts: &BuildOptions) -> Outcome {
+    match evaluate(full, diags, opts) {
+        Ok(checked) => {
+            let all = if checked.leads.is_some() {
+                full.partners.clone()
+            } else {
+                Vec::new()
+            };
+            publish(full.clone(), all, checked, opts)
+        }
+        Err(failed) => failed,
+    }
+}
+
+/// [`finish`] for a model not needed afterwards (build, check): published as is, no copy.
+fn finish_owned(full: Site, diags: Diagnostics, opts: &BuildOptions) -> Outcome {
+    match evaluate(&full, diags, opts) {
+        Ok(checked) => {
+            let all = if checked.leads.is_some() {
+                full.partners.clone()
+            } else {
+                Vec::new()
+            };
+            publish(full, all, checked, opts)
+        }
+        Err(failed) => failed,
+    }
+}
+
+/// The rules' verdicts and the lead aggregates of a loaded site.
+struct Checked {
+    report: Option<Report>,
+    unlisted: Vec<String>,
+    diags: Diagnostics,
+    leads: Option<crate::leads::Digest>,
+    started: std::time::Instant,
+}
+
+fn evaluate(
+    full: &Site,
+    mut diags: Diagnostics,
+    opts: &BuildOptions,
+) -> std::result::Result<Checked, Outcome> {
     let t = std::time::Instant::now();
     let report = full.config.rules.as_ref().map(|r| rules::evaluate(full, r));
     let mut unlisted = Vec::new();
@@ -121,9 +164,31 @@ pub fn finish(full: &Site, mut diags: Diagnostics, opts: &BuildOptions) -> Outco
     };
     let diags = diags.sorted();
     if diags.has_errors() {
-        return Outcome::Failed(diags, report);
+        return Err(Outcome::Failed(diags, report));
     }
-    let mut site = full.clone();
+    Ok(Checked {
+        report,
+        unlisted,
+        diags,
+        leads,
+        started: t,
+    })
+}
+
+/// Derive the published view: drafts (unless asked for) and unlisted partners removed.
+fn publish(
+    mut site: Site,
+    all_partners: Vec<content::Partner>,
+    checked: Checked,
+    opts: &BuildOptions,
+) -> Outcome {
+    let Checked {
+        report,
+        unlisted,
+        diags,
+        leads,
+        started: t,
+    } = checked;
     if !opts.drafts {
         site.remove_drafts();
     }
@@ -140,11 +205,7 @@ pub fn finish(full: &Site, mut diags: Diagnostics, opts: &BuildOptions) -> Outco
     Outcome::Ready(Box::new(Prepared {
         site,
         // Only the lead report needs the records of partners that are not published.
-        all_partners: if leads.is_some() {
-            full.partners.clone()
-        } else {
-            Vec::new()
-        },
+        all_partners,
         report,
         unlisted,
         warnings: diags,
