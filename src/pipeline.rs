@@ -90,7 +90,7 @@ pub fn finish(full: &Site, diags: Diagnostics, opts: &BuildOptions) -> Outcome {
             };
             publish(full.clone(), all, checked, opts)
         }
-        Err(failed) => failed,
+        Err(failed) => *failed,
     }
 }
 
@@ -105,7 +105,7 @@ fn finish_owned(full: Site, diags: Diagnostics, opts: &BuildOptions) -> Outcome 
             };
             publish(full, all, checked, opts)
         }
-        Err(failed) => failed,
+        Err(failed) => *failed,
     }
 }
 
@@ -122,7 +122,7 @@ fn evaluate(
     full: &Site,
     mut diags: Diagnostics,
     opts: &BuildOptions,
-) -> std::result::Result<Checked, Outcome> {
+) -> std::result::Result<Checked, Box<Outcome>> {
     let t = std::time::Instant::now();
     let report = full.config.rules.as_ref().map(|r| rules::evaluate(full, r));
     let mut unlisted = Vec::new();
@@ -164,7 +164,7 @@ fn evaluate(
     };
     let diags = diags.sorted();
     if diags.has_errors() {
-        return Err(Outcome::Failed(diags, report));
+        return Err(Box::new(Outcome::Failed(diags, report)));
     }
     Ok(Checked {
         report,
