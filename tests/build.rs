@@ -874,3 +874,22 @@ fn the_example_site_builds_and_every_link_resolves() {
         "the example has at least 12 partners: {cards:?}"
     );
 }
+
+#[test]
+fn deeply_nested_raw_html_is_shown_as_text_with_a_warning() {
+    let site = TestSite::new("site-basic");
+    let body = "<div>".repeat(600) + "deep" + &"</div>".repeat(600);
+    site.write(
+        "content/partners/cedar-and-quill/posts/deep.md",
+        &format!("+++\ntitle = \"Deep\"\ndate = 2026-04-01\n+++\n\n{body}\n"),
+    );
+    let run = site.build(&[]);
+    run.expect_success();
+    assert!(
+        run.stderr.contains(
+            "content/partners/cedar-and-quill/posts/deep.md: warning: raw HTML is nested too deeply"
+        ),
+        "{}",
+        run.stderr
+    );
+}

@@ -223,7 +223,17 @@ impl Loader<'_> {
                 html,
                 external_rel: &self.config.security.external_rel,
             };
-            markdown::render(parts.body, &opts).html
+            let rendered = markdown::render(parts.body, &opts);
+            if rendered.html_too_deep {
+                diags.push(
+                    Diagnostic::warning(
+                        &rel,
+                        "raw HTML is nested too deeply to be cleaned; it is shown as text",
+                    )
+                    .hint("simplify the HTML (fewer nested elements) or write it in Markdown"),
+                );
+            }
+            rendered.html
         } else {
             String::new()
         };
