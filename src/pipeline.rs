@@ -231,17 +231,8 @@ fn rules_extras(p: &Prepared, extras: &mut Extras) {
             status: v.status,
         })
         .collect();
-    let base = p.site.config.base_path();
     let mut ctx = Context::new();
     let path = "program/contributions/";
-    ctx.insert(
-        "page",
-        &serde_json::json!({
-            "title": format!("Partner contributions {}", report.year),
-            "url": format!("{base}{path}"),
-            "permalink": format!("{}{path}", p.site.config.base_url),
-        }),
-    );
     ctx.insert("year", &report.year);
     ctx.insert("rule", &report.describe_rule());
     ctx.insert("rows", &rows);
@@ -256,9 +247,12 @@ fn rules_extras(p: &Prepared, extras: &mut Extras) {
         "exempt",
         &rows.iter().filter(|r| r.status == Status::Exempt).count(),
     );
-    extras
-        .pages
-        .push((format!("{path}index.html"), "contributions.html", ctx));
+    extras.pages.push(render::ExtraPage {
+        path: path.into(),
+        template: "contributions.html",
+        title: format!("Partner contributions {}", report.year),
+        ctx,
+    });
     extras.nav.push(("Contributions".into(), path.into()));
 }
 

@@ -662,9 +662,10 @@ fn unpublished_partners_are_named_without_a_link() {
     published.remove_drafts();
     published.partners.retain(|p| p.slug != "gamma-sur");
     let extras = leads::extras(&d, &published, &site.partners, None);
-    let (path, template, ctx) = &extras.pages[0];
+    let page = &extras.pages[0];
+    let (path, ctx) = (format!("{}index.html", page.path), &page.ctx);
     assert_eq!(
-        (path.as_str(), *template),
+        (path.as_str(), page.template),
         ("transparency/index.html", "transparency.html")
     );
     let report: serde_json::Value =

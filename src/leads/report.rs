@@ -7,7 +7,7 @@ use super::{Cell, Digest, Ratio, UNSPECIFIED, write_digest};
 use crate::config::SiteConfig;
 use crate::content::{Partner, Site};
 use crate::diagnostics::{Diagnostic, suggest};
-use crate::render::Extras;
+use crate::render::{ExtraPage, Extras};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use tera::{Context, Value};
@@ -519,14 +519,6 @@ pub fn extras(
     };
 
     let mut ctx = Context::new();
-    ctx.insert(
-        "page",
-        &PageMeta {
-            title: "Lead distribution transparency report".into(),
-            url: format!("{}{DIR}", c.base_path()),
-            permalink: format!("{}{DIR}", c.base_url),
-        },
-    );
     ctx.insert("report", &view);
     ctx.insert_value("categories", Value::from(categories));
     let mut charts_map: BTreeMap<String, Value> = BTreeMap::new();
@@ -554,18 +546,16 @@ pub fn extras(
         .collect();
 
     Extras {
-        pages: vec![(format!("{DIR}index.html"), "transparency.html", ctx)],
+        pages: vec![ExtraPage {
+            path: DIR.into(),
+            template: "transparency.html",
+            title: "Lead distribution transparency report".into(),
+            ctx,
+        }],
         files,
         nav: vec![("Transparency".into(), DIR.into())],
         partner_panels,
     }
-}
-
-#[derive(Serialize)]
-struct PageMeta {
-    title: String,
-    url: String,
-    permalink: String,
 }
 
 #[derive(Serialize)]

@@ -25,14 +25,24 @@ pub const FEED_ENTRIES: usize = 50;
 /// Pages and files contributed by later stages (rules, transparency report).
 #[derive(Default)]
 pub struct Extras {
-    /// (output path, template, context): rendered like any other page.
-    pub pages: Vec<(String, &'static str, Context)>,
+    /// Pages rendered like any other (the renderer adds the `page` meta).
+    pub pages: Vec<ExtraPage>,
     /// Files written as they are.
     pub files: Vec<(String, Vec<u8>)>,
     /// Extra entries for the navigation (title, site-relative path).
     pub nav: Vec<(String, String)>,
     /// Per-partner values inserted into the profile context as `extra` (e.g. lead panel).
     pub partner_panels: BTreeMap<String, Value>,
+}
+
+/// A page contributed by a later stage.
+pub struct ExtraPage {
+    /// Site-relative folder, e.g. `transparency/`.
+    pub path: String,
+    pub template: &'static str,
+    pub title: String,
+    /// The page's own values (`page` is added by the renderer).
+    pub ctx: Context,
 }
 
 /// Options that change the rendered bytes.
@@ -324,12 +334,10 @@ fn plan<'a>(
             .collect()
     };
 
-    let t = crate::timings::stage("  cards", std::time::Instant::now());
     let only = opts.only.as_ref();
     if only.is_none() {
         plan_directory(site, &cards, &card_values, tera, &urls, &mut jobs)?;
     }
-    let t = crate::timings::stage("  directory", t);
     // Profiles, items, assets: planned per partner in parallel.
     let plans: Vec<PartnerPlan> = site
         .partners
@@ -360,7 +368,6 @@ fn plan<'a>(
         all_testimonials.extend(plan.testimonials);
         all_logos.extend(plan.logos);
     }
-    let t = crate::timings::stage("  partners", t);
     for item in &site.blog {
         let view = views::post(item, None, c, &urls);
         if only.is_some_and(|d| !d.program_posts.contains(&item.slug)) {
@@ -393,7 +400,6 @@ fn plan<'a>(
         });
     }
 
-    let _ = crate::timings::stage("  blog", t);
     // Listings and feeds: newest first, ties by URL (stable across runs).
     fn newest<T>(v: &mut [(T, crate::date::Date)], key: impl Fn(&T) -> &str) {
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| key(&a.0).cmp(key(&b.0))));
@@ -533,10 +539,12 @@ fn plan<'a>(
             });
         }
     }
-    for (path, template, ctx) in extras.pages {
+    for extra in extras.pages {
+        let mut ctx = page_ctx(&extra.title, &extra.path, &urls);
+        ctx.extend(extra.ctx);
         jobs.push(Job::Template {
-            path,
-            template,
+            path: format!("{}index.html", extra.path),
+            template: extra.template,
             ctx: Box::new(ctx).into(),
             sitemap: true,
         });
