@@ -137,7 +137,23 @@ pub const EXIT_USAGE: u8 = 2;
 
 /// Colour only for people: on a terminal and without NO_COLOR.
 pub fn use_colour() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+    colour_on(&std::io::stderr())
+}
+
+fn colour_on(stream: &impl IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Exit code 2 with a message when `root` holds no site.toml.
+fn missing_site(root: &std::path::Path) -> Option<ExitCode> {
+    if root.join(crate::config::SITE_FILE).is_file() {
+        return None;
+    }
+    eprintln!(
+        "error: no site.toml in {} (use --root to point at the site folder)",
+        root.display()
+    );
+    Some(ExitCode::from(EXIT_USAGE))
 }
 
 /// Print diagnostics to stderr, then a count line when there are errors.
@@ -198,12 +214,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
         },
         Command::Serve(args) => {
-            if !args.root.join(crate::config::SITE_FILE).is_file() {
-                eprintln!(
-                    "error: no site.toml in {} (use --root to point at the site folder)",
-                    args.root.display()
-                );
-                return Ok(ExitCode::from(EXIT_USAGE));
+            if let Some(code) = missing_site(&args.root) {
+                return Ok(code);
             }
             crate::serve::run(crate::serve::ServeOptions {
                 root: args.root,
@@ -220,12 +232,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
 fn build(args: BuildArgs) -> Result<ExitCode> {
     let start = Instant::now();
-    if !args.root.join(crate::config::SITE_FILE).is_file() {
-        eprintln!(
-            "error: no site.toml in {} (use --root to point at the site folder)",
-            args.root.display()
-        );
-        return Ok(ExitCode::from(EXIT_USAGE));
+    if let Some(code) = missing_site(&args.root) {
+        return Ok(code);
     }
     let opts = BuildOptions {
         root: args.root.clone(),
@@ -281,12 +289,8 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode> {
-    if !args.root.join(crate::config::SITE_FILE).is_file() {
-        eprintln!(
-            "error: no site.toml in {} (use --root to point at the site folder)",
-            args.root.display()
-        );
-        return Ok(ExitCode::from(EXIT_USAGE));
+    if let Some(code) = missing_site(&args.root) {
+        return Ok(code);
     }
     let opts = BuildOptions {
         root: args.root.clone(),
@@ -354,11 +358,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
                 Some(r) => write!(
                     out,
                     "{}",
-                    report::text(
-                        r,
-                        args.partner.as_deref(),
-                        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                    )
+                    report::text(r, args.partner.as_deref(), colour_on(&std::io::stdout()))
                 )?,
                 None if not_checked => writeln!(
                     out,
@@ -394,12 +394,8 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
 }
 
 fn leads_digest(root: PathBuf, output: Option<PathBuf>) -> Result<ExitCode> {
-    if !root.join(crate::config::SITE_FILE).is_file() {
-        eprintln!(
-            "error: no site.toml in {} (use --root to point at the site folder)",
-            root.display()
-        );
-        return Ok(ExitCode::from(EXIT_USAGE));
+    if let Some(code) = missing_site(&root) {
+        return Ok(code);
     }
     let opts = BuildOptions {
         root,

@@ -197,10 +197,6 @@ impl Diagnostics {
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter().filter(|d| d.is_error())
     }
-
-    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.0.iter().filter(|d| !d.is_error())
-    }
 }
 
 impl IntoIterator for Diagnostics {

@@ -81,17 +81,7 @@ pub fn load_full(
 /// Apply the rules to a loaded site and derive the published view (the model is kept:
 /// `serve` patches it between rebuilds).
 pub fn finish(full: &Site, diags: Diagnostics, opts: &BuildOptions) -> Outcome {
-    match evaluate(full, diags, opts) {
-        Ok(checked) => {
-            let all = if checked.leads.is_some() {
-                full.partners.clone()
-            } else {
-                Vec::new()
-            };
-            publish(full.clone(), all, checked, opts)
-        }
-        Err(failed) => *failed,
-    }
+    finish_owned(full.clone(), diags, opts)
 }
 
 /// [`finish`] for a model not needed afterwards (build, check): published as is, no copy.
