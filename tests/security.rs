@@ -7,6 +7,9 @@
 //! field a partner controls. Every injected script, if it ever ran, sets
 //! `window.__xss = 1` or opens a dialog (for the browser test).
 
+mod common;
+
+use common::tree;
 use scraper::{ElementRef, Html, Selector};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -144,24 +147,6 @@ fn write(path: &Path, bytes: impl AsRef<[u8]>) {
         std::fs::create_dir_all(parent).unwrap();
     }
     std::fs::write(path, bytes).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
-}
-
-/// Every file under `dir`: relative path (forward slashes) -> bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir) {
-        let entry = entry.unwrap();
-        if entry.file_type().is_file() {
-            let rel = entry
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.insert(rel, std::fs::read(entry.path()).unwrap());
-        }
-    }
-    out
 }
 
 fn text_of(files: &BTreeMap<String, Vec<u8>>, rel: &str) -> String {
