@@ -295,6 +295,7 @@ fn plan<'a>(
     site: &'a Site,
     theme: &Theme,
     tera: &tera::Tera,
+    facets: &[(Facet, Vec<views::Term>)],
     extras: Extras,
     opts: &RenderOptions,
 ) -> Result<(Vec<Job<'a>>, Sources)> {
@@ -336,7 +337,7 @@ fn plan<'a>(
 
     let only = opts.only.as_ref();
     if only.is_none() {
-        plan_directory(site, &cards, &card_values, tera, &urls, &mut jobs)?;
+        plan_directory(site, &cards, &card_values, tera, facets, &urls, &mut jobs)?;
     }
     // Profiles, items, assets: planned per partner in parallel.
     let plans: Vec<PartnerPlan> = site
@@ -585,6 +586,7 @@ fn plan_directory(
     cards: &[views::Card],
     card_values: &[Value],
     tera: &tera::Tera,
+    facets: &[(Facet, Vec<views::Term>)],
     urls: &Urls,
     jobs: &mut Vec<Job>,
 ) -> Result<()> {
@@ -611,13 +613,9 @@ fn plan_directory(
         ctx: Box::new(ctx).into(),
         sitemap: true,
     });
-    let facets: Vec<(Facet, Vec<views::Term>)> = Facet::ALL
-        .iter()
-        .map(|&f| (f, views::facet_terms(f, site, &urls)))
-        .collect();
     jobs.push(Job::Bytes {
         path: "partners.json".into(),
-        bytes: partners_json(site, cards, &facets)?,
+        bytes: partners_json(site, cards, facets)?,
     });
     for (facet, terms) in facets {
         // One pass over partners per facet: value -> indices (linear in N).
@@ -972,13 +970,18 @@ pub fn render(
             url: urls.url(&paths::page(&p.slug)),
         });
     }
-    let facets: Vec<FacetView> = Facet::ALL
+    // Each facet's values, computed once for the filters and the value pages.
+    let facet_terms: Vec<(Facet, Vec<views::Term>)> = Facet::ALL
         .iter()
-        .map(|&f| FacetView {
+        .map(|&f| (f, views::facet_terms(f, site, &urls)))
+        .collect();
+    let facets: Vec<FacetView> = facet_terms
+        .iter()
+        .map(|(f, terms)| FacetView {
             key: f.key(),
             segment: f.segment(),
             label: f.label(),
-            terms: views::facet_terms(f, site, &urls),
+            terms: terms.clone(),
         })
         .collect();
     let site_view = SiteView {
@@ -996,7 +999,7 @@ pub fn render(
         .insert("live_reload", &opts.body_end.is_some());
 
     let t = std::time::Instant::now();
-    let (jobs, sources) = plan(site, theme, &tera, extras, opts)?;
+    let (jobs, sources) = plan(site, theme, &tera, &facet_terms, extras, opts)?;
     let t = crate::timings::stage("plan", t);
 
     // One URL, several producers: name every file involved.
