@@ -12,10 +12,15 @@
 //! - `hostile_fixture_runs_no_script`: every page of `tests/fixtures/hostile`, built,
 //!   through that harness.
 //!
-//! Needs `/usr/bin/chromium` (`apt-get install -y chromium`), Node.js and
-//! `npm ci --prefix tests/browser`. Without them the tests fail and say so, unless
-//! `PARTNERSITE_SKIP_BROWSER=1`. Run alone with `cargo test --test browser -- --nocapture`.
+//! A separate target that plain `cargo test` does not run (`test = false` in Cargo.toml,
+//! as mdBook's GUI tests): run it with `cargo test --test browser`. It needs
+//! `/usr/bin/chromium` (`apt-get install -y chromium`) and Node.js; the driver
+//! (playwright-core) is installed with `npm ci --prefix tests/browser` by the first test
+//! when missing. Without a prerequisite the tests fail and say what to install, unless
+//! `PARTNERSITE_SKIP_BROWSER=1`, which reports them as ignored (libtest-mimic's runtime
+//! ignore), never as passed.
 
+use libtest_mimic::{Arguments, Completion, Trial};
 use std::io::{BufRead, BufReader, Read, Seek, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -60,12 +65,13 @@ fn browser_lock() -> MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// True when the browser tests can run; false (with a note) when skipped on request.
-/// Panics with install instructions when something is missing.
-fn browser_ready(test: &str) -> bool {
+/// `Ok(())` when the browser tests can run. `Err(reason)` when they are skipped on request
+/// (reported as ignored, never as passed). Runs `npm ci --prefix tests/browser` once when
+/// the driver is missing and npm is there; panics with install instructions when
+/// something is still missing.
+fn browser_ready() -> Result<(), String> {
     if std::env::var(SKIP_VAR).is_ok_and(|v| v == "1") {
-        eprintln!("{test}: skipped ({SKIP_VAR}=1)");
-        return false;
+        return Err(format!("{SKIP_VAR}=1"));
     }
     let mut missing = Vec::new();
     let chromium = std::env::var(CHROMIUM_VAR).unwrap_or_else(|_| CHROMIUM.to_string());
@@ -78,10 +84,7 @@ fn browser_ready(test: &str) -> bool {
         Ok(o) if o.status.success() => {}
         _ => missing.push("Node.js (`node` on PATH): apt-get install -y nodejs npm".to_string()),
     }
-    if !browser_dir()
-        .join("node_modules/playwright-core/package.json")
-        .is_file()
-    {
+    if !driver_installed() {
         missing.push(
             "tests/browser/node_modules (playwright-core): npm ci --prefix tests/browser"
                 .to_string(),
@@ -89,13 +92,63 @@ fn browser_ready(test: &str) -> bool {
     }
     if !missing.is_empty() {
         panic!(
-            "{test}: the browser tests cannot run; missing:\n  - {}\n\
+            "the browser tests cannot run; missing:\n  - {}\n\
              Install with:\n  apt-get install -y chromium nodejs npm\n  npm ci --prefix tests/browser\n\
-             or set {SKIP_VAR}=1 to skip them.",
+             or set {SKIP_VAR}=1 to report them as ignored.",
             missing.join("\n  - ")
         );
     }
-    true
+    Ok(())
+}
+
+/// Whether playwright-core is installed; installs it (`npm ci`, once per run) when npm is
+/// on PATH and it is not.
+fn driver_installed() -> bool {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    let installed = || {
+        browser_dir()
+            .join("node_modules/playwright-core/package.json")
+            .is_file()
+    };
+    INSTALL.call_once(|| {
+        if !installed() {
+            eprintln!("browser tests: installing the driver (npm ci --prefix tests/browser)");
+            let _ = Command::new("npm")
+                .args(["ci", "--prefix", "tests/browser", "--no-audit", "--no-fund"])
+                .current_dir(repo())
+                .stdin(Stdio::null())
+                .status();
+        }
+    });
+    installed()
+}
+
+/// One browser test: ignored (with the reason) when skipped on request, failed when a
+/// prerequisite is missing or the test panics.
+fn trial(name: &'static str, test: fn()) -> Trial {
+    Trial::ignorable_test(name, move || match browser_ready() {
+        Err(reason) => Ok(Completion::ignored_with(reason)),
+        Ok(()) => {
+            test();
+            Ok(Completion::Completed)
+        }
+    })
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Arguments::from_args();
+    let trials = vec![
+        trial("example_site_in_chromium", example_site_in_chromium),
+        trial(
+            "hostile_harness_detects_script",
+            hostile_harness_detects_script,
+        ),
+        trial(
+            "hostile_fixture_runs_no_script",
+            hostile_fixture_runs_no_script,
+        ),
+    ];
+    libtest_mimic::run(&args, trials).exit_code()
 }
 
 // -----------------------------------------------------------------------------------------
@@ -551,11 +604,7 @@ impl Drop for Serve {
 // Tests
 // -----------------------------------------------------------------------------------------
 
-#[test]
 fn example_site_in_chromium() {
-    if !browser_ready("example_site_in_chromium") {
-        return;
-    }
     let _lock = browser_lock();
     let started = Instant::now();
     let tmp = temp_dir();
@@ -607,11 +656,7 @@ fn example_site_in_chromium() {
     );
 }
 
-#[test]
 fn hostile_harness_detects_script() {
-    if !browser_ready("hostile_harness_detects_script") {
-        return;
-    }
     let _lock = browser_lock();
     let tmp = temp_dir();
     let pages = [
@@ -681,16 +726,8 @@ fn hostile_harness_detects_script() {
     hostile_check(&[url("clean.html")], &[]).expect_success();
 }
 
-#[test]
 fn hostile_fixture_runs_no_script() {
     let fixture = repo().join("tests/fixtures/hostile");
-    if !fixture.join("site.toml").is_file() {
-        eprintln!("hostile_fixture_runs_no_script: no tests/fixtures/hostile yet; skipped");
-        return;
-    }
-    if !browser_ready("hostile_fixture_runs_no_script") {
-        return;
-    }
     let _lock = browser_lock();
     let tmp = temp_dir();
     let site = tmp.path().join("site");
