@@ -188,10 +188,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Ok(dir) => {
                     println!("created {}", dir.display());
                     println!(
-                        "next: edit partner.toml and about.md, replace logo.svg, turn the draft examples into real content,"
+                        "next: edit partner.toml and about.md, replace logo.svg, turn the draft examples into real content"
                     );
                     println!(
-                        "      then run `partnersite check --partner {slug}` or preview with `partnersite serve --partner {slug}`"
+                        "      (preview with `partnersite serve --drafts --partner {slug}`); the partner is a draft until you"
+                    );
+                    println!(
+                        "      set `draft = false` in partner.toml, and is then published once `partnersite check --partner {slug}` passes"
                     );
                     Ok(ExitCode::SUCCESS)
                 }

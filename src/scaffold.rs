@@ -49,7 +49,9 @@ pub fn placeholder_logo(name: &str) -> String {
 }
 
 /// The commented partner.toml for a new partner, with the site's vocabularies listed.
-pub fn partner_toml(c: &SiteConfig, name: &str, year: u16) -> String {
+/// A commented partner.toml; `draft` is what the record starts as (`new partner` writes a
+/// draft so the site stays green until the editor publishes it).
+pub fn partner_toml(c: &SiteConfig, name: &str, year: u16, draft: bool) -> String {
     let region = c.regions.0.first();
     let country = region
         .and_then(|r| r.countries.first())
@@ -143,7 +145,9 @@ pub fn partner_toml(c: &SiteConfig, name: &str, year: u16) -> String {
     );
     let _ = writeln!(
         s,
-        "# true hides the whole listing until you are ready (see it with `serve --drafts`).\ndraft = false\n"
+        "# true hides the whole listing until you are ready (see it with `serve --drafts`).\n\
+         # Set it to false to publish; the listing then needs its required content\n\
+         # (`partnersite check --partner <slug>` lists what is missing).\ndraft = {draft}\n"
     );
     let _ = writeln!(
         s,
@@ -223,7 +227,7 @@ pub fn new_partner(root: &Path, slug: &str, name: Option<&str>) -> Result<PathBu
         .unwrap_or_else(|| first(&config.topics).to_string());
     write(
         &dir.join("partner.toml"),
-        &partner_toml(&config, &name, year),
+        &partner_toml(&config, &name, year, true),
     )?;
     write(&dir.join("logo.svg"), &placeholder_logo(&name))?;
     for (rel, text) in example_files(year, true, &topic) {
@@ -300,6 +304,9 @@ approved_topics = ["accessibility", "platform-release-highlights", "learning-des
 on_missing = "fail"
 "#;
 
+/// The GitHub Pages workflow shipped in this repository, pinned to this release.
+pub const PAGES_WORKFLOW: &str = include_str!("../.github/workflows/pages.yml");
+
 /// Create a new minimal site in `dir` (which must not exist or be empty).
 pub fn init(dir: &Path) -> Result<()> {
     if dir.exists()
@@ -311,6 +318,7 @@ pub fn init(dir: &Path) -> Result<()> {
     }
     write(&dir.join("site.toml"), INIT_SITE)?;
     write(&dir.join(".gitignore"), "/public\n")?;
+    write(&dir.join(".github/workflows/pages.yml"), PAGES_WORKFLOW)?;
     write(
         &dir.join("content/pages/about.md"),
         "+++\ntitle = \"About the program\"\nweight = 1\n+++\n\nThe partner program lists service providers who build on Open edX.\n",
@@ -327,7 +335,7 @@ pub fn init(dir: &Path) -> Result<()> {
         );
     };
     let pdir = dir.join("content/partners/example-partner");
-    write(&pdir.join("partner.toml"), &partner_toml(&config, "Example Partner", 2026).replace(
+    write(&pdir.join("partner.toml"), &partner_toml(&config, "Example Partner", 2026, false).replace(
         "# One [[client_logos]] block per logo a client approved for publication (files in clients/):\n# [[client_logos]]\n# client = \"Example University\"\n# file = \"clients/example-university.svg\"\n# date = 2026-03-01",
         "# One [[client_logos]] block per logo a client approved for publication (files in clients/):\n[[client_logos]]\nclient = \"Example University\"\nfile = \"clients/example-university.svg\"\ndate = 2026-03-01",
     ))?;
