@@ -570,6 +570,16 @@ fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) ->
                     .hint(hint),
                 );
             } else if let Some((_, other)) = seen_country.iter().find(|(cc, _)| cc == c) {
+                if *other == region.id {
+                    diags.push(
+                        err(
+                            &region.span,
+                            format!("country `{c}` is listed twice in region `{other}`"),
+                        )
+                        .hint(format!("remove the second `{c}`")),
+                    );
+                    continue;
+                }
                 diags.push(
                     err(
                         &region.span,

@@ -554,3 +554,32 @@ fn check_reports_the_same_problems_and_writes_nothing() {
     );
     assert!(!site.public().exists(), "check wrote output");
 }
+
+// --- Small items (issue 10) -------------------------------------------------------------
+
+#[test]
+fn a_country_listed_twice_in_one_region_names_the_region_once() {
+    let site = site();
+    site.edit(
+        "site.toml",
+        "countries = [\"DE\", \"ES\", \"IE\", \"SE\"]",
+        "countries = [\"DE\", \"ES\", \"IE\", \"SE\", \"DE\"]",
+    );
+    site.build(&[]).expect_errors(
+        "site.toml:12:10: error: country `DE` is listed twice in region `europe`
+  = help: remove the second `DE`",
+    );
+}
+
+#[test]
+fn yaml_front_matter_gets_a_hint() {
+    let site = site();
+    site.write(
+        BLOG_POST,
+        "---\ntitle: Welcome\ndate: 2026-01-01\n---\n\nHello.\n",
+    );
+    site.build(&[]).expect_errors(
+        "content/blog/welcome.md:1:1: error: missing front matter: the file must start with a `+++` line
+  = help: this looks like YAML front matter (`---`): partnersite reads TOML between `+++` lines; replace both `---` lines with `+++` and write the fields as TOML (`title = \"...\"`, `date = 2026-03-14`)",
+    );
+}

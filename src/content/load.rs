@@ -189,9 +189,20 @@ impl Loader<'_> {
         let parts = match split(&text) {
             Ok(p) => p,
             Err(SplitError::Missing) => {
-                diags.push(Diagnostic::error(&rel, "missing front matter: the file must start with a `+++` line")
+                let hint = if text.trim_start_matches('\u{feff}').starts_with("---") {
+                    "this looks like YAML front matter (`---`): partnersite reads TOML between `+++` lines; \
+                     replace both `---` lines with `+++` and write the fields as TOML (`title = \"...\"`, `date = 2026-03-14`)"
+                } else {
+                    "start the file with `+++`, the TOML fields (e.g. `title = \"...\"`), then another `+++` line"
+                };
+                diags.push(
+                    Diagnostic::error(
+                        &rel,
+                        "missing front matter: the file must start with a `+++` line",
+                    )
                     .at(1, 1)
-                    .hint("start the file with `+++`, the TOML fields (e.g. `title = \"...\"`), then another `+++` line"));
+                    .hint(hint),
+                );
                 return None;
             }
             Err(SplitError::Unclosed) => {
