@@ -325,8 +325,14 @@ fn bound_to_all_interfaces_any_ip_literal_is_accepted_but_no_other_name() {
     let server = serve(&["--bind", "0.0.0.0"]);
     assert!(server.addr.starts_with("127.0.0.1:"), "{}", server.addr);
     let port = server.port;
-    assert_eq!(get(&server, "GET", "/", &format!("10.1.2.3:{port}")).status, 200);
-    assert_eq!(get(&server, "GET", "/", &format!("localhost:{port}")).status, 200);
+    assert_eq!(
+        get(&server, "GET", "/", &format!("10.1.2.3:{port}")).status,
+        200
+    );
+    assert_eq!(
+        get(&server, "GET", "/", &format!("localhost:{port}")).status,
+        200
+    );
     let reply = get(&server, "GET", "/", &format!("evil.example:{port}"));
     assert_eq!(reply.status, 421);
 }
@@ -354,7 +360,12 @@ fn double_slashes_never_give_a_protocol_relative_redirect() {
 #[test]
 fn head_sends_the_headers_and_no_body() {
     let server = serve(&[]);
-    for path in ["/", "/style.css", "/missing/", "/__partnersite/livereload.js"] {
+    for path in [
+        "/",
+        "/style.css",
+        "/missing/",
+        "/__partnersite/livereload.js",
+    ] {
         let full = get(&server, "GET", path, &server.addr);
         let head = get(&server, "HEAD", path, &server.addr);
         assert_eq!(head.status, full.status, "{path}");

@@ -318,7 +318,12 @@ fn read_head(mut stream: &TcpStream) -> io::Result<Head> {
             Ok(0) => return Ok(Head::Closed),
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
                 return Ok(timed_out(&buf));
             }
             Err(e) => return Err(e),
@@ -326,10 +331,7 @@ fn read_head(mut stream: &TcpStream) -> io::Result<Head> {
         let new = chunk.get(..n).unwrap_or_default();
         let newlines = new.iter().filter(|&&b| b == b'\n').count();
         if line_end.is_none() {
-            line_end = new
-                .iter()
-                .position(|&b| b == b'\n')
-                .map(|p| buf.len() + p);
+            line_end = new.iter().position(|&b| b == b'\n').map(|p| buf.len() + p);
         }
         let room = MAX_HEAD.saturating_sub(buf.len());
         buf.extend_from_slice(new.get(..room.min(n)).unwrap_or(new));
@@ -433,7 +435,10 @@ fn refuse_now(stream: TcpStream, refusal: Refusal) {
     let sent = write_response(
         &stream,
         status,
-        &[("Content-Type", "text/plain; charset=utf-8"), ("Retry-After", "1")],
+        &[
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Retry-After", "1"),
+        ],
         body.as_bytes(),
         false,
     );
@@ -515,7 +520,12 @@ fn events(mut stream: TcpStream, ctx: &Ctx, slot: Slot, head_only: bool) -> io::
     event_stream(stream, &ctx.shared)
 }
 
-fn serve_file(stream: &TcpStream, shared: &Shared, target: &str, head_only: bool) -> io::Result<()> {
+fn serve_file(
+    stream: &TcpStream,
+    shared: &Shared,
+    target: &str,
+    head_only: bool,
+) -> io::Result<()> {
     let (status, ctype, body, location) = {
         let Ok(files) = shared.files.read() else {
             return write_response(
@@ -678,6 +688,65 @@ mod tests {
         assert_eq!(r("/a%5c..%5cx"), Resolved::NotFound);
         assert_eq!(r("/%zz"), Resolved::NotFound);
         assert_eq!(r("/missing"), Resolved::NotFound);
+        assert_eq!(r("//a"), Resolved::Redirect("/a/".into()));
+        assert_eq!(r("///a?x=1"), Resolved::Redirect("/a/?x=1".into()));
+        assert_eq!(r("/%2Fa"), Resolved::Redirect("/%2Fa/".into()));
+        assert_eq!(r("/\\a"), Resolved::NotFound);
+    }
+
+    #[test]
+    fn host_check() {
+        let loopback = Listener::bind("127.0.0.1", 0).unwrap();
+        let port = loopback.hosts.port;
+        let ok = |h: &AllowedHosts, host: &str| h.allows(&host.replace("PORT", &port.to_string()));
+        let h = &loopback.hosts;
+        for good in [
+            "localhost:PORT",
+            "127.0.0.1:PORT",
+            "[::1]:PORT",
+            " LOCALHOST:PORT ",
+        ] {
+            assert!(ok(h, good), "{good}");
+        }
+        for bad in [
+            "evil.example:PORT",
+            "localhost",
+            "localhost:",
+            "localhost:+PORT",
+            "127.0.0.1:PORT:PORT",
+            "[::1]PORT",
+            "[::1",
+            "10.0.0.1:PORT",
+            "",
+        ] {
+            assert!(!ok(h, bad), "{bad}");
+        }
+        assert_eq!(loopback.base_url(), format!("http://127.0.0.1:{port}/"));
+        let any = Listener::bind("0.0.0.0", 0).unwrap();
+        let port = any.hosts.port;
+        assert!(any.hosts.allows(&format!("192.168.1.5:{port}")));
+        assert!(any.hosts.allows(&format!("[fe80::1]:{port}")));
+        assert!(!any.hosts.allows(&format!("laptop.local:{port}")));
+        let v6 = Listener::bind("[::1]", 0).unwrap();
+        assert_eq!(v6.base_url(), format!("http://[::1]:{}/", v6.hosts.port));
+    }
+
+    #[test]
+    fn request_heads_are_bounded() {
+        let refused = |buf: &[u8]| match parse(buf) {
+            Some(Head::Refused((status, _))) => status,
+            Some(Head::Request(_)) => "complete",
+            Some(Head::Closed) => "closed",
+            None => "partial",
+        };
+        assert_eq!(refused(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n"), "complete");
+        assert_eq!(refused(b"GET / HTTP/1.1\r\nHost: a\r\n"), "partial");
+        assert_eq!(refused(b"GET /\x01 HTTP/1.1\r\n\r\n"), "400 Bad Request");
+        let many: String = (0..MAX_HEADERS + 1)
+            .map(|i| format!("X-{i}: v\r\n"))
+            .collect();
+        let req = format!("GET / HTTP/1.1\r\n{many}\r\n");
+        assert_eq!(refused(req.as_bytes()), HEADERS_TOO_LARGE.0);
     }
 
     #[test]
