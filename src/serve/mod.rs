@@ -228,15 +228,8 @@ pub fn run(serve: ServeOptions) -> Result<()> {
         .root
         .canonicalize()
         .with_context(|| format!("cannot open site folder {}", serve.root.display()))?;
-    let listener = std::net::TcpListener::bind((serve.bind.as_str(), serve.port))
-        .with_context(|| format!("cannot listen on {}:{}", serve.bind, serve.port))?;
-    let port = listener.local_addr().map_or(serve.port, |a| a.port());
-    let host = if serve.bind == "0.0.0.0" {
-        "127.0.0.1"
-    } else {
-        serve.bind.as_str()
-    };
-    let base_url = format!("http://{host}:{port}/");
+    let listener = http::Listener::bind(&serve.bind, serve.port)?;
+    let base_url = listener.base_url().to_string();
     let opts = BuildOptions {
         root: root.clone(),
         base_url: Some(base_url.clone()),
@@ -259,7 +252,10 @@ pub fn run(serve: ServeOptions) -> Result<()> {
         None => base_url.clone(),
     };
     let http_shared = shared.clone();
-    std::thread::spawn(move || http::serve_connections(listener, http_shared));
+    std::thread::Builder::new()
+        .name("partnersite-accept".into())
+        .spawn(move || http::serve_connections(listener, http_shared))
+        .context("cannot start the preview server's thread")?;
     let watched = watch::watched_paths(&root, session.full.as_ref().map(|s| &s.config));
     let ready = || {
         eprintln!("serving {} at {start_url} (Ctrl+C to stop)", root.display());
