@@ -94,13 +94,19 @@ impl Target {
         let meta = match std::fs::symlink_metadata(&self.path) {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", self.path.display())),
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot read {}", self.path.display()));
+            }
         };
         let refuse = |message: &str, hint: &str| -> Result<()> {
             Err(Refusal(Diagnostic::error(&self.shown, message).hint(hint)).into())
         };
         if !meta.is_dir() {
-            let what = if meta.is_file() { "a file" } else { "not a folder" };
+            let what = if meta.is_file() {
+                "a file"
+            } else {
+                "not a folder"
+            };
             return refuse(
                 &format!("cannot build into this path: it is {what}, not a folder"),
                 "remove it or choose another --output (a new or empty folder, or one partnersite wrote)",
@@ -133,8 +139,8 @@ fn is_empty(dir: &Path) -> Result<bool> {
 /// exist yet, the deepest existing ancestor is resolved and the rest appended (`..` in
 /// the rest pops lexically: nothing there exists, so nothing there is a symlink).
 fn resolve(path: &Path) -> Result<PathBuf> {
-    let abs = std::path::absolute(path)
-        .with_context(|| format!("cannot resolve {}", path.display()))?;
+    let abs =
+        std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))?;
     let parts: Vec<Component> = abs.components().collect();
     for keep in (1..=parts.len()).rev() {
         let prefix: PathBuf = parts.iter().take(keep).collect();
@@ -233,7 +239,10 @@ struct Siblings {
 impl Siblings {
     fn of(target: &Path) -> Result<Siblings> {
         let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
-            anyhow::bail!("cannot build into {}: it has no parent folder", target.display());
+            anyhow::bail!(
+                "cannot build into {}: it has no parent folder",
+                target.display()
+            );
         };
         Ok(Siblings {
             parent: parent.to_path_buf(),
@@ -270,7 +279,10 @@ impl Siblings {
         };
         for entry in entries.flatten() {
             if entry.file_name().to_string_lossy().starts_with(&stale) {
-                remove_or_warn(&entry.path(), "the temporary folder of an interrupted build");
+                remove_or_warn(
+                    &entry.path(),
+                    "the temporary folder of an interrupted build",
+                );
             }
         }
     }
@@ -306,9 +318,10 @@ impl OutputLock {
                 .truncate(false)
                 .open(path)
                 .with_context(|| format!("cannot open the lock file {}", path.display()))?;
-            match file.try_lock() {
+            // Called through the trait: std's own `File::lock` is newer than our MSRV.
+            match fs4::FileExt::try_lock(&file) {
                 Ok(()) => {}
-                Err(std::fs::TryLockError::WouldBlock) => {
+                Err(fs4::TryLockError::WouldBlock) => {
                     if !announced {
                         eprintln!(
                             "waiting for another build into {} to finish (lock file {})",
@@ -317,10 +330,10 @@ impl OutputLock {
                         );
                         announced = true;
                     }
-                    file.lock()
+                    fs4::FileExt::lock(&file)
                         .with_context(|| format!("cannot lock {}", path.display()))?;
                 }
-                Err(std::fs::TryLockError::Error(e)) => {
+                Err(fs4::TryLockError::Error(e)) => {
                     return Err(e).with_context(|| format!("cannot lock {}", path.display()));
                 }
             }

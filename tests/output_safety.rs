@@ -19,10 +19,18 @@ fn snapshot(dir: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(dir).unwrap().display().to_string();
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap()
+            .display()
+            .to_string();
         let kind = entry.file_type();
         let what = if kind.is_symlink() {
-            format!("link {}", std::fs::read_link(entry.path()).unwrap().display())
+            format!(
+                "link {}",
+                std::fs::read_link(entry.path()).unwrap().display()
+            )
         } else if kind.is_dir() {
             "dir".to_string()
         } else {
@@ -74,47 +82,79 @@ fn the_sites_sources_are_refused_even_with_force() {
     let cases: Vec<(String, String)> = vec![
         (".".into(), format!("it is the site root, {replaced}")),
         ("[ROOT]".into(), format!("it is the site root, {replaced}")),
-        ("..".into(), format!("it contains the site root, {replaced}")),
-        (parent.clone(), format!("it contains the site root, {replaced}")),
+        (
+            "..".into(),
+            format!("it contains the site root, {replaced}"),
+        ),
+        (
+            parent.clone(),
+            format!("it contains the site root, {replaced}"),
+        ),
         ("/".into(), format!("it contains the site root, {replaced}")),
-        ("content".into(), format!("it is the site's `content/` folder, {replaced}")),
+        (
+            "content".into(),
+            format!("it is the site's `content/` folder, {replaced}"),
+        ),
         (
             "content/partners/new".into(),
             "it lies inside the site's `content/` folder, which a build must never write".into(),
         ),
-        ("static".into(), format!("it is the site's `static/` folder, {replaced}")),
-        ("templates".into(), format!("it is the site's `templates/` folder, {replaced}")),
-        ("themes".into(), format!("it is the site's `themes/` folder, {replaced}")),
+        (
+            "static".into(),
+            format!("it is the site's `static/` folder, {replaced}"),
+        ),
+        (
+            "templates".into(),
+            format!("it is the site's `templates/` folder, {replaced}"),
+        ),
+        (
+            "themes".into(),
+            format!("it is the site's `themes/` folder, {replaced}"),
+        ),
         (
             "themes/plain".into(),
             "it lies inside the site's `themes/` folder, which a build must never write".into(),
         ),
         (
             "leads".into(),
-            format!("it contains the leads source `leads/export.csv` (private lead data), {replaced}"),
+            format!(
+                "it contains the leads source `leads/export.csv` (private lead data), {replaced}"
+            ),
         ),
         (
             "leads/export.csv".into(),
             format!("it is the leads source `leads/export.csv` (private lead data), {replaced}"),
         ),
-        (".git".into(), format!("it is the site's git repository `.git`, {replaced}")),
+        (
+            ".git".into(),
+            format!("it is the site's git repository `.git`, {replaced}"),
+        ),
         (
             ".git/objects".into(),
             "it lies inside the site's git repository `.git`, which a build must never write"
                 .into(),
         ),
         // Through a symlink and through `..` (with a part that does not exist yet).
-        ("content-link".into(), format!("it is the site's `content/` folder, {replaced}")),
+        (
+            "content-link".into(),
+            format!("it is the site's `content/` folder, {replaced}"),
+        ),
         (
             "content-link/partners/x".into(),
             "it lies inside the site's `content/` folder, which a build must never write".into(),
         ),
-        ("public/../content".into(), format!("it is the site's `content/` folder, {replaced}")),
+        (
+            "public/../content".into(),
+            format!("it is the site's `content/` folder, {replaced}"),
+        ),
         (
             "no/such/../../static".into(),
             format!("it is the site's `static/` folder, {replaced}"),
         ),
-        ("../site/.git".into(), format!("it is the site's git repository `.git`, {replaced}")),
+        (
+            "../site/.git".into(),
+            format!("it is the site's git repository `.git`, {replaced}"),
+        ),
     ];
     let root = site.root().display().to_string();
     for (output, why) in &cases {
@@ -163,7 +203,8 @@ not write it (it has no `.partnersite-output` file), so replacing it would delet
 build refused: nothing was written";
     assert_refused(&site, &["--output", "dist"], expected);
 
-    site.build(&["--output", "dist", "--force"]).expect_success();
+    site.build(&["--output", "dist", "--force"])
+        .expect_success();
     let files = tree(&site.path("dist"));
     assert!(!files.contains_key("keep.txt"), "the folder was replaced");
     assert!(files.contains_key("index.html"));
@@ -187,12 +228,21 @@ fn a_marked_folder_is_replaced_and_an_empty_one_is_used() {
     let first = tree(&site.public());
     site.write("public/stale.html", "old page");
     site.build(&[]).expect_success();
-    assert!(tree(&site.public()) == first, "the marked folder was replaced whole");
+    assert!(
+        tree(&site.public()) == first,
+        "the marked folder was replaced whole"
+    );
 
     std::fs::create_dir(site.path("dist")).unwrap();
     site.build(&["--output", "dist"]).expect_success();
-    assert!(tree(&site.path("dist")) == first, "the empty folder received the site");
-    assert_eq!(site.root_entries(), ["content", "dist", "public", "site.toml"]);
+    assert!(
+        tree(&site.path("dist")) == first,
+        "the empty folder received the site"
+    );
+    assert_eq!(
+        site.root_entries(),
+        ["content", "dist", "public", "site.toml"]
+    );
 }
 
 #[test]
@@ -225,7 +275,10 @@ fn a_half_finished_swap_is_recovered_by_the_next_build() {
     site.build(&[])
         .expect_failure(1)
         .stderr_contains("[ROOT]/public: warning: a build was interrupted while swapping in its output: the previous output was restored before building");
-    assert!(snapshot(&site.public()) == previous, "previous output restored");
+    assert!(
+        snapshot(&site.public()) == previous,
+        "previous output restored"
+    );
     assert_eq!(site.root_entries(), ["content", "public", "site.toml"]);
 }
 
@@ -234,7 +287,7 @@ fn a_build_waits_for_the_lock_of_another_build() {
     let site = TestSite::new("site-basic");
     let lock_path = site.path(".public.partnersite-lock");
     let lock = std::fs::File::create(&lock_path).unwrap();
-    lock.lock().unwrap();
+    fs4::FileExt::lock(&lock).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_partnersite"))
         .args(["build", "--root", "."])
         .current_dir(site.root())
@@ -281,14 +334,24 @@ fn concurrent_builds_to_one_output_each_commit_completely() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "a build failed:\n{stderr}");
         for line in stderr.lines() {
-            assert!(line.starts_with("waiting for another build into ../out"), "{line}");
+            assert!(
+                line.starts_with("waiting for another build into ../out"),
+                "{line}"
+            );
         }
     }
-    assert!(tree(&sandbox(&site).join("out")) == single, "output equals one build");
+    assert!(
+        tree(&sandbox(&site).join("out")) == single,
+        "output equals one build"
+    );
     let mut entries: Vec<String> = std::fs::read_dir(sandbox(&site))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     entries.sort();
-    assert_eq!(entries, ["out", "single", "site"], "nothing left beside the output");
+    assert_eq!(
+        entries,
+        ["out", "single", "site"],
+        "nothing left beside the output"
+    );
 }
