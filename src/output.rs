@@ -103,12 +103,12 @@ impl Target {
         };
         if !meta.is_dir() {
             let what = if meta.is_file() {
-                "a file"
+                "a file, not a folder"
             } else {
                 "not a folder"
             };
             return refuse(
-                &format!("cannot build into this path: it is {what}, not a folder"),
+                &format!("cannot build into this path: it is {what}"),
                 "remove it or choose another --output (a new or empty folder, or one partnersite wrote)",
             );
         }
@@ -536,5 +536,34 @@ impl Sink for MemorySink {
 impl MemorySink {
     pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
         self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rename-aside swap (used where RENAME_EXCHANGE is not available) replaces the
+    /// output and leaves nothing beside it.
+    #[test]
+    fn the_rename_aside_swap_replaces_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join(MARKER), MARKER_TEXT).unwrap();
+        std::fs::write(out.join("old.html"), "old").unwrap();
+        let target = Target::check(&dir.path().join("site"), &out, None, false).unwrap();
+        let mut sink = DiskSink::new(&target).unwrap();
+        sink.write("new.html", b"new").unwrap();
+        sink.swap_aside(target.path()).unwrap();
+        drop(sink);
+        assert!(!out.join("old.html").exists());
+        assert_eq!(std::fs::read(out.join("new.html")).unwrap(), b"new");
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["out"]);
     }
 }

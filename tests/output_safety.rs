@@ -355,3 +355,22 @@ fn concurrent_builds_to_one_output_each_commit_completely() {
         "nothing left beside the output"
     );
 }
+
+#[test]
+fn an_output_that_is_a_symlink_replaces_its_folder_and_keeps_the_link() {
+    let site = TestSite::new("site-basic");
+    site.build(&["--output", "../real"]).expect_success();
+    let real = sandbox(&site).join("real");
+    std::os::unix::fs::symlink(&real, site.path("public")).unwrap();
+    site.write("content/pages/extra.md", "+++\ntitle = \"Extra\"\n+++\nx\n");
+    site.build(&[]).expect_success();
+    assert!(
+        site.public().symlink_metadata().unwrap().is_symlink(),
+        "link kept"
+    );
+    assert!(
+        real.join("extra/index.html").is_file(),
+        "the linked folder was replaced"
+    );
+    assert_marker(&real);
+}
