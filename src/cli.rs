@@ -1,7 +1,7 @@
 //! Command-line interface: one clap struct per command, and what each command does.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::DiskSink;
+use crate::output::{DiskSink, Refusal, Target};
 use crate::pipeline::{self, BuildOptions, Outcome};
 use crate::render::RenderOptions;
 use crate::report;
@@ -108,6 +108,9 @@ pub struct BuildArgs {
     /// Include drafts.
     #[arg(long)]
     pub drafts: bool,
+    /// Replace an output folder that partnersite did not write (deletes what it holds).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Debug)]
@@ -238,6 +241,20 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
     if let Some(code) = missing_site(&args.root) {
         return Ok(code);
     }
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| pipeline::default_output(&args.root));
+    // The leads source is a source too; a site.toml that does not load fails below anyway.
+    let leads_source = crate::config::load(&args.root)
+        .ok()
+        .and_then(|(c, _)| c)
+        .and_then(|c| c.leads)
+        .map(|l| l.source.get_ref().clone());
+    let target = match Target::check(&args.root, &output, leads_source.as_deref(), args.force) {
+        Ok(t) => t,
+        Err(e) => return refused(e),
+    };
     let opts = BuildOptions {
         root: args.root.clone(),
         base_url: args.base_url,
@@ -258,10 +275,10 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
         }
     };
     print_diagnostics(&prepared.warnings);
-    let output = args
-        .output
-        .unwrap_or_else(|| pipeline::default_output(&args.root));
-    let sink = DiskSink::new(&output)?;
+    let sink = match DiskSink::new(&target) {
+        Ok(s) => s,
+        Err(e) => return refused(e),
+    };
     match pipeline::render_site(&prepared, &RenderOptions::default(), &sink)? {
         Ok(summary) => {
             let t = Instant::now();
@@ -289,6 +306,16 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
             Ok(ExitCode::from(EXIT_CONTENT))
         }
     }
+}
+
+/// Exit code 2: a refused output path as a diagnostic, any other error as usual.
+fn refused(e: anyhow::Error) -> Result<ExitCode> {
+    let Some(Refusal(d)) = e.downcast_ref::<Refusal>() else {
+        return Err(e);
+    };
+    eprintln!("{}", report::colour_diagnostic(d, use_colour()));
+    eprintln!("build refused: nothing was written");
+    Ok(ExitCode::from(EXIT_USAGE))
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode> {
