@@ -285,10 +285,10 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
             sink.commit()?;
             crate::timings::stage("commit", t);
             println!(
-                "built {} pages ({} files, {} partners) into {} in {:.2?}",
+                "built {} pages ({} files, {}) into {} in {:.2?}",
                 summary.pages,
                 summary.files,
-                prepared.site.partners.len(),
+                plural(prepared.site.partners.len(), "partner", "partners"),
                 output.display(),
                 start.elapsed()
             );
@@ -461,4 +461,9 @@ fn leads_digest(root: PathBuf, output: Option<PathBuf>) -> Result<ExitCode> {
             Ok(ExitCode::from(EXIT_CONTENT))
         }
     }
+}
+
+/// `1 partner`, `2 partners`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -129,3 +129,16 @@ fn new_partner_in_the_example_site_keeps_it_building() {
         .expect_failure(1)
         .stdout_contains("acme-learning");
 }
+
+#[test]
+fn one_partner_reads_in_the_singular() {
+    let tmp = tempfile::tempdir().unwrap();
+    run_in(tmp.path(), &["init", "site"]).expect_success();
+    let run = run_in(&tmp.path().join("site"), &["build"]);
+    run.expect_success();
+    assert!(
+        run.stdout.contains(" files, 1 partner) into "),
+        "{}",
+        run.stdout
+    );
+}
