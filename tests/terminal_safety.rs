@@ -1,0 +1,207 @@
+//! Terminal and CI safety: file names, keys and values from the site are printed escaped
+//! in every format, so no input can forge a GitHub workflow command (a line starting
+//! with `::`) or send an escape sequence to the terminal.
+
+mod common;
+
+use common::{Run, TestSite};
+
+/// A name that would start a line with a forged `::error` if printed raw.
+const FORGED: &str = "x\n::error file=a::pwned";
+/// Set the terminal title (OSC) and clear the screen (CSI).
+const OSC: &str = "\x1b]0;pwned\x07";
+const CLEAR: &str = "\x1b[2J";
+
+/// The rules fixture with hostile names and values in every place that reaches a message.
+fn hostile_site() -> TestSite {
+    let site = TestSite::new("rules-site");
+    // A partner folder whose name is not a slug, and a Markdown file under content/.
+    site.write(
+        &format!("content/partners/{FORGED}/partner.toml"),
+        "name = \"x\"\n",
+    );
+    site.write(&format!("content/blog/{FORGED}.md"), "hello\n");
+    // A file name with escape sequences and a carriage return.
+    site.write(
+        &format!("content/blog/a{OSC}b{CLEAR}\rc.md"),
+        "+++\ntitle = 1\n+++\n",
+    );
+    // Escape sequences in a value (an unknown topic) and in a key, written as TOML escapes.
+    site.write(
+        "content/blog/values.md",
+        "+++\ntitle = \"t\"\ndate = 2026-01-05\ntopic = \"\\u001b]0;pwned\\u0007\\r\\n::error::v\"\n\"\\u001b[2J\\n::error::k\" = 1\n+++\nbody\n",
+    );
+    site
+}
+
+/// Every stdout and stderr line of `run`: no ESC, no CR, and no line starting with `::`
+/// unless `github` allows it, in which case it must be a well-formed annotation.
+fn assert_safe(run: &Run, github: bool) {
+    for (name, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+        assert!(
+            !text.contains('\x1b'),
+            "ESC reached {name}: {:?}\n{run:?}",
+            text
+        );
+        assert!(!text.contains('\r'), "raw CR on {name}: {text:?}");
+        assert!(!text.contains('\x07'), "raw BEL on {name}: {text:?}");
+        for line in text.lines() {
+            if line.starts_with("::") {
+                assert!(
+                    github && name == "stdout",
+                    "forged workflow command on {name}: {line:?}\n{run:?}"
+                );
+                assert_annotation(line);
+            }
+        }
+    }
+}
+
+/// `::error file=...,line=N,col=N::message` with every property escaped: the first
+/// `::` after the properties ends them, and the properties hold no raw `:` or `,` other
+/// than the separators.
+fn assert_annotation(line: &str) {
+    let rest = ["::error ", "::warning ", "::notice "]
+        .iter()
+        .find_map(|p| line.strip_prefix(p))
+        .unwrap_or_else(|| panic!("not an annotation: {line:?}"));
+    let (props, _message) = rest
+        .split_once("::")
+        .unwrap_or_else(|| panic!("no message: {line:?}"));
+    for prop in props.split(',') {
+        let (key, value) = prop
+            .split_once('=')
+            .unwrap_or_else(|| panic!("bad property {prop:?} in {line:?}"));
+        assert!(
+            matches!(key, "file" | "line" | "col"),
+            "property {key:?} in {line:?}"
+        );
+        assert!(!value.contains(':'), "raw `:` in {line:?}");
+        if key != "file" {
+            assert!(value.parse::<u32>().is_ok(), "{line:?}");
+        }
+    }
+}
+
+#[test]
+fn build_escapes_names_and_values() {
+    let site = hostile_site();
+    let run = site.build(&[]);
+    run.expect_failure(1);
+    assert_safe(&run, false);
+    // The folder name is shown with its newline as `\n`, on one line.
+    run.stderr_contains(
+        "content/partners/x\\n::error file=a::pwned: error: partner folder names must be",
+    );
+    run.stderr_contains("content/blog/a\\u{1b}]0;pwned\\u{7}b\\u{1b}[2J\\rc.md:2:9: error:");
+    run.stderr_contains("`\\u{1b}]0;pwned\\u{7}\\r\\n::error::v`");
+    run.stderr_contains("unknown key `\\u{1b}[2J\\n::error::k`");
+}
+
+#[test]
+fn check_text_escapes_names_and_values() {
+    let site = hostile_site();
+    let run = site.check(&[]);
+    run.expect_failure(1);
+    assert_safe(&run, false);
+    run.stderr_contains("content/blog/x\\n::error file=a::pwned.md");
+}
+
+#[test]
+fn check_json_escapes_names_and_values() {
+    let site = hostile_site();
+    let run = site.check(&["--format", "json"]);
+    run.expect_failure(1);
+    assert_safe(&run, false);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    let paths: Vec<&str> = json["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["path"].as_str())
+        .collect();
+    // JSON keeps the exact names (escaped by the JSON encoding, not altered).
+    assert!(
+        paths.contains(&format!("content/blog/a{OSC}b{CLEAR}\rc.md").as_str()),
+        "{paths:?}"
+    );
+    // DEL, C1 controls and bidi overrides are written as \u escapes too.
+    assert!(
+        run.stdout.contains("\\u001b]0;pwned\\u0007"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn check_github_escapes_names_and_values() {
+    let site = hostile_site();
+    let run = site.check(&["--format", "github"]);
+    run.expect_failure(1);
+    assert_safe(&run, true);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines.iter().all(|l| l.starts_with("::")), "{}", run.stdout);
+    // The file property: `\n` shown as text, then `:` and `,` percent-escaped.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l
+                .starts_with("::error file=content/partners/x\\n%3A%3Aerror file=a%3A%3Apwned::")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "::error file=content/blog/a\\u{1b}]0;pwned\\u{7}b\\u{1b}[2J\\rc.md,line=2,col=9::"
+        )),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn every_format_and_command_is_safe_with_hostile_partner_values() {
+    let site = hostile_site();
+    // A partner whose public name and exemption reason hold escape sequences: they reach
+    // the required-content table of `check`.
+    site.write(
+        "content/partners/evil/partner.toml",
+        "name = \"\\u001b[2J\\n::error::name\"\ntier = \"partner\"\nwebsite = \"https://e.example\"\nlogo = \"logo.svg\"\nsummary = \"s\"\ncountry = \"DE\"\nregions = [\"europe\"]\nservices = [\"hosting\"]\n",
+    );
+    for args in [
+        vec!["build"],
+        vec!["check"],
+        vec!["check", "--format", "json"],
+        vec!["check", "--format", "github"],
+        vec!["check", "--partner", "evil"],
+        vec!["leads", "digest"],
+    ] {
+        let root = site.root().display().to_string();
+        let mut all = args.clone();
+        all.extend(["--root", root.as_str()]);
+        let run = site.run(&all);
+        assert_safe(&run, args.contains(&"github"));
+    }
+}
+
+#[test]
+fn new_partner_and_init_messages_are_escaped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let target = dir.path().join(format!("s{CLEAR}\n::error::init"));
+    let run = common::run_in(dir.path(), &["init", target.to_str().expect("utf-8")]);
+    run.expect_success();
+    assert_safe(&run, false);
+    run.stdout_contains("s\\u{1b}[2J\\n::error::init");
+    let run = common::run_in(
+        dir.path(),
+        &[
+            "new",
+            "partner",
+            &format!("a{OSC}"),
+            "--root",
+            target.to_str().expect("utf-8"),
+        ],
+    );
+    run.expect_failure(2);
+    assert_safe(&run, false);
+}
