@@ -28,8 +28,12 @@ fn hostile_site() -> TestSite {
     );
     // Escape sequences in a value (an unknown topic) and in a key, written as TOML escapes.
     site.write(
-        "content/blog/values.md",
-        "+++\ntitle = \"t\"\ndate = 2026-01-05\ntopic = \"\\u001b]0;pwned\\u0007\\r\\n::error::v\"\n\"\\u001b[2J\\n::error::k\" = 1\n+++\nbody\n",
+        "content/blog/value.md",
+        "+++\ntitle = \"t\"\ndate = 2026-01-05\ntopic = \"\\u001b]0;pwned\\u0007\\r\\n::error::v\"\n+++\nbody\n",
+    );
+    site.write(
+        "content/blog/key.md",
+        "+++\ntitle = \"t\"\ndate = 2026-01-05\n\"\\u001b[2J\\n::error::k\" = 1\n+++\nbody\n",
     );
     site
 }
@@ -89,13 +93,23 @@ fn build_escapes_names_and_values() {
     let run = site.build(&[]);
     run.expect_failure(1);
     assert_safe(&run, false);
-    // The folder name is shown with its newline as `\n`, on one line.
-    run.stderr_contains(
-        "content/partners/x\\n::error file=a::pwned: error: partner folder names must be",
+    // Each name and value is shown escaped, on the line of its diagnostic.
+    for line in [
+        "content/partners/x\\n::error file=a::pwned: error: partner folder name `x\\n::error file=a::pwned` is not a valid slug",
+        "content/blog/a\\u{1b}]0;pwned\\u{7}b\\u{1b}[2J\\rc.md:2:9: error: expected text in quotes, found the number `1`",
+        "content/blog/key.md:4:1: error: unknown key `\\u{1b}[2J\\n::error::k`",
+    ] {
+        run.stderr_contains(&format!("\n{line}\n"));
+    }
+    let topic = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("content/blog/value.md:"))
+        .unwrap_or_else(|| panic!("no topic error\n{}", run.stderr));
+    assert!(
+        topic.contains("`\\u{1b}]0;pwned\\u{7}\\r\\n::error::v`"),
+        "{topic}"
     );
-    run.stderr_contains("content/blog/a\\u{1b}]0;pwned\\u{7}b\\u{1b}[2J\\rc.md:2:9: error:");
-    run.stderr_contains("`\\u{1b}]0;pwned\\u{7}\\r\\n::error::v`");
-    run.stderr_contains("unknown key `\\u{1b}[2J\\n::error::k`");
 }
 
 #[test]
@@ -159,18 +173,42 @@ fn check_github_escapes_names_and_values() {
     );
 }
 
-#[test]
-fn every_format_and_command_is_safe_with_hostile_partner_values() {
-    let site = hostile_site();
-    // A partner whose public name and exemption reason hold escape sequences: they reach
-    // the required-content table of `check`.
+/// The rules fixture plus a valid partner whose name, item title and exemption reason hold
+/// escape sequences: they reach the required-content report of `check` and `build`.
+fn hostile_partner_site() -> TestSite {
+    let site = TestSite::new("rules-site");
+    site.write(
+        "content/partners/evil/logo.svg",
+        &site.read("content/partners/aurora-learning/logo.svg"),
+    );
     site.write(
         "content/partners/evil/partner.toml",
         "name = \"\\u001b[2J\\n::error::name\"\ntier = \"partner\"\nwebsite = \"https://e.example\"\nlogo = \"logo.svg\"\nsummary = \"s\"\ncountry = \"DE\"\nregions = [\"europe\"]\nservices = [\"hosting\"]\n",
     );
+    site.write(
+        "content/partners/evil/posts/news.md",
+        "+++\ntitle = \"\\u001b]0;pwned\\u0007\\n::error::title\"\ndate = 2026-03-01\ntopic = \"accessibility\"\n+++\nBody.\n",
+    );
+    let config = site.read("site.toml").replace(
+        "delta-academy = \"Joined",
+        "delta-academy = \"\\u001b[2J\\r::error::reason Joined",
+    );
+    site.write("site.toml", &config);
+    site
+}
+
+#[test]
+fn report_escapes_partner_names_titles_and_reasons() {
+    let site = hostile_partner_site();
+    let run = site.check(&[]);
+    run.expect_failure(1);
+    assert_safe(&run, false);
+    run.stdout_contains("\nevil (\\u{1b}[2J\\n::error::name): missing 1 case study\n");
+    let run = site.check(&["--partner", "delta-academy"]);
+    assert_safe(&run, false);
+    run.stdout_contains("exempt: \\u{1b}[2J\\r::error::reason Joined");
     for args in [
         vec!["build"],
-        vec!["check"],
         vec!["check", "--format", "json"],
         vec!["check", "--format", "github"],
         vec!["check", "--partner", "evil"],
