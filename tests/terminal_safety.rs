@@ -11,6 +11,8 @@ const FORGED: &str = "x\n::error file=a::pwned";
 /// Set the terminal title (OSC) and clear the screen (CSI).
 const OSC: &str = "\x1b]0;pwned\x07";
 const CLEAR: &str = "\x1b[2J";
+const C1_CSI: char = '\u{9b}';
+const BIDI: char = '\u{202e}';
 
 /// The rules fixture with hostile names and values in every place that reaches a message.
 fn hostile_site() -> TestSite {
@@ -26,6 +28,8 @@ fn hostile_site() -> TestSite {
         &format!("content/blog/a{OSC}b{CLEAR}\rc.md"),
         "+++\ntitle = 1\n+++\n",
     );
+    // A C1 CSI (U+009B, an ESC `[` on some terminals) and a bidi override in a name.
+    site.write(&format!("content/blog/c{C1_CSI}2J{BIDI}d.md"), "hello\n");
     // Escape sequences in a value (an unknown topic) and in a key, written as TOML escapes.
     site.write(
         "content/blog/value.md",
@@ -49,6 +53,10 @@ fn assert_safe(run: &Run, github: bool) {
         );
         assert!(!text.contains('\r'), "raw CR on {name}: {text:?}");
         assert!(!text.contains('\x07'), "raw BEL on {name}: {text:?}");
+        assert!(
+            !text.contains(C1_CSI) && !text.contains(BIDI),
+            "raw C1 or bidi control on {name}: {text:?}"
+        );
         for line in text.lines() {
             if line.starts_with("::") {
                 assert!(
@@ -119,6 +127,7 @@ fn check_text_escapes_names_and_values() {
     run.expect_failure(1);
     assert_safe(&run, false);
     run.stderr_contains("content/blog/x\\n::error file=a::pwned.md");
+    run.stderr_contains("\ncontent/blog/c\\u{9b}2J\\u{202e}d.md: error: file name ");
 }
 
 #[test]
@@ -139,7 +148,17 @@ fn check_json_escapes_names_and_values() {
         paths.contains(&format!("content/blog/a{OSC}b{CLEAR}\rc.md").as_str()),
         "{paths:?}"
     );
-    // DEL, C1 controls and bidi overrides are written as \u escapes too.
+    // C1 controls and bidi overrides are written as \u escapes too (serde_json alone
+    // writes them raw).
+    assert!(
+        paths.contains(&format!("content/blog/c{C1_CSI}2J{BIDI}d.md").as_str()),
+        "{paths:?}"
+    );
+    assert!(
+        run.stdout.contains("c\\u009b2J\\u202ed.md"),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stdout.contains("\\u001b]0;pwned\\u0007"),
         "{}",
