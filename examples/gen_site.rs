@@ -63,11 +63,14 @@ fn write_stress(out: &Path, kind: Stress, kib: usize) -> Result<()> {
     };
     let line = unit.repeat(per_line);
     let mut text = String::with_capacity(kib * 1024 + line.len() + 1);
-    while text.len() < kib * 1024 {
+    // At most `kib` KiB: 5120 is exactly partnersite's file size limit.
+    let line = if line.ends_with('\n') {
+        line
+    } else {
+        line + "\n"
+    };
+    while text.len() + line.len() <= kib * 1024 {
         text.push_str(&line);
-        if !line.ends_with('\n') {
-            text.push('\n');
-        }
     }
     let path = first.join("about.md");
     fs::write(&path, &text).with_context(|| format!("writing {}", path.display()))?;
