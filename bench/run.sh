@@ -13,6 +13,7 @@
 #   LEADS_ROWS  rows of the synthetic lead export (default 1000000; 0 skips the leads step)
 #   CHECK_N     site used for `check` and the leads step (default: the largest of SIZES)
 #   SEED        gen_site seed (default 2026)
+#   STRESS_KIB  size of each hostile about.md of step (g) (default 5120; 0 skips the step)
 #
 # Needs: cargo, hyperfine (apt-get install -y hyperfine), GNU time for peak memory
 # (apt-get install -y time). Without hyperfine a plain loop times the commands.
@@ -27,6 +28,7 @@ SIZES=${SIZES:-"1000 10000"}
 RUNS=${RUNS:-5}
 LEADS_ROWS=${LEADS_ROWS:-1000000}
 SEED=${SEED:-2026}
+STRESS_KIB=${STRESS_KIB:-5120}
 if [ -z "${BENCH_DIR:-}" ]; then
     if [ -d /dev/shm ] && [ -w /dev/shm ]; then
         BENCH_DIR=/dev/shm/partnersite-bench
@@ -252,7 +254,29 @@ EOF
     fi
 fi
 
-# --- (g) report ----------------------------------------------------------------------------
+# --- (g) hostile Markdown: a 5 MiB about.md that once made the build quadratic -----------
+declare -A STRESS_S STRESS_MIB
+STRESS_KINDS="stray-end-tags repeated-headings"
+for kind in $STRESS_KINDS; do
+    STRESS_S[$kind]=n/a
+    STRESS_MIB[$kind]=n/a
+    [ "$STRESS_KIB" -gt 0 ] || continue
+    site=$BENCH_DIR/stress-$kind
+    say "stress: $kind ($STRESS_KIB KiB about.md)"
+    "$EX/gen_site" --partners 3 --out "$site" --seed "$SEED" --stress "$kind" \
+        --stress-kib "$STRESS_KIB" >"$RES/gen-stress-$kind.log" || continue
+    [ "$BIN_OK" = 1 ] || continue
+    STRESS_S[$kind]=failed
+    rm -rf "$BENCH_DIR/build-stress-$kind"
+    if peak "build-stress-$kind" "$BIN" build --root "$site" --output "$BENCH_DIR/build-stress-$kind"; then
+        STRESS_MIB[$kind]=$PEAK_MIB
+        PREPARE="rm -rf $BENCH_DIR/build-stress-$kind" timeit "build-stress-$kind" \
+            "$BIN" build --root "$site" --output "$BENCH_DIR/build-stress-$kind"
+        STRESS_S[$kind]=$MEAN_S
+    fi
+done
+
+# --- (h) report ----------------------------------------------------------------------------
 {
     echo
     echo "| N | pages (floor) | Markdown MB | gen s | build s | floor s | ratio | peak MiB build | peak MiB floor |"
@@ -266,6 +290,9 @@ fi
     echo "| partnersite check | $CHECK_N | $CHECK_S | $CHECK_MIB |"
     echo "| gen_leads ($LEADS_ROWS rows, $LEADS_MB MB) | $CHECK_N | $LEADS_GEN_S | |"
     echo "| partnersite leads digest ($LEADS_ROWS rows) | $CHECK_N | $DIGEST_S | $DIGEST_MIB |"
+    for kind in $STRESS_KINDS; do
+        echo "| partnersite build, $kind about.md ($STRESS_KIB KiB) | 3 | ${STRESS_S[$kind]} | ${STRESS_MIB[$kind]} |"
+    done
 } >>"$RES/summary.md"
 
 say "results ($RES/summary.md)"

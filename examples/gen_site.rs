@@ -28,6 +28,58 @@ struct Args {
     /// Seed of the pseudo-random generator.
     #[arg(long, default_value_t = 2026)]
     seed: u64,
+    /// Replace the first partner's about.md with a hostile document for the linear-time
+    /// benchmark (the site still passes `check`).
+    #[arg(long, value_enum)]
+    stress: Option<Stress>,
+    /// Size of the --stress document in KiB.
+    #[arg(long, default_value_t = 5120)]
+    stress_kib: usize,
+}
+
+/// Markdown that once made the build quadratic.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Stress {
+    /// `<div></x>` repeated: stray end tags hide how deep the raw HTML nests.
+    StrayEndTags,
+    /// `# x` repeated: every heading wants the id `x`.
+    RepeatedHeadings,
+}
+
+/// Overwrite the about.md of the first partner folder (by name) with `kib` KiB of `kind`.
+fn write_stress(out: &Path, kind: Stress, kib: usize) -> Result<()> {
+    let partners = out.join("content/partners");
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&partners)
+        .with_context(|| format!("reading {}", partners.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    dirs.sort();
+    let Some(first) = dirs.first() else {
+        bail!("--stress needs at least one partner");
+    };
+    let (unit, per_line) = match kind {
+        Stress::StrayEndTags => ("<div></x>", 64),
+        Stress::RepeatedHeadings => ("# x\n", 1),
+    };
+    let line = unit.repeat(per_line);
+    let mut text = String::with_capacity(kib * 1024 + line.len() + 1);
+    // At most `kib` KiB: 5120 is exactly partnersite's file size limit.
+    let line = if line.ends_with('\n') {
+        line
+    } else {
+        line + "\n"
+    };
+    while text.len() + line.len() <= kib * 1024 {
+        text.push_str(&line);
+    }
+    let path = first.join("about.md");
+    fs::write(&path, &text).with_context(|| format!("writing {}", path.display()))?;
+    println!(
+        "gen_site: stress document {} ({} bytes)",
+        path.display(),
+        text.len()
+    );
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1563,6 +1615,9 @@ fn main() -> Result<()> {
                 })
             },
         )?;
+    if let Some(kind) = args.stress {
+        write_stress(&args.out, kind, args.stress_kib)?;
+    }
     let files = 1 + program.files + partners.files;
     let md = program.md_bytes + partners.md_bytes;
     println!(

@@ -1,6 +1,6 @@
 //! Command-line interface: one clap struct per command, and what each command does.
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, escape_terminal as esc, printable_path};
 use crate::output::{DiskSink, Refusal, Target};
 use crate::pipeline::{self, BuildOptions, Outcome};
 use crate::render::RenderOptions;
@@ -154,7 +154,7 @@ fn missing_site(root: &std::path::Path) -> Option<ExitCode> {
     }
     eprintln!(
         "error: no site.toml in {} (use --root to point at the site folder)",
-        root.display()
+        printable_path(root)
     );
     Some(ExitCode::from(EXIT_USAGE))
 }
@@ -189,7 +189,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::New(NewCommand::Partner { slug, name, root }) => {
             match crate::scaffold::new_partner(&root, &slug, name.as_deref()) {
                 Ok(dir) => {
-                    println!("created {}", dir.display());
+                    println!("created {}", printable_path(&dir));
+                    let slug = esc(&slug);
                     println!(
                         "next: edit partner.toml and about.md, replace logo.svg, turn the draft examples into real content"
                     );
@@ -202,7 +203,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
-                    eprintln!("error: {e:#}");
+                    eprintln!("error: {}", esc(&format!("{e:#}")));
                     Ok(ExitCode::from(EXIT_USAGE))
                 }
             }
@@ -210,12 +211,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Leads(LeadsCommand::Digest { root, output }) => leads_digest(root, output),
         Command::Init { dir } => match crate::scaffold::init(&dir) {
             Ok(()) => {
-                println!("created a new site in {}", dir.display());
-                println!("next: cd {} && partnersite serve", dir.display());
+                println!("created a new site in {}", printable_path(&dir));
+                println!("next: cd {} && partnersite serve", printable_path(&dir));
                 Ok(ExitCode::SUCCESS)
             }
             Err(e) => {
-                eprintln!("error: {e:#}");
+                eprintln!("error: {}", esc(&format!("{e:#}")));
                 Ok(ExitCode::from(EXIT_USAGE))
             }
         },
@@ -289,13 +290,13 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
                 summary.pages,
                 summary.files,
                 plural(prepared.site.partners.len(), "partner", "partners"),
-                output.display(),
+                printable_path(&output),
                 start.elapsed()
             );
             if !prepared.unlisted.is_empty() {
                 println!(
                     "not published (missing required content): {}",
-                    prepared.unlisted.join(", ")
+                    esc(&prepared.unlisted.join(", "))
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -352,7 +353,11 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         };
         if !known.contains(slug) {
             let hint = crate::diagnostics::suggest(slug, known.iter().map(String::as_str));
-            eprintln!("error: no published partner `{slug}` ({hint})");
+            eprintln!(
+                "error: no published partner `{}` ({})",
+                esc(slug),
+                esc(&hint)
+            );
             return Ok(ExitCode::from(EXIT_USAGE));
         }
     }
@@ -446,7 +451,11 @@ fn leads_digest(root: PathBuf, output: Option<PathBuf>) -> Result<ExitCode> {
                 Some(path) => {
                     std::fs::write(&path, &bytes)
                         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-                    eprintln!("wrote {} ({} leads)", path.display(), digest.totals.leads);
+                    eprintln!(
+                        "wrote {} ({} leads)",
+                        printable_path(&path),
+                        digest.totals.leads
+                    );
                 }
                 None => std::io::stdout().lock().write_all(&bytes)?,
             }

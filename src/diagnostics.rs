@@ -1,6 +1,7 @@
 //! Diagnostics: every content problem as `path:line:col: error: message` with a hint,
 //! collected across a whole run, sorted, and printed for content editors.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -92,22 +93,65 @@ pub fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
+/// Characters that must never reach a terminal or a CI log raw: control characters (a
+/// newline could start a forged `::error` workflow command, ESC starts terminal escape
+/// sequences, C1 U+009B is a CSI on some terminals), line separators, and the bidi
+/// controls that make text display in another order than it reads.
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Text from the site (file names, keys, values) made safe to print on one line:
+/// `\n`, `\r`, `\t` and `\u{1b}`-style escapes instead of the raw characters. Backslashes
+/// are left as they are (paths are printed with forward slashes anyway).
+pub fn escape_terminal(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_unsafe_char(c) => {
+                use fmt::Write as _;
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A path given on the command line or found on disk, made safe to print (see
+/// [`escape_terminal`]).
+pub fn printable_path(path: &Path) -> String {
+    escape_terminal(&path.to_string_lossy()).into_owned()
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}", self.display_path())?;
+        // Every part comes from the site's files: escaped, so a file name or value can
+        // neither end the line nor send an escape sequence.
+        write!(f, "{}", escape_terminal(&self.display_path()))?;
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
             if self.col > 0 {
                 write!(f, ":{}", self.col)?;
             }
         }
-        write!(f, ": {level}: {}", self.message)?;
+        write!(f, ": {level}: {}", escape_terminal(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  = help: {hint}")?;
+            write!(f, "\n  = help: {}", escape_terminal(hint))?;
         }
         Ok(())
     }
@@ -357,6 +401,20 @@ fn explain_syntax(raw: &str) -> Option<(&'static str, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_escapes() {
+        assert!(matches!(escape_terminal("plain é `x`"), Cow::Borrowed(_)));
+        assert_eq!(
+            escape_terminal("a\n::error::b\r\t\x1b[2J\u{9b}\u{202e}\x7f\\"),
+            "a\\n::error::b\\r\\t\\u{1b}[2J\\u{9b}\\u{202e}\\u{7f}\\"
+        );
+        let d = Diagnostic::error("content/a\nb.md", "bad `\x1b]0;x\x07`").hint("fix\nit");
+        assert_eq!(
+            d.to_string(),
+            "content/a\\nb.md: error: bad `\\u{1b}]0;x\\u{7}`\n  = help: fix\\nit"
+        );
+    }
 
     #[test]
     fn line_col_counts_characters() {

@@ -18,7 +18,12 @@ fn main() -> ExitCode {
     match partnersite::cli::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // The chain names files from the site: printed escaped, like every diagnostic.
+            let chain = format!("{e:#}");
+            eprintln!(
+                "error: {}",
+                partnersite::diagnostics::escape_terminal(&chain)
+            );
             ExitCode::from(2)
         }
     }

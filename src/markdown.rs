@@ -5,7 +5,10 @@
 use crate::config::HtmlPolicy;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+mod html_depth;
+use html_depth::html_deeper_than;
 
 /// What one Markdown document rendered to.
 #[derive(Debug, Clone, Default)]
@@ -204,44 +207,6 @@ pub fn render(markdown: &str, opts: &MdOptions) -> Rendered {
 /// content nests a few levels.
 pub const MAX_HTML_DEPTH: usize = 512;
 
-/// Whether the elements of `html` may nest deeper than `limit`: start tags of non-void
-/// elements minus end tags, a linear over-estimate (implicitly closed `<p>`, `<li>` and
-/// `<div/>` count as open).
-fn html_deeper_than(html: &str, limit: usize) -> bool {
-    const VOID: [&[u8]; 16] = [
-        b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
-        b"source", b"track", b"wbr", b"param", b"keygen", b"frame",
-    ];
-    let bytes = html.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while let Some(off) = bytes
-        .get(i..)
-        .and_then(|rest| rest.iter().position(|&b| b == b'<'))
-    {
-        i += off + 1;
-        match bytes.get(i) {
-            Some(b'/') => depth = depth.saturating_sub(1),
-            Some(b) if b.is_ascii_alphabetic() => {
-                let len = bytes.get(i..).map_or(0, |rest| {
-                    rest.iter()
-                        .take_while(|b| b.is_ascii_alphanumeric())
-                        .count()
-                });
-                let name = bytes.get(i..i + len).unwrap_or_default();
-                if !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
-                    depth += 1;
-                    if depth > limit {
-                        return true;
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    false
-}
-
 fn external_rel(extra: &[String]) -> String {
     let mut rel = String::from("noopener noreferrer");
     for r in extra {
@@ -287,7 +252,7 @@ fn assign_heading_ids(events: &mut [Event]) -> Vec<Heading> {
         }
     }
     let mut headings = Vec::with_capacity(found.len());
-    let mut used: HashSet<String> = HashSet::new();
+    let mut ids = UniqueIds::default();
     for (i, level, explicit, text) in found {
         let base = explicit.unwrap_or_else(|| {
             let s = crate::config::slugify(&text);
@@ -297,12 +262,7 @@ fn assign_heading_ids(events: &mut [Event]) -> Vec<Heading> {
                 s
             }
         });
-        let mut unique = base.clone();
-        let mut n = 1;
-        while !used.insert(unique.clone()) {
-            unique = format!("{base}-{n}");
-            n += 1;
-        }
+        let unique = ids.claim(base);
         if let Some(Event::Start(Tag::Heading { id, .. })) = events.get_mut(i) {
             *id = Some(CowStr::from(unique.clone()));
         }
@@ -313,6 +273,33 @@ fn assign_heading_ids(events: &mut [Event]) -> Vec<Heading> {
         });
     }
     headings
+}
+
+/// The ids given out in one document: `base`, else `base-1`, `base-2`, ... (the first not
+/// yet taken, so an author's own `x-1` is skipped). Each base remembers where its search
+/// stopped, so 40,000 headings `# x` cost linear time, not a search from 1 each.
+#[derive(Default)]
+struct UniqueIds {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl UniqueIds {
+    fn claim(&mut self, base: String) -> String {
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        // Every `base-k` below `next` is taken (ids are never released), so starting there
+        // finds the same id as starting from 1.
+        let mut n = self.next.get(&base).copied().unwrap_or(1);
+        let mut unique = format!("{base}-{n}");
+        while !self.used.insert(unique.clone()) {
+            n += 1;
+            unique = format!("{base}-{n}");
+        }
+        self.next.insert(base, n + 1);
+        unique
+    }
 }
 
 fn heading_level(l: HeadingLevel) -> u8 {
@@ -406,6 +393,69 @@ mod tests {
         assert!(r.html.contains("<div><div>"));
         assert!(html_deeper_than("<a><b><c>", 2));
         assert!(!html_deeper_than("<a><b></b><br><hr><c></c></a>", 2));
+    }
+
+    #[test]
+    fn repeated_headings_get_the_next_free_suffix() {
+        let ids = |s: &str| -> Vec<String> {
+            md(s, HtmlPolicy::Allow)
+                .headings
+                .into_iter()
+                .map(|h| h.id)
+                .collect()
+        };
+        assert_eq!(ids("# x\n# x\n"), ["x", "x-1"]);
+        // The author's own `x-1` (as text or as an explicit id) is never reused.
+        assert_eq!(ids("# x-1\n# x\n# x\n# x\n"), ["x-1", "x", "x-2", "x-3"]);
+        assert_eq!(
+            ids("# x\n# x\n# y {#x-2}\n# x\n"),
+            ["x", "x-1", "x-2", "x-3"]
+        );
+        assert_eq!(ids("# x\n# x {#x}\n# x-1\n"), ["x", "x-1", "x-1-1"]);
+        let many = ids(&"# x\n".repeat(5000));
+        assert_eq!(many.len(), 5000);
+        assert_eq!(many.last().map(String::as_str), Some("x-4999"));
+    }
+
+    #[test]
+    fn hidden_nesting_counts_as_deep() {
+        let deep = |unit: &str| html_deeper_than(&unit.repeat(MAX_HTML_DEPTH + 1), MAX_HTML_DEPTH);
+        // End tags that the parser ignores or never sees close nothing.
+        for unit in [
+            "<div></x>",
+            "<div></span>",
+            "<span><div></span>",
+            "<div><!--</div>-->",
+            "<div title=\"</div>\">",
+            "<div title='></div>'>",
+            "<div><textarea></div></textarea>",
+            "<div><table></div></table>",
+            "<div><b id=1></div>x",
+            "<b><div></b>",
+            "<div><svg><style></div></style></svg>",
+            "<div><svg><![CDATA[</div>]]></svg>",
+        ] {
+            assert!(deep(unit), "{unit}");
+        }
+        // Ordinary HTML, however long, stays shallow.
+        for unit in [
+            "<div><p>a<p>b</div>",
+            "<ul><li>a<li>b</ul>",
+            "<dl><dt>a<dd>b</dl>",
+            "<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>b</td></tr></tbody></table>",
+            "<p><em>a</em> <strong>b</strong> <a href=\"/x\">c</a><br><img src=\"i.png\"></p>",
+            "<details><summary>s</summary><pre><code>x</code></pre></details>",
+            "<div><!-- <div> --><script>if (a<b) {}</script><style>p>b{}</style></div>",
+            "<svg><path d=\"M0\"/><g><circle r=\"1\"/></g></svg>",
+            "<p><b>a</p>",
+        ] {
+            let long = unit.repeat(if unit.starts_with("<p><b>") {
+                100
+            } else {
+                5000
+            });
+            assert!(!html_deeper_than(&long, MAX_HTML_DEPTH), "{unit}");
+        }
     }
 
     #[test]

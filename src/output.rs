@@ -325,8 +325,8 @@ impl OutputLock {
                     if !announced {
                         eprintln!(
                             "waiting for another build into {} to finish (lock file {})",
-                            shown.display(),
-                            path.display()
+                            crate::diagnostics::printable_path(shown),
+                            crate::diagnostics::printable_path(&path)
                         );
                         announced = true;
                     }

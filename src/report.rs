@@ -2,7 +2,9 @@
 //! people, JSON for tools, and GitHub Actions annotations.
 
 use crate::config::Kind;
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostics::{
+    Diagnostic, Diagnostics, Severity, escape_terminal as esc, is_unsafe_char,
+};
 use crate::rules::{JsonError, JsonReport, MISSING_CONTENT, Report, Status, Verdict};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -61,7 +63,7 @@ pub fn text(report: &Report, only: Option<&str>, colour: bool) -> String {
         .collect();
     let name_w = verdicts
         .iter()
-        .map(|v| v.slug.chars().count())
+        .map(|v| esc(&v.slug).chars().count())
         .max()
         .unwrap_or(7)
         .max(7);
@@ -80,7 +82,7 @@ pub fn text(report: &Report, only: Option<&str>, colour: bool) -> String {
         let _ = writeln!(
             out,
             "{:name_w$}  {:>3}  {:>12}  {:>6}  {:>12}  {:>12}  {status}",
-            v.slug,
+            esc(&v.slug),
             v.x,
             cell(v, Kind::CaseStudies, req(Kind::CaseStudies)),
             cell(v, Kind::Posts, req(Kind::Posts)),
@@ -108,25 +110,30 @@ pub fn text(report: &Report, only: Option<&str>, colour: bool) -> String {
         let _ = writeln!(
             out,
             "\n{} ({}): {}",
-            paint(&v.slug, BOLD, colour),
-            v.name,
+            paint(&esc(&v.slug), BOLD, colour),
+            esc(&v.name),
             match v.status {
                 Status::Missing => format!("missing {}", crate::rules::missing_phrase(v)),
-                Status::Exempt => format!("exempt: {}", v.reason.as_deref().unwrap_or("")),
+                Status::Exempt => format!("exempt: {}", esc(v.reason.as_deref().unwrap_or(""))),
                 Status::Ok => "complete".into(),
             }
         );
         let _ = writeln!(out, "  clients acquired: {}, so X = {}", v.acquired, v.x);
         for item in &v.counted_items {
-            let _ = writeln!(out, "  counted  {:13} {}", item.kind.label(), item.label);
+            let _ = writeln!(
+                out,
+                "  counted  {:13} {}",
+                item.kind.label(),
+                esc(&item.label)
+            );
         }
         for i in &v.ignored {
             let _ = writeln!(
                 out,
                 "  ignored  {:13} {}: {}",
                 i.kind.label(),
-                i.path,
-                i.reason
+                esc(&i.path),
+                esc(&i.reason)
             );
         }
     }
@@ -165,11 +172,34 @@ pub fn json(
         partners,
         errors,
     })
+    .map(json_escape_unsafe)
 }
 
-/// Escape a GitHub workflow command's data (`%`, CR, LF) and properties (also `:`, `,`).
+/// serde_json escapes C0 controls but writes DEL, C1 controls (U+009B is a CSI on some
+/// terminals), line separators and bidi controls raw. Outside strings the pretty printer
+/// writes only newlines and spaces, so `\uXXXX` escapes of the others keep the JSON and
+/// its values the same. (All of them are in the Basic Multilingual Plane.)
+fn json_escape_unsafe(json: String) -> String {
+    let unsafe_char = |c: char| c != '\n' && is_unsafe_char(c);
+    if !json.chars().any(unsafe_char) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if unsafe_char(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Escape a GitHub workflow command's data (`%`, CR, LF) and properties (also `:`, `,`),
+/// as GitHub's actions/toolkit does; control characters of the text are first shown as
+/// escapes (`\n`, `\u{1b}`), so the only line breaks are the ones we put in (`%0A`).
 fn gh_escape(s: &str, property: bool) -> String {
-    let mut out = s
+    let mut out = esc(s)
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A");
@@ -191,11 +221,12 @@ pub fn github(report: Option<&Report>, diags: &Diagnostics, only: Option<&str>) 
                 let _ = write!(props, ",col={}", d.col);
             }
         }
-        let mut msg = d.message.clone();
+        let mut msg = gh_escape(&d.message, false);
         if let Some(h) = &d.hint {
-            msg.push_str(&format!("\n{h}"));
+            msg.push_str("%0A");
+            msg.push_str(&gh_escape(h, false));
         }
-        lines.push(format!("::{level} {props}::{}", gh_escape(&msg, false)));
+        lines.push(format!("::{level} {props}::{msg}"));
     }
     // Ignored items of failing partners as notices: the "why" behind each missing count.
     if let Some(r) = report {

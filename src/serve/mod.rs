@@ -211,7 +211,7 @@ impl Session {
                 let what = format!(
                     "rebuilt {} incrementally",
                     rels.iter()
-                        .map(|r| r.display().to_string())
+                        .map(|r| crate::diagnostics::printable_path(r))
                         .collect::<Vec<_>>()
                         .join(", ")
                 );
@@ -258,14 +258,21 @@ pub fn run(serve: ServeOptions) -> Result<()> {
         .context("cannot start the preview server's thread")?;
     let watched = watch::watched_paths(&root, session.full.as_ref().map(|s| &s.config));
     let ready = || {
-        eprintln!("serving {} at {start_url} (Ctrl+C to stop)", root.display());
+        eprintln!(
+            "serving {} at {} (Ctrl+C to stop)",
+            crate::diagnostics::printable_path(&root),
+            crate::diagnostics::escape_terminal(&start_url)
+        );
         if serve.open {
             open_browser(&start_url);
         }
     };
     watch::watch(&root, &watched, ready, |changed, started| {
         if let Err(e) = session.on_change(changed, started) {
-            eprintln!("error: {e:#}");
+            eprintln!(
+                "error: {}",
+                crate::diagnostics::escape_terminal(&format!("{e:#}"))
+            );
         }
     })
 }
@@ -279,6 +286,9 @@ fn open_browser(url: &str) {
         "xdg-open"
     };
     if std::process::Command::new(cmd).arg(url).spawn().is_err() {
-        eprintln!("could not open a browser; visit {url}");
+        eprintln!(
+            "could not open a browser; visit {}",
+            crate::diagnostics::escape_terminal(url)
+        );
     }
 }
