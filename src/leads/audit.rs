@@ -593,3 +593,66 @@ pub fn audit(digest: &Digest, regions: &Regions) -> Vec<Finding> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Region;
+
+    fn regions() -> Regions {
+        Regions(vec![Region {
+            id: "dach".into(),
+            label: "DACH".into(),
+            countries: vec!["DE".into()],
+            span: 0..0,
+        }])
+    }
+
+    /// A hand-made digest: DE is withheld but is dach's published total, and FR (in no
+    /// region) is the unspecified region minus the published no-country count.
+    fn digest(de: &str, unspecified: &str) -> Digest {
+        let json = format!(
+            r#"{{"period": {{"from": "2025-01-01", "to": "2025-03-31"}}, "min_cell": 5,
+            "totals": {{"leads": 33, "assigned": 0, "unassigned": 33, "new": 33, "contacted": 0, "won": 0, "lost": 0}},
+            "by_region": {{
+              "dach": {{"leads": 3, "assigned": 0, "won": 0, "lost": 0, "won_rate": null}},
+              "unspecified": {{"leads": 30, "assigned": 0, "won": 0, "lost": 0, "won_rate": null}}}},
+            "by_partner": {{}}, "by_quarter": {{"2025-Q1": 33}},
+            "by_quarter_region": {{"2025-Q1": {{"dach": 3, "unspecified": 30}}}},
+            "by_country": {{"DE": {de}, "FR": null, "unspecified": {unspecified}}},
+            "by_category": {{}},
+            "by_partner_attribute": {{"tier": {{}}, "company_size": {{}}, "pricing": {{}}, "market_size": {{}}, "region": {{}}}},
+            "region_partner": {{}}, "region_equity": {{}},
+            "concentration": {{"gini": null, "top5_share": null}},
+            "audit": {{"outside_served_region": 0, "unknown_partner": 0}}}}"#
+        );
+        serde_json::from_str(&json).unwrap()
+    }
+
+    #[test]
+    fn refuses_a_digest_with_a_recoverable_cell() {
+        let found = audit(&digest("3", "28"), &regions());
+        assert_eq!(
+            found,
+            vec![Finding {
+                table: "by_country".into(),
+                label: "FR".into(),
+                determined: true,
+            }]
+        );
+        // Withholding the no-country count too leaves FR in [1, 29]: accepted. (DE is
+        // published: it is dach's total.)
+        assert_eq!(audit(&digest("3", "null"), &regions()), vec![]);
+    }
+
+    #[test]
+    fn protect_publishes_what_the_totals_determine_and_pairs_the_rest() {
+        let keys: Vec<String> = ["DE", "FR", "unspecified"].map(String::from).into();
+        let totals = vec![("dach".to_string(), 3), ("unspecified".to_string(), 30)];
+        let table = country_table(&keys, &regions(), &totals, 33);
+        assert_eq!(protect(&table, &[3, 2, 28], 5), vec![Some(3), None, None]);
+        // One quarter: every cell is its region's total.
+        let grid = grid_table(&[("2025-Q1".into(), 33)], &totals);
+        assert_eq!(protect(&grid, &[3, 30], 5), vec![Some(3), Some(30)]);
+    }
+}
