@@ -6,6 +6,7 @@
 // an out-of-range index would be a bug in this file, never a property of the input.
 #![allow(clippy::indexing_slicing)]
 
+use super::audit;
 use super::read::{CONTACTED, COUNTRY_SLOTS, Counts, LOST, Model, NEW, NO_COUNTRY, WON};
 use super::{
     Audit, Cell, Concentration, Digest, Equity, OrderedMap, PartnerAttributes, PartnerRow, Period,
@@ -26,80 +27,22 @@ pub fn ratio(num: u64, den: u64) -> Ratio {
     Some(k as f64 / 10_000.0)
 }
 
-/// Small-count suppression of one table (cells that sum to a published total).
-///
-/// A cell with `0 < count < min_cell` is withheld (`None`); zeros are published. When
-/// exactly one cell is withheld it could be recovered from the total, so the next
-/// smallest cell is withheld too: the smallest non-zero published cell (the first one on
-/// ties), or, when every other cell is 0, the first zero.
+/// Small-count suppression of one table whose cells (zeros included) add up to a
+/// published total: [`audit::protect`] on that one sum. A cell with `0 < count <
+/// min_cell` is withheld (`None`), with complementary cells until each withheld cell's
+/// attacker interval is at least `min_cell` wide (or as wide as the total allows).
 pub fn suppress(counts: &[u64], min_cell: u64) -> Vec<Cell> {
-    let mut out: Vec<Cell> = counts
-        .iter()
-        .map(|&c| (c == 0 || c >= min_cell).then_some(c))
-        .collect();
-    let withheld = out.iter().filter(|c| c.is_none()).count();
-    if withheld == 1 {
-        let complement = out
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| c.filter(|&c| c > 0).map(|c| (c, i)))
-            .min()
-            .map(|(_, i)| i)
-            .or_else(|| out.iter().position(|c| *c == Some(0)));
-        if let Some(i) = complement {
-            out[i] = None;
-        }
-    }
-    out
-}
-
-/// Small-count suppression over cells that belong to several published totals at once
-/// (countries add up to the grand total and to their region's total; a quarter x region
-/// cell is in its quarter's row and its region's column). Each group is a set of cell
-/// indices whose sum is published. Starting from [`suppress`]'s primary rule, any group
-/// left with exactly one withheld cell gets its next smallest cell withheld too, until no
-/// group changes, so no withheld cell can be recovered by subtraction.
-pub fn suppress_linked(counts: &[u64], groups: &[Vec<usize>], min_cell: u64) -> Vec<Cell> {
-    let mut out: Vec<Cell> = counts
-        .iter()
-        .map(|&c| (c == 0 || c >= min_cell).then_some(c))
-        .collect();
-    loop {
-        let mut changed = false;
-        for group in groups {
-            let withheld = group
-                .iter()
-                .filter(|&&i| out.get(i).is_some_and(|c| c.is_none()))
-                .count();
-            if withheld != 1 || group.len() < 2 {
-                continue;
-            }
-            let complement = group
-                .iter()
-                .filter_map(|&i| {
-                    out.get(i)
-                        .copied()
-                        .flatten()
-                        .filter(|&c| c > 0)
-                        .map(|c| (c, i))
-                })
-                .min()
-                .map(|(_, i)| i)
-                .or_else(|| {
-                    group
-                        .iter()
-                        .copied()
-                        .find(|&i| out.get(i) == Some(&Some(0)))
-                });
-            if let Some(slot) = complement.and_then(|i| out.get_mut(i)) {
-                *slot = None;
-                changed = true;
-            }
-        }
-        if !changed {
-            return out;
-        }
-    }
+    let table = audit::Table {
+        name: String::new(),
+        labels: vec![String::new(); counts.len()],
+        lower: 0,
+        sums: vec![audit::Sum {
+            cells: (0..counts.len()).collect(),
+            total: counts.iter().sum(),
+        }],
+        optional: Vec::new(),
+    };
+    audit::protect(&table, counts, min_cell)
 }
 
 /// Gini coefficient of `xs`: mean absolute difference / (2 x mean), i.e.
@@ -219,7 +162,7 @@ pub fn digest(model: &Model, leads: &LeadsConfig, n: &Counts) -> Digest {
         .iter()
         .map(|&k| (quarter_name(k), row_of(k).map_or(0, |r| r.iter().sum())))
         .collect();
-    // The grid, row by row; groups are each quarter's row and each region's column.
+    // The grid, row by row; each row adds up to its quarter and each column to its region.
     let width = nreg + 1;
     let zeros = vec![0; width];
     let grid: Vec<u64> = keys
@@ -233,11 +176,20 @@ pub fn digest(model: &Model, leads: &LeadsConfig, n: &Counts) -> Digest {
                 .take(width)
         })
         .collect();
-    let mut grid_groups: Vec<Vec<usize>> = (0..keys.len())
-        .map(|r| (r * width..(r + 1) * width).collect())
+    let region_totals: Vec<(String, u64)> = region_keys
+        .iter()
+        .cloned()
+        .zip(n.region.iter().map(|r| r.leads))
         .collect();
-    grid_groups.extend((0..width).map(|c| (0..keys.len()).map(|r| r * width + c).collect()));
-    let grid_cells = suppress_linked(&grid, &grid_groups, min_cell);
+    let quarter_totals: Vec<(String, u64)> = keys
+        .iter()
+        .map(|&k| (quarter_name(k), row_of(k).map_or(0, |r| r.iter().sum())))
+        .collect();
+    let grid_cells = audit::protect(
+        &audit::grid_table(&quarter_totals, &region_totals),
+        &grid,
+        min_cell,
+    );
     let by_quarter_region = keys
         .iter()
         .enumerate()
@@ -262,19 +214,11 @@ pub fn digest(model: &Model, leads: &LeadsConfig, n: &Counts) -> Digest {
         country_counts.push(n.country[slot]);
     }
     // Countries add up to the grand total and, within a region, to the region's total.
-    let mut country_groups: Vec<Vec<usize>> = vec![(0..country_keys.len()).collect()];
-    for region in &config.regions.0 {
-        let members: Vec<usize> = country_keys
-            .iter()
-            .enumerate()
-            .filter(|(_, code)| region.countries.iter().any(|c| c == *code))
-            .map(|(i, _)| i)
-            .collect();
-        country_groups.push(members);
-    }
+    let country_table =
+        audit::country_table(&country_keys, &config.regions, &region_totals, n.leads);
     let by_country = country_keys
         .into_iter()
-        .zip(suppress_linked(&country_counts, &country_groups, min_cell))
+        .zip(audit::protect(&country_table, &country_counts, min_cell))
         .collect();
 
     // Category values seen, sorted, `unspecified` last.
@@ -296,7 +240,9 @@ pub fn digest(model: &Model, leads: &LeadsConfig, n: &Counts) -> Digest {
                 .collect();
             values.sort_by_key(|(v, _)| (*v == UNSPECIFIED, *v));
             let counts: Vec<u64> = values.iter().map(|(_, c)| *c).collect();
-            let cells = suppress(&counts, min_cell);
+            let keys: Vec<String> = values.iter().map(|(v, _)| v.to_string()).collect();
+            let table = audit::category_table(name, &keys, n.leads);
+            let cells = audit::protect(&table, &counts, min_cell);
             (
                 name.to_string(),
                 values
@@ -472,31 +418,11 @@ mod tests {
     }
 
     #[test]
-    fn linked_suppression_protects_every_published_total() {
-        // Countries A, B (region 1) and C, D (region 2): B = 4 is withheld; the grand
-        // total alone would withhold C (smallest), but region 1's total still reveals B,
-        // so A goes too.
-        let cells = suppress_linked(
-            &[12, 4, 6, 20],
-            &[vec![0, 1, 2, 3], vec![0, 1], vec![2, 3]],
-            5,
-        );
-        assert_eq!(cells, vec![None, None, None, None]);
-        // A 2x2 grid with one small cell: its row and its column each lose a cell, and
-        // the cell diagonal to it follows, so every row and column has two withheld.
-        let grid = suppress_linked(
-            &[3, 10, 20, 30],
-            &[vec![0, 1], vec![2, 3], vec![0, 2], vec![1, 3]],
-            5,
-        );
-        assert_eq!(grid, vec![None, None, None, None]);
-        // Nothing small: nothing withheld.
-        assert_eq!(
-            suppress_linked(&[9, 9], &[vec![0, 1]], 5),
-            vec![Some(9), Some(9)]
-        );
-        // A table of one cell: nothing to pair with.
-        assert_eq!(suppress(&[4], 5), vec![None]);
+    fn a_cell_its_total_determines_is_published() {
+        // A table of one cell equals its published total: withholding it would pretend.
+        assert_eq!(suppress(&[4], 5), vec![Some(4)]);
+        // Two small cells whose sum leaves less than min_cell of doubt: a third goes.
+        assert_eq!(suppress(&[1, 2, 6, 9], 5), vec![None, None, None, Some(9)]);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! digest.
 
 mod aggregate;
+mod audit;
 mod charts;
 mod map;
 mod read;
@@ -210,7 +211,9 @@ pub fn load(config: &SiteConfig, partners: &[Partner]) -> Result<Option<Digest>,
                 "give the path of a digest written by `partnersite leads digest`, relative to the site folder",
             ));
         }
-        return read_digest(&full, &rel, config).map(Some);
+        return read_digest(&full, &rel, config)
+            .and_then(|d| audited(d, config, &rel, true))
+            .map(Some);
     }
     let files = if full.is_dir() {
         match csv_files(&full) {
@@ -259,7 +262,53 @@ pub fn load(config: &SiteConfig, partners: &[Partner]) -> Result<Option<Digest>,
             "export the leads again, or remove the [leads] table until there are some",
         ));
     }
-    Ok(Some(aggregate::digest(&model, leads, &counts)))
+    audited(
+        aggregate::digest(&model, leads, &counts),
+        config,
+        &rel,
+        false,
+    )
+    .map(Some)
+}
+
+/// The digest if the auditor ([`audit::audit`]) can recover no withheld cell from it,
+/// else one error per cell naming the table and the cell's key (never a count).
+fn audited(
+    digest: Digest,
+    config: &SiteConfig,
+    rel: &Path,
+    from_digest: bool,
+) -> Result<Digest, Diagnostics> {
+    let findings = audit::audit(&digest, &config.regions);
+    if findings.is_empty() {
+        return Ok(digest);
+    }
+    let hint = if from_digest {
+        "make the digest again with `partnersite leads digest`: it withholds enough cells"
+    } else {
+        "this is a bug in partnersite's suppression: please report it (the message names no private value)"
+    };
+    let mut diags = Diagnostics::default();
+    for f in findings {
+        let message = if f.label.is_empty() {
+            format!(
+                "{}: the published cells do not add up to the published totals",
+                f.table
+            )
+        } else if f.determined {
+            format!(
+                "{} `{}`: the withheld count can be recovered from the published totals",
+                f.table, f.label
+            )
+        } else {
+            format!(
+                "{} `{}`: the published totals narrow the withheld count to fewer than min_cell values",
+                f.table, f.label
+            )
+        };
+        diags.push(Diagnostic::error(rel, message).hint(hint));
+    }
+    Err(diags)
 }
 
 fn is_json(path: &Path) -> bool {
