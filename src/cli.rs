@@ -231,8 +231,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 drafts: args.drafts,
                 partner: args.partner,
                 open: args.open,
-            })?;
-            Ok(ExitCode::SUCCESS)
+            })
         }
     }
 }

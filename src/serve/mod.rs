@@ -1,7 +1,7 @@
 //! `partnersite serve`: build in memory, serve over HTTP on loopback, watch the site,
-//! rebuild (incrementally when one Markdown file changed), and live-reload open pages.
-//! Watching and rebuild policy live here; HTTP in [`http`]; the browser client in
-//! [`client`].
+//! rebuild (incrementally when only known Markdown files changed, fully otherwise), and
+//! live-reload open pages. Rebuild policy lives here; watching in [`watch`]; HTTP in
+//! [`http`]; the browser client and the error page in [`client`].
 
 mod client;
 mod http;
@@ -15,7 +15,8 @@ use crate::render::{Dirty, RenderOptions};
 use crate::report;
 use anyhow::{Context as _, Result};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
@@ -67,6 +68,9 @@ struct Session {
     full: Option<Site>,
     load_warnings: Diagnostics,
     shared: Arc<Shared>,
+    /// A build has succeeded: a failed rebuild keeps serving it. Until then every path
+    /// serves the error page.
+    served_good: bool,
 }
 
 fn lines(d: &Diagnostics) -> Vec<String> {
@@ -93,12 +97,33 @@ impl Session {
         if let Ok(mut w) = self.shared.warnings.write() {
             *w = warnings;
         }
+        if !ok && !self.served_good {
+            self.serve_error_page();
+        }
         if ok {
             self.shared.broadcast("event: reload\ndata: {}\n\n");
             eprintln!("{what} in {} ms", started.elapsed().as_millis());
         } else {
             self.shared.broadcast(&self.shared.state_event());
             eprintln!("rebuild failed; still serving the last good site (fix the file and save)");
+        }
+    }
+
+    /// Answer every path with the error page: `/` as `index.html`, the rest as the 404
+    /// page the HTTP side sends for unknown paths.
+    fn serve_error_page(&self) {
+        let errors = self
+            .shared
+            .errors
+            .read()
+            .map(|e| e.clone())
+            .unwrap_or_default();
+        let page = client::error_page(&errors).into_bytes();
+        if let Ok(mut map) = self.shared.files.write() {
+            *map = BTreeMap::from([
+                ("index.html".to_string(), page.clone()),
+                ("404.html".to_string(), page),
+            ]);
         }
     }
 
@@ -119,10 +144,20 @@ impl Session {
     }
 
     fn full_rebuild(&mut self, started: Instant) -> Result<()> {
-        let loaded = pipeline::load_full(&self.opts)?;
+        let loaded = match pipeline::load_full(&self.opts) {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                // E.g. site.toml renamed away mid-save: shown like any other problem.
+                self.full = None;
+                self.publish(vec![format!("error: {e:#}")], vec![], started, "");
+                return Ok(());
+            }
+        };
         let (full, warnings) = match loaded {
             Ok(x) => x,
             Err(d) => {
+                // Never patch a model the disk no longer matches.
+                self.full = None;
                 self.publish(lines(&d), vec![], started, "");
                 return Ok(());
             }
@@ -154,6 +189,7 @@ impl Session {
             Ok(sink) => {
                 let files = sink.into_files();
                 let n = files.len();
+                self.served_good = true;
                 if let Ok(mut map) = self.shared.files.write() {
                     if incremental {
                         map.extend(files);
@@ -174,19 +210,20 @@ impl Session {
         Ok(())
     }
 
-    /// Apply a batch of changed paths: incremental when every path is a Markdown file the
-    /// model already holds, a full rebuild otherwise.
-    fn on_change(&mut self, changed: &[PathBuf], started: Instant) -> Result<()> {
-        let root = self.opts.root.clone();
-        let rels: Vec<PathBuf> = changed
-            .iter()
-            .map(|p| p.strip_prefix(&root).unwrap_or(p).to_path_buf())
-            .collect();
+    /// Apply a batch of changes: incremental when every path is a Markdown file the model
+    /// already holds and nothing structural happened (a folder event, a file gone, a
+    /// rename of a real file), a full rebuild otherwise.
+    fn on_change(&mut self, batch: &watch::Batch) -> Result<()> {
+        let started = batch.started.unwrap_or_else(Instant::now);
+        let rels = &batch.paths;
+        if batch.structural || rels.is_empty() {
+            return self.full_rebuild(started);
+        }
         if let Some(full) = self.full.as_mut() {
             let mut dirty = Dirty::default();
             let mut incremental = true;
             let mut errors = Diagnostics::default();
-            for rel in &rels {
+            for rel in rels {
                 match content::reload_file(full, rel) {
                     Some(Ok(Patched::Partner(slug))) => {
                         dirty.partners.insert(slug);
@@ -222,8 +259,8 @@ impl Session {
     }
 }
 
-/// Run the server until interrupted.
-pub fn run(serve: ServeOptions) -> Result<()> {
+/// Run the server until interrupted; exit code 2 for an unknown `--partner`.
+pub fn run(serve: ServeOptions) -> Result<ExitCode> {
     let root = serve
         .root
         .canonicalize()
@@ -244,8 +281,18 @@ pub fn run(serve: ServeOptions) -> Result<()> {
         full: None,
         load_warnings: Diagnostics::default(),
         shared: shared.clone(),
+        served_good: false,
     };
+    // Watch before the first build, so a save made during it is not lost.
+    let mut watcher = watch::Watch::start(&root)?;
     session.full_rebuild(Instant::now())?;
+    if let Some(slug) = &serve.partner {
+        if let Err(message) = session.check_partner(slug) {
+            eprintln!("error: {}", crate::diagnostics::escape_terminal(&message));
+            return Ok(ExitCode::from(crate::cli::EXIT_USAGE));
+        }
+    }
+    watcher.set_outside(&session.outside_inputs());
 
     let start_url = match &serve.partner {
         Some(slug) => format!("{base_url}partners/{slug}/"),
@@ -256,25 +303,83 @@ pub fn run(serve: ServeOptions) -> Result<()> {
         .name("partnersite-accept".into())
         .spawn(move || http::serve_connections(listener, http_shared))
         .context("cannot start the preview server's thread")?;
-    let watched = watch::watched_paths(&root, session.full.as_ref().map(|s| &s.config));
-    let ready = || {
-        eprintln!(
-            "serving {} at {} (Ctrl+C to stop)",
-            crate::diagnostics::printable_path(&root),
-            crate::diagnostics::escape_terminal(&start_url)
-        );
-        if serve.open {
-            open_browser(&start_url);
-        }
-    };
-    watch::watch(&root, &watched, ready, |changed, started| {
-        if let Err(e) = session.on_change(changed, started) {
+    eprintln!(
+        "serving {} at {} (Ctrl+C to stop)",
+        crate::diagnostics::printable_path(&root),
+        crate::diagnostics::escape_terminal(&start_url)
+    );
+    if serve.open {
+        open_browser(&start_url);
+    }
+    while let Some(batch) = watcher.next_batch() {
+        if let Err(e) = session.on_change(&batch) {
             eprintln!(
                 "error: {}",
                 crate::diagnostics::escape_terminal(&format!("{e:#}"))
             );
         }
-    })
+        watcher.set_outside(&session.outside_inputs());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+impl Session {
+    /// `--partner SLUG` must name a partner `serve` shows. Checked against the loaded
+    /// site (published partners, drafts too with `--drafts`); on a site that did not
+    /// load, against the folders in content/partners/, as `check` does.
+    fn check_partner(&self, slug: &str) -> std::result::Result<(), String> {
+        let (known, what): (Vec<String>, _) = match &self.full {
+            Some(site) => (
+                site.partners
+                    .iter()
+                    .filter(|p| self.serve.drafts || !p.draft)
+                    .map(|p| p.slug.clone())
+                    .collect(),
+                format!("no published partner `{slug}`"),
+            ),
+            None => (
+                partner_folders(&self.opts.root.join("content/partners")),
+                format!("no partner folder `{slug}` in content/partners/"),
+            ),
+        };
+        if known.iter().any(|k| k == slug) {
+            return Ok(());
+        }
+        let hint = crate::diagnostics::suggest(slug, known.iter().map(String::as_str));
+        Err(format!("{what} ({hint})"))
+    }
+
+    /// Inputs outside the site folder that a rebuild reads (a leads source given as
+    /// `../private/leads.csv`), canonical so that they compare with watcher paths.
+    fn outside_inputs(&self) -> Vec<PathBuf> {
+        let root = &self.opts.root;
+        let Some(leads) = self.full.as_ref().and_then(|s| s.config.leads.as_ref()) else {
+            return Vec::new();
+        };
+        let path = root.join(leads.source.get_ref());
+        let canonical = path.canonicalize().ok().or_else(|| {
+            let parent = path.parent()?.canonicalize().ok()?;
+            Some(parent.join(path.file_name()?))
+        });
+        canonical
+            .filter(|p| !p.starts_with(root))
+            .into_iter()
+            .collect()
+    }
+}
+
+/// The folder names under `dir`, sorted.
+fn partner_folders(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
 }
 
 fn open_browser(url: &str) {
