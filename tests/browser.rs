@@ -51,8 +51,8 @@ fn target_dir() -> PathBuf {
 }
 
 fn temp_dir() -> tempfile::TempDir {
-    // The system temp dir on purpose: `serve` ignores changes under any folder named
-    // `target` or `public`, so a site copied into target/ would never live-reload.
+    // The system temp dir on purpose: a site copied under this repository's target/
+    // would sit inside another site root's ignored `target/`.
     tempfile::Builder::new()
         .prefix("partnersite-browser-")
         .tempdir()
