@@ -10,8 +10,10 @@
 //! digest.
 
 mod aggregate;
+mod categories;
 mod charts;
 mod map;
+mod open_quote;
 mod read;
 mod report;
 
@@ -190,10 +192,19 @@ pub fn write_digest(digest: &Digest) -> Vec<u8> {
 
 /// Read `[leads] source` and aggregate it. `partners` is every partner record, drafts
 /// included (flagged `draft`). `Ok(None)` when site.toml has no `[leads]` table; every
-/// problem in the export (up to a cap per file) comes back as diagnostics.
+/// problem in the export (up to a cap per file) comes back as diagnostics. Warnings are
+/// dropped: see [`load_with_warnings`].
 pub fn load(config: &SiteConfig, partners: &[Partner]) -> Result<Option<Digest>, Diagnostics> {
+    load_with_warnings(config, partners).map(|(digest, _)| digest)
+}
+
+/// [`load`], with the warnings about the export (e.g. a period of more than 10 years).
+pub fn load_with_warnings(
+    config: &SiteConfig,
+    partners: &[Partner],
+) -> Result<(Option<Digest>, Diagnostics), Diagnostics> {
     let Some(leads) = &config.leads else {
-        return Ok(None);
+        return Ok((None, Diagnostics::default()));
     };
     let source = leads.source.get_ref();
     let full = config.root.join(source);
@@ -210,7 +221,7 @@ pub fn load(config: &SiteConfig, partners: &[Partner]) -> Result<Option<Digest>,
                 "give the path of a digest written by `partnersite leads digest`, relative to the site folder",
             ));
         }
-        return read_digest(&full, &rel, config).map(Some);
+        return read_digest(&full, &rel, config).map(|d| (Some(d), Diagnostics::default()));
     }
     let files = if full.is_dir() {
         match csv_files(&full) {
@@ -259,7 +270,10 @@ pub fn load(config: &SiteConfig, partners: &[Partner]) -> Result<Option<Digest>,
             "export the leads again, or remove the [leads] table until there are some",
         ));
     }
-    Ok(Some(aggregate::digest(&model, leads, &counts)))
+    Ok((
+        Some(aggregate::digest(&model, leads, &counts)),
+        diags.sorted(),
+    ))
 }
 
 fn is_json(path: &Path) -> bool {
@@ -355,14 +369,4 @@ fn read_digest(path: &Path, rel: &Path, config: &SiteConfig) -> Result<Digest, D
     } else {
         Ok(digest)
     }
-}
-
-/// A short, printable excerpt of a cell for an error message (never used for lead ids).
-fn excerpt(bytes: &[u8]) -> String {
-    let s = String::from_utf8_lossy(bytes);
-    let mut out: String = s.chars().take(40).collect();
-    if s.chars().count() > 40 {
-        out.push('…');
-    }
-    out
 }
