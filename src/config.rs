@@ -424,7 +424,9 @@ impl<'de> Deserialize<'de> for ValuesDef {
         impl<'de> Visitor<'de> for V {
             type Value = ValuesDef;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("the name of a vocabulary table (e.g. \"services\") or a list of value ids")
+                f.write_str(
+                    "the name of a vocabulary table (e.g. \"services\") or a list of value ids",
+                )
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ValuesDef, E> {
                 Ok(ValuesDef::Vocab(v.to_string()))
@@ -926,15 +928,20 @@ fn validate_categories(
                     }
                     Some(e) if e.is_empty() => {
                         diags.push(
-                            err(&name.span(), format!("{here}: the table [{}] is empty", name.get_ref()))
-                                .hint("add the allowed values to that table, or give a list"),
+                            err(
+                                &name.span(),
+                                format!("{here}: the table [{}] is empty", name.get_ref()),
+                            )
+                            .hint("add the allowed values to that table, or give a list"),
                         );
                         Some(e)
                     }
                     Some(e) => Some(e),
                 }
             }
-            CategoryValues::List(list) => Some(list_values(&here, list, cat.span.start, text, diags)),
+            CategoryValues::List(list) => {
+                Some(list_values(&here, list, cat.span.start, text, diags))
+            }
         };
     }
 }
@@ -958,9 +965,7 @@ fn list_values(
     }
     for v in list {
         let id = v.get_ref();
-        let d = |msg: String| {
-            Diagnostic::error(SITE_FILE, msg).at_offset(text, v.span().start, 0)
-        };
+        let d = |msg: String| Diagnostic::error(SITE_FILE, msg).at_offset(text, v.span().start, 0);
         if !is_value_slug(id) {
             diags.push(d(format!("{here}: `{id}` is not a valid value id")).hint(format!(
                 "values are published as keys: lower-case letters, digits and single hyphens, at most {MAX_VALUE_LEN} characters, e.g. `{}`",

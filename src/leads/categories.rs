@@ -148,7 +148,10 @@ mod tests {
     #[test]
     fn closed_lists_keep_their_order_and_count_the_rest_as_other() {
         let mut c = CategoryCounts::new(&category(Some(&["lt-5k", "5k-20k", "20k-50k"])));
-        count(&mut c, &["20k-50k", "LT-5K", "call Jane", "", "huge", "5k-20k"]);
+        count(
+            &mut c,
+            &["20k-50k", "LT-5K", "call Jane", "", "huge", "5k-20k"],
+        );
         assert_eq!(
             c.published(),
             [
@@ -169,12 +172,11 @@ mod tests {
         let long = "a".repeat(41);
         count(
             &mut c,
-            &["hosting", "Hosting", "x@y.org", &long, "other", "ab-c", "hosting"],
+            &[
+                "hosting", "Hosting", "x@y.org", &long, "other", "ab-c", "hosting",
+            ],
         );
-        assert_eq!(
-            c.published(),
-            [("ab-c", 1), ("hosting", 2), ("other", 4)]
-        );
+        assert_eq!(c.published(), [("ab-c", 1), ("hosting", 2), ("other", 4)]);
         let mut c = CategoryCounts::new(&category(None));
         for i in 0..MAX_CATEGORY_VALUES {
             assert!(c.slot(format!("v{i}").as_bytes()).is_ok());

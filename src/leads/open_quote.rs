@@ -153,7 +153,12 @@ mod tests {
         ];
         for (input, want) in cases {
             for size in [1, 2, 3, 7, 1 << 20] {
-                assert_eq!(run(input, size), want, "{:?} in chunks of {size}", String::from_utf8_lossy(input));
+                assert_eq!(
+                    run(input, size),
+                    want,
+                    "{:?} in chunks of {size}",
+                    String::from_utf8_lossy(input)
+                );
             }
         }
     }

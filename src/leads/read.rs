@@ -629,15 +629,17 @@ impl<'a> Reader<'a> {
     fn check_status(&self, raw: &[u8], line: u64, errs: &mut Capped) -> Option<usize> {
         let status = status_of(raw);
         if status.is_none() {
-            let near = shown(raw).and_then(|v| closest(&v.to_lowercase(), STATUSES).first().copied());
+            let near =
+                shown(raw).and_then(|v| closest(&v.to_lowercase(), STATUSES).first().copied());
             errs.push(
                 line,
                 unknown("status", raw, &self.columns.status),
-                match near {
-                    Some(near) => format!(
+                match (near, shown(raw)) {
+                    (Some(near), _) => format!(
                         "did you mean `{near}`? The statuses are new, contacted, won and lost"
                     ),
-                    None => "the statuses are new, contacted, won and lost".into(),
+                    (None, Some(_)) => "the statuses are new, contacted, won and lost".into(),
+                    (None, None) => "the statuses are new, contacted, won and lost; check that [leads.columns] status names the status column".into(),
                 },
             );
         }
@@ -889,20 +891,25 @@ fn headers_found(headers: &csv::ByteRecord) -> String {
         found.push(format!("… ({} in all)", headers.len()));
     }
     if hidden > 0 {
-        found.push(format!("{hidden} not shown (they do not look like column names)"));
+        found.push(format!(
+            "{hidden} not shown (they do not look like column names)"
+        ));
     }
     found.join(", ")
 }
 
 /// The error for a file that ended inside a quoted value, once the reader got there.
-fn open_quote<R: std::io::Read>(rdr: &csv::Reader<QuoteTracker<R>>, rel: &Path) -> Option<Diagnostic> {
+fn open_quote<R: std::io::Read>(
+    rdr: &csv::Reader<QuoteTracker<R>>,
+    rel: &Path,
+) -> Option<Diagnostic> {
     let after = rdr.get_ref().open_at_eof()?;
     let last = rdr.position().line();
     let opened = last.saturating_sub(after).max(1);
     Some(
         Diagnostic::error(
             rel,
-            format!("a quote opened on line {opened} is never closed: the lines after it (to line {last}) would be read as one value"),
+            format!("a quote opened on line {opened} is never closed: every line after it would be read as part of one value"),
         )
         .at(usize::try_from(opened).unwrap_or(usize::MAX), 0)
         .hint("close the quoted value with \", and double every quote inside a quoted value (\"\")"),
