@@ -582,7 +582,7 @@ impl<'a> Reader<'a> {
             errs.push(
                 line,
                 format!("the received date {date} (column `{col}`) is before {EARLIEST_YEAR}"),
-                format!("a typo in the year? Write the full year (YYYY-MM-DD), or set [leads] from in site.toml to count only the leads from that date on"),
+                "a typo in the year? Write the full year (YYYY-MM-DD), or set [leads] from in site.toml to count only the leads from that date on".into(),
             );
             return None;
         }
