@@ -894,55 +894,66 @@ fn validate_categories(
         cat.known = match &cat.values {
             CategoryValues::Slugs => None,
             CategoryValues::Vocab(name) => {
-                let entries = if name.get_ref() == "regions" {
-                    Some(
-                        regions
-                            .0
-                            .iter()
-                            .map(|r| VocabEntry {
-                                id: r.id.clone(),
-                                label: r.label.clone(),
-                                span: r.span.clone(),
-                            })
-                            .collect::<Vec<_>>(),
-                    )
-                } else {
-                    vocabs
-                        .iter()
-                        .find(|(n, _)| *n == name.get_ref())
-                        .map(|(_, v)| v.entries.clone())
-                };
-                match entries {
-                    None => {
-                        diags.push(
-                            err(
-                                &name.span(),
-                                format!("{here}: `values` names no vocabulary table `{}`", name.get_ref()),
-                            )
-                            .hint(format!(
-                                "{} (a table of site.toml whose ids are the allowed values), or give a list like [\"lt-5k\", \"5k-20k\"]",
-                                suggest(name.get_ref(), VOCABULARIES)
-                            )),
-                        );
-                        Some(Vec::new())
-                    }
-                    Some(e) if e.is_empty() => {
-                        diags.push(
-                            err(
-                                &name.span(),
-                                format!("{here}: the table [{}] is empty", name.get_ref()),
-                            )
-                            .hint("add the allowed values to that table, or give a list"),
-                        );
-                        Some(e)
-                    }
-                    Some(e) => Some(e),
-                }
+                Some(vocab_values(&here, name, vocabs, regions, text, diags))
             }
             CategoryValues::List(list) => {
                 Some(list_values(&here, list, cat.span.start, text, diags))
             }
         };
+    }
+}
+
+/// The entries of the vocabulary table `values = "<name>"` names.
+fn vocab_values(
+    here: &str,
+    name: &Spanned<String>,
+    vocabs: &[(&str, &Vocab)],
+    regions: &Regions,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Vec<VocabEntry> {
+    let err = |msg: String| Diagnostic::error(SITE_FILE, msg).at_offset(text, name.span().start, 0);
+    let entries = if name.get_ref() == "regions" {
+        Some(
+            regions
+                .0
+                .iter()
+                .map(|r| VocabEntry {
+                    id: r.id.clone(),
+                    label: r.label.clone(),
+                    span: r.span.clone(),
+                })
+                .collect::<Vec<_>>(),
+        )
+    } else {
+        vocabs
+            .iter()
+            .find(|(n, _)| *n == name.get_ref())
+            .map(|(_, v)| v.entries.clone())
+    };
+    match entries {
+        None => {
+            diags.push(
+                err(format!(
+                    "{here}: `values` names no vocabulary table `{}`",
+                    name.get_ref()
+                ))
+                .hint(format!(
+                    "{} (a table of site.toml whose ids are the allowed values), or give a list like [\"lt-5k\", \"5k-20k\"]",
+                    suggest(name.get_ref(), VOCABULARIES)
+                )),
+            );
+            Vec::new()
+        }
+        Some(e) => {
+            if e.is_empty() {
+                diags.push(
+                    err(format!("{here}: the table [{}] is empty", name.get_ref()))
+                        .hint("add the allowed values to that table, or give a list"),
+                );
+            }
+            e
+        }
     }
 }
 

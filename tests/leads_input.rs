@@ -46,12 +46,24 @@ fn text_of(diags: &[Want]) -> String {
         .iter()
         .map(|d| {
             format!(
-                "{}:{}: error: {}\n  = help: {}",
-                d.path, d.line, d.message, d.hint
+                "{}{}: error: {}\n  = help: {}",
+                d.path,
+                at(d.line, ":"),
+                d.message,
+                d.hint
             )
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// `:3` (or `,line=3`), or nothing for line 0 (unknown).
+fn at(line: usize, sep: &str) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!("{sep}{line}")
+    }
 }
 
 fn assert_no_canary(what: &str, bytes: &[u8]) {
@@ -123,8 +135,11 @@ fn expect_errors_everywhere(site: &TestSite, want: &[Want]) {
         .iter()
         .map(|w| {
             format!(
-                "::error file={},line={}::{}%0A{}",
-                w.path, w.line, w.message, w.hint
+                "::error file={}{}::{}%0A{}",
+                w.path,
+                at(w.line, ",line="),
+                w.message,
+                w.hint
             )
         })
         .collect();
@@ -819,5 +834,50 @@ site.toml:{}:1: error: [leads.categories] leak reads the column `lead_id`, alrea
         )),
         "{}",
         check.stderr
+    );
+}
+
+#[test]
+fn a_digest_source_may_publish_only_allowed_category_values() {
+    let mut csv = HEADER.to_string();
+    for i in 0..6 {
+        csv.push_str(&row(
+            &format!("c{i}"),
+            "2025-02-01",
+            "DE",
+            "alpha-hosting",
+            "won",
+            "hosting",
+        ));
+    }
+    let site = site_with(&csv);
+    let (_, mut digest) = expect_clean_build(&site);
+    // A digest made by an older version published free text as a key.
+    digest
+        .by_category
+        .0
+        .iter_mut()
+        .find(|(k, _)| k == "service")
+        .unwrap()
+        .1
+        .0
+        .push(("Other: please call Jane on +44 7700 900123".into(), None));
+    site.write_bytes(
+        "private/digest.json",
+        &partnersite::leads::write_digest(&digest),
+    )
+    .edit(
+        "site.toml",
+        "source = \"leads/export.csv\"",
+        "source = \"private/digest.json\"",
+    );
+    expect_errors_everywhere(
+        &site,
+        &[Want {
+            path: "private/digest.json",
+            line: 0,
+            message: "the digest's by_category `service` holds 1 value(s) that [leads.categories] does not allow (not shown)",
+            hint: "make the digest again with `partnersite leads digest`: values that are not allowed are counted as `other`",
+        }],
     );
 }

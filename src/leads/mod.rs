@@ -334,6 +334,7 @@ fn read_digest(path: &Path, rel: &Path, config: &SiteConfig) -> Result<Digest, D
         }
     };
     if let Some(leads) = &config.leads {
+        check_digest_categories(&digest, leads, rel, &mut diags);
         let want = leads.min_cell;
         if digest.min_cell < want {
             diags.push(
@@ -368,5 +369,49 @@ fn read_digest(path: &Path, rel: &Path, config: &SiteConfig) -> Result<Digest, D
         Err(diags)
     } else {
         Ok(digest)
+    }
+}
+
+/// A digest used as `source` may publish only the category values `[leads.categories]`
+/// allows (a digest made by an older version, or edited, may hold free text): the same
+/// rules as when reading an export. The values are not printed.
+fn check_digest_categories(
+    digest: &Digest,
+    leads: &crate::config::LeadsConfig,
+    rel: &Path,
+    diags: &mut Diagnostics,
+) {
+    let declared = leads.categories.as_ref();
+    for (name, values) in digest.by_category.iter() {
+        let Some(cat) = declared.and_then(|c| c.get(name)) else {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    format!(
+                        "the digest's by_category has `{name}`, which is not in [leads.categories]"
+                    ),
+                )
+                .hint("make the digest again with `partnersite leads digest`"),
+            );
+            continue;
+        };
+        let allowed = |v: &str| {
+            v == crate::config::OTHER
+                || v == UNSPECIFIED
+                || match &cat.known {
+                    Some(known) => known.iter().any(|e| e.id == v),
+                    None => crate::config::is_value_slug(v),
+                }
+        };
+        let n = values.keys().filter(|v| !allowed(v)).count();
+        if n > 0 {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    format!("the digest's by_category `{name}` holds {n} value(s) that [leads.categories] does not allow (not shown)"),
+                )
+                .hint("make the digest again with `partnersite leads digest`: values that are not allowed are counted as `other`"),
+            );
+        }
     }
 }

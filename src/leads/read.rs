@@ -956,6 +956,38 @@ mod tests {
     }
 
     #[test]
+    fn only_cells_that_look_like_ids_or_dates_are_shown() {
+        for v in ["wonn", "Germany", "alpha-hostin", "L-2025", "eu_west.1"] {
+            assert_eq!(shown(v.as_bytes()), Some(v), "{v}");
+        }
+        let long = "a".repeat(41);
+        for v in [
+            "canary@example.org",
+            "+44 7700 900123",
+            "07700900123",
+            "Jane Smith",
+            "Other: call me",
+            long.as_str(),
+            "",
+        ] {
+            assert_eq!(shown(v.as_bytes()), None, "{v}");
+        }
+        assert_eq!(shown(b"\xff"), None);
+        for v in ["2025-02-30", "14/03/2026", "1.2.2025"] {
+            assert_eq!(shown_date(v.as_bytes()), Some(v), "{v}");
+        }
+        for v in [
+            "555-0195",
+            "1-555-0195",
+            "+44 7700 900123",
+            "x@y.z",
+            "2025-02-30x",
+        ] {
+            assert_eq!(shown_date(v.as_bytes()), None, "{v}");
+        }
+    }
+
+    #[test]
     fn statuses_ignore_case() {
         assert_eq!(status_of(b"Won"), Some(WON));
         assert_eq!(status_of(b"contacted"), Some(CONTACTED));
