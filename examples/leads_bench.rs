@@ -10,7 +10,7 @@
 
 use anyhow::{Result, bail};
 use clap::Parser;
-use partnersite::config::{LeadColumns, LeadsConfig, Vocab, VocabEntry};
+use partnersite::config::{Categories, Category, CategoryValues, LeadColumns, LeadsConfig};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -40,10 +40,12 @@ fn peak_kib() -> u64 {
 }
 
 fn gen_leads_config(source: &str) -> LeadsConfig {
-    let cat = |id: &str, col: &str| VocabEntry {
-        id: id.into(),
-        label: col.into(),
+    let cat = |name: &str, col: &str| Category {
+        name: name.into(),
         span: 0..0,
+        column: col.into(),
+        values: CategoryValues::Slugs,
+        known: None,
     };
     LeadsConfig {
         source: toml::Spanned::new(0..0, source.into()),
@@ -61,13 +63,11 @@ fn gen_leads_config(source: &str) -> LeadsConfig {
             partner: "assigned_provider".into(),
             status: "status".into(),
         }),
-        categories: Some(Vocab {
-            entries: vec![
-                cat("service", "service_requested"),
-                cat("market_segment", "market_segment"),
-                cat("budget", "budget_band"),
-            ],
-        }),
+        categories: Some(Categories(vec![
+            cat("service", "service_requested"),
+            cat("market_segment", "market_segment"),
+            cat("budget", "budget_band"),
+        ])),
     }
 }
 

@@ -443,8 +443,9 @@ fn leads_digest(root: PathBuf, output: Option<PathBuf>) -> Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_CONTENT));
         }
     };
-    match crate::leads::load(&site.config, &site.partners) {
-        Ok(Some(digest)) => {
+    match crate::leads::load_with_warnings(&site.config, &site.partners) {
+        Ok((Some(digest), warnings)) => {
+            print_diagnostics(&warnings);
             let bytes = crate::leads::write_digest(&digest);
             match output {
                 Some(path) => {
@@ -460,7 +461,7 @@ fn leads_digest(root: PathBuf, output: Option<PathBuf>) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Ok(None) => {
+        Ok((None, _)) => {
             eprintln!("error: site.toml has no [leads] table: nothing to digest");
             Ok(ExitCode::from(EXIT_USAGE))
         }

@@ -145,8 +145,11 @@ fn evaluate(
             }
         }
     }
-    let leads = match crate::leads::load(&full.config, &full.partners) {
-        Ok(d) => d,
+    let leads = match crate::leads::load_with_warnings(&full.config, &full.partners) {
+        Ok((d, warnings)) => {
+            diags.extend(warnings);
+            d
+        }
         Err(d) => {
             diags.extend(d);
             None

@@ -221,24 +221,18 @@ pub fn digest(model: &Model, leads: &LeadsConfig, n: &Counts) -> Digest {
         .zip(audit::protect(&country_table, &country_counts, min_cell))
         .collect();
 
-    // Category values seen, sorted, `unspecified` last.
+    // Category values in published order (declared, or sorted), `other` and
+    // `unspecified` last.
     let names = leads
         .categories
         .as_ref()
-        .map(|v| v.ids().collect::<Vec<_>>());
+        .map(|c| c.0.iter().map(|c| c.name.as_str()).collect::<Vec<_>>());
     let by_category = names
         .unwrap_or_default()
         .into_iter()
         .zip(&n.categories)
         .map(|(name, cat)| {
-            let mut values: Vec<(&str, u64)> = cat
-                .values
-                .iter()
-                .map(String::as_str)
-                .zip(cat.counts.iter().copied())
-                .filter(|(_, c)| *c > 0)
-                .collect();
-            values.sort_by_key(|(v, _)| (*v == UNSPECIFIED, *v));
+            let values = cat.published();
             let counts: Vec<u64> = values.iter().map(|(_, c)| *c).collect();
             let keys: Vec<String> = values.iter().map(|(v, _)| v.to_string()).collect();
             let table = audit::category_table(name, &keys, n.leads);

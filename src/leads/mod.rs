@@ -11,8 +11,10 @@
 
 mod aggregate;
 mod audit;
+mod categories;
 mod charts;
 mod map;
+mod open_quote;
 mod read;
 mod report;
 
@@ -191,10 +193,19 @@ pub fn write_digest(digest: &Digest) -> Vec<u8> {
 
 /// Read `[leads] source` and aggregate it. `partners` is every partner record, drafts
 /// included (flagged `draft`). `Ok(None)` when site.toml has no `[leads]` table; every
-/// problem in the export (up to a cap per file) comes back as diagnostics.
+/// problem in the export (up to a cap per file) comes back as diagnostics. Warnings are
+/// dropped: see [`load_with_warnings`].
 pub fn load(config: &SiteConfig, partners: &[Partner]) -> Result<Option<Digest>, Diagnostics> {
+    load_with_warnings(config, partners).map(|(digest, _)| digest)
+}
+
+/// [`load`], with the warnings about the export (e.g. a period of more than 10 years).
+pub fn load_with_warnings(
+    config: &SiteConfig,
+    partners: &[Partner],
+) -> Result<(Option<Digest>, Diagnostics), Diagnostics> {
     let Some(leads) = &config.leads else {
-        return Ok(None);
+        return Ok((None, Diagnostics::default()));
     };
     let source = leads.source.get_ref();
     let full = config.root.join(source);
@@ -213,7 +224,7 @@ pub fn load(config: &SiteConfig, partners: &[Partner]) -> Result<Option<Digest>,
         }
         return read_digest(&full, &rel, config)
             .and_then(|d| audited(d, config, &rel, true))
-            .map(Some);
+            .map(|d| (Some(d), Diagnostics::default()));
     }
     let files = if full.is_dir() {
         match csv_files(&full) {
@@ -262,13 +273,13 @@ pub fn load(config: &SiteConfig, partners: &[Partner]) -> Result<Option<Digest>,
             "export the leads again, or remove the [leads] table until there are some",
         ));
     }
-    audited(
+    let digest = audited(
         aggregate::digest(&model, leads, &counts),
         config,
         &rel,
         false,
-    )
-    .map(Some)
+    )?;
+    Ok((Some(digest), diags.sorted()))
 }
 
 /// The digest if the auditor ([`audit::audit`]) can recover no withheld cell from it,
@@ -369,6 +380,7 @@ fn read_digest(path: &Path, rel: &Path, config: &SiteConfig) -> Result<Digest, D
         }
     };
     if let Some(leads) = &config.leads {
+        check_digest_categories(&digest, leads, rel, &mut diags);
         let want = leads.min_cell;
         if digest.min_cell < want {
             diags.push(
@@ -406,12 +418,46 @@ fn read_digest(path: &Path, rel: &Path, config: &SiteConfig) -> Result<Digest, D
     }
 }
 
-/// A short, printable excerpt of a cell for an error message (never used for lead ids).
-fn excerpt(bytes: &[u8]) -> String {
-    let s = String::from_utf8_lossy(bytes);
-    let mut out: String = s.chars().take(40).collect();
-    if s.chars().count() > 40 {
-        out.push('…');
+/// A digest used as `source` may publish only the category values `[leads.categories]`
+/// allows (a digest made by an older version, or edited, may hold free text): the same
+/// rules as when reading an export. The values are not printed.
+fn check_digest_categories(
+    digest: &Digest,
+    leads: &crate::config::LeadsConfig,
+    rel: &Path,
+    diags: &mut Diagnostics,
+) {
+    let declared = leads.categories.as_ref();
+    for (name, values) in digest.by_category.iter() {
+        let Some(cat) = declared.and_then(|c| c.get(name)) else {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    format!(
+                        "the digest's by_category has `{name}`, which is not in [leads.categories]"
+                    ),
+                )
+                .hint("make the digest again with `partnersite leads digest`"),
+            );
+            continue;
+        };
+        let allowed = |v: &str| {
+            v == crate::config::OTHER
+                || v == UNSPECIFIED
+                || match &cat.known {
+                    Some(known) => known.iter().any(|e| e.id == v),
+                    None => crate::config::is_value_slug(v),
+                }
+        };
+        let n = values.keys().filter(|v| !allowed(v)).count();
+        if n > 0 {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    format!("the digest's by_category `{name}` holds {n} value(s) that [leads.categories] does not allow (not shown)"),
+                )
+                .hint("make the digest again with `partnersite leads digest`: values that are not allowed are counted as `other`"),
+            );
+        }
     }
-    out
 }

@@ -8,8 +8,9 @@
 // an out-of-range index would be a bug in this file, never a property of the input.
 #![allow(clippy::indexing_slicing)]
 
-use super::excerpt;
-use crate::config::{LeadColumns, LeadsConfig, SiteConfig, Vocab};
+use super::categories::{CategoryCounts, MAX_CATEGORY_VALUES};
+use super::open_quote::QuoteTracker;
+use crate::config::{Categories, LeadColumns, LeadsConfig, SiteConfig};
 use crate::content::Partner;
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, closest, display_path, suggest};
@@ -19,9 +20,11 @@ use std::path::{Path, PathBuf};
 
 /// Problems reported per file before the rest are summed up in one line.
 pub const MAX_ERRORS_PER_FILE: usize = 50;
-/// A category with more distinct values than this is probably free text (which could
-/// hold personal data and would be published as keys): refused.
-pub const MAX_CATEGORY_VALUES: usize = 200;
+/// Without `[leads] from`, a lead received before this year is a typo (0025 for 2025),
+/// which would otherwise stretch the report's period over centuries.
+pub const EARLIEST_YEAR: u16 = 2000;
+/// Without both period bounds, a first-to-last span longer than this is warned about.
+pub const MAX_PERIOD_YEARS: u16 = 10;
 
 /// Statuses, in the order of the counters.
 pub const STATUSES: [&str; 4] = ["new", "contacted", "won", "lost"];
@@ -165,14 +168,6 @@ pub struct RegionCounts {
     pub lost: u64,
 }
 
-/// The distinct values of one category and their counts.
-#[derive(Default)]
-pub struct CategoryCounts {
-    index: HashMap<Box<[u8]>, u32>,
-    pub values: Vec<String>,
-    pub counts: Vec<u64>,
-}
-
 /// Everything counted; all that survives of the export.
 pub struct Counts {
     /// Data rows read (every file, every period, valid or not).
@@ -199,6 +194,9 @@ pub struct Counts {
     /// First and last received date counted.
     pub first: Option<Date>,
     pub last: Option<Date>,
+    /// Where they were read: (file number, line).
+    first_at: (u32, u64),
+    last_at: (u32, u64),
 }
 
 /// Column indices of one file's mapped columns.
@@ -288,6 +286,8 @@ pub struct Reader<'a> {
     columns: &'a LeadColumns,
     /// (report name, column) of `[leads.categories]`.
     categories: Vec<(&'a str, &'a str)>,
+    /// File number of the file being read.
+    file: u32,
     counts: Counts,
     ids: Vec<IdSeen>,
     files: Vec<PathBuf>,
@@ -302,16 +302,13 @@ impl<'a> Reader<'a> {
     pub fn new(
         model: &'a Model<'a>,
         columns: &'a LeadColumns,
-        categories: Option<&'a Vocab>,
+        categories: Option<&'a Categories>,
     ) -> Self {
-        let categories: Vec<(&str, &str)> = categories
-            .map(|v| {
-                v.entries
-                    .iter()
-                    .map(|e| (e.id.as_str(), e.label.as_str()))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let declared = categories.map(|c| c.0.as_slice()).unwrap_or_default();
+        let categories: Vec<(&str, &str)> = declared
+            .iter()
+            .map(|c| (c.name.as_str(), c.column.as_str()))
+            .collect();
         let nreg = model.nreg;
         let np = model.partners.len();
         Reader {
@@ -327,15 +324,15 @@ impl<'a> Reader<'a> {
                 region_partner: vec![0; (nreg + 1) * np],
                 quarters: Vec::new(),
                 country: vec![0; COUNTRY_SLOTS],
-                categories: categories
-                    .iter()
-                    .map(|_| CategoryCounts::default())
-                    .collect(),
+                categories: declared.iter().map(CategoryCounts::new).collect(),
                 outside_served_region: 0,
                 unknown_partner: 0,
                 first: None,
                 last: None,
+                first_at: (0, 0),
+                last_at: (0, 0),
             },
+            file: 0,
             category_buf: Vec::with_capacity(categories.len()),
             categories,
             ids: Vec::new(),
@@ -348,6 +345,7 @@ impl<'a> Reader<'a> {
     /// Read one export file (`rel` is its path as shown in diagnostics).
     pub fn read_file(&mut self, path: &Path, rel: &Path) {
         let file_no = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
+        self.file = file_no;
         self.files.push(rel.to_path_buf());
         let mut errs = Capped::new(rel);
         let file = match std::fs::File::open(path) {
@@ -364,9 +362,14 @@ impl<'a> Reader<'a> {
             .has_headers(true)
             .flexible(false)
             .buffer_capacity(1 << 20)
-            .from_reader(file);
-        let headers = match rdr.byte_headers() {
-            Ok(h) => h.clone(),
+            .from_reader(QuoteTracker::new(file));
+        let headers = rdr.byte_headers().cloned();
+        if let Some(d) = open_quote(&rdr, rel) {
+            self.diags.push(d);
+            return;
+        }
+        let headers = match headers {
+            Ok(h) => h,
             Err(e) => {
                 self.diags.push(csv_error(rel, &e));
                 return;
@@ -384,7 +387,15 @@ impl<'a> Reader<'a> {
         };
         let mut rec = csv::ByteRecord::new();
         loop {
-            match rdr.read_byte_record(&mut rec) {
+            let read = rdr.read_byte_record(&mut rec);
+            // The file ended inside a quoted value: this "record" swallowed every line
+            // after the quote; its cells mean nothing.
+            if let Some(d) = open_quote(&rdr, rel) {
+                errs.push(d.line as u64, d.message, d.hint.unwrap_or_default());
+                self.counts.rows += 1;
+                break;
+            }
+            match read {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
@@ -399,7 +410,7 @@ impl<'a> Reader<'a> {
                 }
             }
             self.counts.rows += 1;
-            self.row(&rec, &cols, file_no, &mut errs);
+            self.row(&rec, &cols, &mut errs);
         }
         errs.finish(&mut self.diags);
     }
@@ -444,222 +455,226 @@ impl<'a> Reader<'a> {
         if missing.is_empty() {
             return Some(cols);
         }
-        let mut found: Vec<String> = headers
+        let core = [
+            Some(&c.id),
+            Some(&c.received),
+            Some(&c.country),
+            c.region.as_ref(),
+            Some(&c.partner),
+            Some(&c.status),
+        ];
+        let core: Vec<&String> = core.into_iter().flatten().collect();
+        let core_missing = missing
             .iter()
-            .take(30)
-            .map(|h| format!("`{}`", excerpt(h.trim_ascii())))
-            .collect();
-        if headers.len() > 30 {
-            found.push(format!("… ({} in all)", headers.len()));
+            .filter(|(key, _, twice)| !twice && key.starts_with("[leads.columns]"))
+            .count();
+        if core_missing == core.len() {
+            // No mapped header at all: line 1 is most likely a data row, which must not
+            // be printed.
+            let names: Vec<String> = core.iter().map(|n| format!("`{n}`")).collect();
+            self.diags.push(
+                Diagnostic::error(
+                    rel,
+                    format!(
+                        "line 1 does not hold the mapped headers {} ([leads.columns])",
+                        names.join(", ")
+                    ),
+                )
+                .at(1, 0)
+                .hint("the export must start with its header row naming the columns: export it again with headers, or correct the names in [leads.columns]"),
+            );
+            return None;
         }
+        let hint = format!("headers found: {}", headers_found(headers));
         for (key, name, twice) in missing {
             let message = if twice {
                 format!("the column `{name}` ({key}) appears more than once in the header")
             } else {
                 format!("the column `{name}` ({key}) is not in the header")
             };
-            self.diags.push(
-                Diagnostic::error(rel, message)
-                    .at(1, 0)
-                    .hint(format!("headers found: {}", found.join(", "))),
-            );
+            self.diags
+                .push(Diagnostic::error(rel, message).at(1, 0).hint(hint.clone()));
         }
         None
     }
 
-    /// Validate one row and, when it is valid and in the period, count it.
-    fn row(&mut self, rec: &csv::ByteRecord, cols: &Columns, file: u32, errs: &mut Capped) {
-        let model = self.model;
+    /// Validate one row and, when it is valid and in the period, count it. Every check
+    /// runs (all problems of a row are reported), and a cell is named by its column,
+    /// never shown unless it looks like the code or id the column should hold.
+    fn row(&mut self, rec: &csv::ByteRecord, cols: &Columns, errs: &mut Capped) {
         let line = rec.position().map_or(0, |p| p.line());
         let field = |i: usize| rec.get(i).unwrap_or_default().trim_ascii();
-        let c = self.columns;
-        let mut ok = true;
-
-        let id = field(cols.id);
-        if id.is_empty() {
-            ok = false;
-            errs.push(
-                line,
-                format!("empty lead id (column `{}`)", c.id),
-                "every lead needs a unique id".into(),
-            );
-        } else {
-            let (h1, h2) = id_hash(id);
-            self.ids.push(IdSeen {
-                h1,
-                h2,
-                file,
-                line: u32::try_from(line).unwrap_or(u32::MAX),
-            });
+        let id_ok = self.check_id(field(cols.id), line, errs);
+        let date = self.check_date(field(cols.received), line, errs);
+        let country = self.check_country(field(cols.country), line, errs);
+        let region = match cols.region {
+            Some(i) => self.check_region(field(i), line, errs),
+            None => Some(None),
+        };
+        let status = self.check_status(field(cols.status), line, errs);
+        let (true, Some(date), Some(country), Some(region), Some(status)) =
+            (id_ok, date, country, region, status)
+        else {
+            return;
+        };
+        if !self.model.in_period(date) {
+            return;
         }
-
-        let raw = field(cols.received);
-        let date = std::str::from_utf8(raw).ok().and_then(Date::parse);
-        if date.is_none() {
-            ok = false;
-            errs.push(
-                line,
-                format!(
-                    "invalid received date `{}` (column `{}`)",
-                    excerpt(raw),
-                    c.received
-                ),
-                "write dates as YYYY-MM-DD, e.g. 2026-03-14".into(),
-            );
-        }
-
-        let raw = field(cols.country);
-        let country = if raw.is_empty() {
-            NO_COUNTRY
-        } else {
-            match country_slot(raw).filter(|&s| model.country_region[s] != NOT_A_COUNTRY) {
-                Some(s) => s,
-                None => {
-                    ok = false;
+        // Partner slugs are checked only for counted rows: an old lead of a partner who
+        // left the program does not block the report of a later period.
+        let Some(partner) = self.check_partner(field(cols.partner), line, errs) else {
+            return;
+        };
+        self.category_buf.clear();
+        for (k, &col) in cols.categories.iter().enumerate() {
+            match self.counts.categories[k].slot(field(col)) {
+                Ok(slot) => self.category_buf.push(slot),
+                Err(_) => {
+                    let (name, column) = self.categories[k];
                     errs.push(
                         line,
                         format!(
-                            "unknown country code `{}` (column `{}`)",
-                            excerpt(raw),
-                            c.country
+                            "[leads.categories] {name}: column `{column}` has more than {MAX_CATEGORY_VALUES} distinct values"
                         ),
-                        "use an ISO 3166-1 alpha-2 code such as DE or BR, or leave the cell empty"
-                            .into(),
-                    );
-                    NO_COUNTRY
-                }
-            }
-        };
-
-        let mut region = None;
-        if let Some(i) = cols.region {
-            let raw = field(i);
-            if !raw.is_empty() {
-                match model.regions.iter().position(|r| r.as_bytes() == raw) {
-                    Some(r) => region = Some(r),
-                    None => {
-                        ok = false;
-                        let v = excerpt(raw);
-                        errs.push(
-                            line,
-                            format!(
-                                "unknown region `{v}` (column `{}`)",
-                                c.region.as_deref().unwrap_or_default()
-                            ),
-                            format!(
-                                "{} (the ids of [regions] in site.toml), or leave the cell empty",
-                                suggest(&v, model.regions.iter().copied())
-                            ),
-                        );
-                    }
-                }
-            }
-        }
-
-        let raw = field(cols.status);
-        let status = status_of(raw);
-        if status.is_none() {
-            ok = false;
-            errs.push(
-                line,
-                format!("unknown status `{}` (column `{}`)", excerpt(raw), c.status),
-                match closest(&excerpt(raw).to_lowercase(), STATUSES).first() {
-                    Some(near) => format!(
-                        "did you mean `{near}`? The statuses are new, contacted, won and lost"
-                    ),
-                    None => "the statuses are new, contacted, won and lost".into(),
-                },
-            );
-        }
-
-        let (Some(date), Some(status), true) = (date, status, ok) else {
-            return;
-        };
-        if !model.in_period(date) {
-            return;
-        }
-
-        // Partner slugs are checked only for counted rows: an old lead of a partner who
-        // left the program does not block the report of a later period.
-        let raw = field(cols.partner);
-        let partner = if raw.is_empty() {
-            Assigned::No
-        } else {
-            match model.index.get(raw) {
-                Some(&p) if model.partners[p as usize].listed => Assigned::Listed(p as usize),
-                Some(_) => Assigned::Other,
-                None if model.allow_unknown => Assigned::Other,
-                None => {
-                    let v = excerpt(raw);
-                    let near = closest(&v, model.partners.iter().map(|p| p.partner.slug.as_str()));
-                    let hint = if near.is_empty() {
-                        "partner slugs are the folder names in content/partners/; set [leads] allow_unknown_partners = true to count unknown slugs in the audit instead".to_string()
-                    } else {
-                        let near: Vec<String> = near.iter().map(|s| format!("`{s}`")).collect();
-                        format!("did you mean {}?", near.join(" or "))
-                    };
-                    errs.push(
-                        line,
-                        format!("unknown partner `{v}` (column `{}`): no such folder in content/partners/", c.partner),
-                        hint,
+                        "map only columns with a small set of values (every value is published), or declare the values: `{ column = \"...\", values = [...] }`; free text may hold personal data".into(),
                     );
                     return;
                 }
             }
-        };
-
-        self.category_buf.clear();
-        for (k, &col) in cols.categories.iter().enumerate() {
-            let raw = field(col);
-            let cat = &mut self.counts.categories[k];
-            let idx = match cat.index.get(raw) {
-                Some(&i) => i,
-                None => {
-                    let value = if raw.is_empty() {
-                        super::UNSPECIFIED
-                    } else {
-                        match std::str::from_utf8(raw) {
-                            Ok(v) => v,
-                            Err(_) => {
-                                errs.push(
-                                    line,
-                                    format!(
-                                        "the value in column `{}` is not UTF-8 text",
-                                        self.categories[k].1
-                                    ),
-                                    "save the export as UTF-8".into(),
-                                );
-                                return;
-                            }
-                        }
-                    };
-                    if cat.values.len() >= MAX_CATEGORY_VALUES {
-                        errs.push(
-                            line,
-                            format!(
-                                "[leads.categories] {}: column `{}` has more than {MAX_CATEGORY_VALUES} distinct values",
-                                self.categories[k].0, self.categories[k].1
-                            ),
-                            "map only columns with a small set of values (every value is published); free text may hold personal data".into(),
-                        );
-                        return;
-                    }
-                    let i = match cat.values.iter().position(|v| v == value) {
-                        Some(i) => i as u32,
-                        None => {
-                            cat.values.push(value.to_string());
-                            cat.counts.push(0);
-                            (cat.values.len() - 1) as u32
-                        }
-                    };
-                    cat.index.insert(raw.into(), i);
-                    i
-                }
-            };
-            self.category_buf.push(idx);
         }
+        self.count(date, status, country, region, partner, line);
+    }
 
-        self.count(date, status, country, region, partner);
+    fn check_id(&mut self, id: &[u8], line: u64, errs: &mut Capped) -> bool {
+        if id.is_empty() {
+            errs.push(
+                line,
+                format!("empty lead id (column `{}`)", self.columns.id),
+                "every lead needs a unique id".into(),
+            );
+            return false;
+        }
+        let (h1, h2) = id_hash(id);
+        self.ids.push(IdSeen {
+            h1,
+            h2,
+            file: self.file,
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+        });
+        true
+    }
+
+    fn check_date(&self, raw: &[u8], line: u64, errs: &mut Capped) -> Option<Date> {
+        let col = &self.columns.received;
+        let Some(date) = std::str::from_utf8(raw).ok().and_then(Date::parse) else {
+            let message = match shown_date(raw) {
+                Some(v) => format!("invalid received date `{v}` (column `{col}`)"),
+                None => format!("the value in column `{col}` is not a date ({NOT_SHOWN})"),
+            };
+            errs.push(
+                line,
+                message,
+                "write dates as YYYY-MM-DD, e.g. 2026-03-14".into(),
+            );
+            return None;
+        };
+        if self.model.from.is_none() && date.year < EARLIEST_YEAR {
+            errs.push(
+                line,
+                format!("the received date {date} (column `{col}`) is before {EARLIEST_YEAR}"),
+                "a typo in the year? Write the full year (YYYY-MM-DD), or set [leads] from in site.toml to count only the leads from that date on".into(),
+            );
+            return None;
+        }
+        Some(date)
+    }
+
+    fn check_country(&self, raw: &[u8], line: u64, errs: &mut Capped) -> Option<usize> {
+        if raw.is_empty() {
+            return Some(NO_COUNTRY);
+        }
+        let known = country_slot(raw).filter(|&s| self.model.country_region[s] != NOT_A_COUNTRY);
+        if known.is_none() {
+            errs.push(
+                line,
+                unknown("country code", raw, &self.columns.country),
+                "use an ISO 3166-1 alpha-2 code such as DE or BR, or leave the cell empty".into(),
+            );
+        }
+        known
+    }
+
+    /// `Some(None)`: empty (the region comes from the country).
+    fn check_region(&self, raw: &[u8], line: u64, errs: &mut Capped) -> Option<Option<usize>> {
+        if raw.is_empty() {
+            return Some(None);
+        }
+        let regions = &self.model.regions;
+        if let Some(r) = regions.iter().position(|r| r.as_bytes() == raw) {
+            return Some(Some(r));
+        }
+        let col = self.columns.region.as_deref().unwrap_or_default();
+        let near = match shown(raw) {
+            Some(v) => suggest(v, regions.iter().copied()),
+            None => suggest("", regions.iter().copied()),
+        };
+        errs.push(
+            line,
+            unknown("region", raw, col),
+            format!("{near} (the ids of [regions] in site.toml), or leave the cell empty"),
+        );
+        None
+    }
+
+    fn check_status(&self, raw: &[u8], line: u64, errs: &mut Capped) -> Option<usize> {
+        let status = status_of(raw);
+        if status.is_none() {
+            let near =
+                shown(raw).and_then(|v| closest(&v.to_lowercase(), STATUSES).first().copied());
+            errs.push(
+                line,
+                unknown("status", raw, &self.columns.status),
+                match (near, shown(raw)) {
+                    (Some(near), _) => format!(
+                        "did you mean `{near}`? The statuses are new, contacted, won and lost"
+                    ),
+                    (None, Some(_)) => "the statuses are new, contacted, won and lost".into(),
+                    (None, None) => "the statuses are new, contacted, won and lost; check that [leads.columns] status names the status column".into(),
+                },
+            );
+        }
+        status
+    }
+
+    fn check_partner(&self, raw: &[u8], line: u64, errs: &mut Capped) -> Option<Assigned> {
+        let model = self.model;
+        if raw.is_empty() {
+            return Some(Assigned::No);
+        }
+        match model.index.get(raw) {
+            Some(&p) if model.partners[p as usize].listed => Some(Assigned::Listed(p as usize)),
+            Some(_) => Some(Assigned::Other),
+            None if model.allow_unknown => Some(Assigned::Other),
+            None => {
+                let slugs = model.partners.iter().map(|p| p.partner.slug.as_str());
+                let near = shown(raw).map(|v| closest(v, slugs)).unwrap_or_default();
+                let hint = if near.is_empty() {
+                    "partner slugs are the folder names in content/partners/; set [leads] allow_unknown_partners = true to count unknown slugs in the audit instead".to_string()
+                } else {
+                    let near: Vec<String> = near.iter().map(|s| format!("`{s}`")).collect();
+                    format!("did you mean {}?", near.join(" or "))
+                };
+                errs.push(
+                    line,
+                    format!(
+                        "{}: no such folder in content/partners/",
+                        unknown("partner", raw, &self.columns.partner)
+                    ),
+                    hint,
+                );
+                None
+            }
+        }
     }
 
     fn count(
@@ -669,6 +684,7 @@ impl<'a> Reader<'a> {
         country: usize,
         region: Option<usize>,
         partner: Assigned,
+        line: u64,
     ) {
         let model = self.model;
         let nreg = model.nreg;
@@ -708,7 +724,7 @@ impl<'a> Reader<'a> {
             }
         }
         for (k, &v) in self.category_buf.iter().enumerate() {
-            n.categories[k].counts[v as usize] += 1;
+            n.categories[k].add(v);
         }
         let key = u32::from(date.year) * 4 + u32::from((date.month - 1) / 3);
         let q = match n.quarters.get(self.last_quarter) {
@@ -723,8 +739,15 @@ impl<'a> Reader<'a> {
         };
         self.last_quarter = q;
         n.quarters[q].1[r] += 1;
-        n.first = Some(n.first.map_or(date, |f| f.min(date)));
-        n.last = Some(n.last.map_or(date, |l| l.max(date)));
+        let at = (self.file, line);
+        if n.first.is_none_or(|f| date < f) {
+            n.first = Some(date);
+            n.first_at = at;
+        }
+        if n.last.is_none_or(|l| date > l) {
+            n.last = Some(date);
+            n.last_at = at;
+        }
     }
 
     /// The counts, and every problem found (duplicate ids are found here, across files).
@@ -763,8 +786,134 @@ impl<'a> Reader<'a> {
             }
         }
         dup.finish(&mut self.diags);
+        if let Some(w) = self.long_period() {
+            self.diags.push(w);
+        }
         (self.counts, self.diags)
     }
+
+    /// A warning when the period comes from the leads (a bound unset) and spans more
+    /// than [`MAX_PERIOD_YEARS`]: a year typo would otherwise stretch the report.
+    fn long_period(&self) -> Option<Diagnostic> {
+        let n = &self.counts;
+        let (first, last) = (n.first?, n.last?);
+        if self.model.from.is_some() && self.model.to.is_some() {
+            return None;
+        }
+        let from = self.model.from.unwrap_or(first);
+        let to = self.model.to.unwrap_or(last);
+        let limit = Date {
+            year: from.year.saturating_add(MAX_PERIOD_YEARS),
+            ..from
+        };
+        if to <= limit {
+            return None;
+        }
+        let (file, line) = if self.model.from.is_none() {
+            n.first_at
+        } else {
+            n.last_at
+        };
+        let path = self.files.get(file as usize)?;
+        Some(
+            Diagnostic::warning(
+                path,
+                format!(
+                    "the report's period runs from {from} to {to}, more than {MAX_PERIOD_YEARS} years (from the first lead to the last)"
+                ),
+            )
+            .at(usize::try_from(line).unwrap_or(usize::MAX), 0)
+            .hint("check this lead's received date for a typo in the year, or set [leads] from and to in site.toml"),
+        )
+    }
+}
+
+/// Said instead of a cell that does not look like what its column should hold: a
+/// mis-mapped column would otherwise print names, e-mails or phone numbers.
+const NOT_SHOWN: &str = "not shown: it does not look like one and may be personal data";
+
+/// "unknown status `wonn` (column `status`)", or, for a cell that does not look like an
+/// id, the same without the cell.
+fn unknown(what: &str, raw: &[u8], column: &str) -> String {
+    match shown(raw) {
+        Some(v) => format!("unknown {what} `{v}` (column `{column}`)"),
+        None => format!("the value in column `{column}` is not a known {what} ({NOT_SHOWN})"),
+    }
+}
+
+/// A cell that may be printed because it looks like an id or code: at most 40 letters,
+/// digits, `-`, `_` or `.`, with at most 4 digits (no `@`, space, `+` or sentence).
+fn shown(raw: &[u8]) -> Option<&str> {
+    let s = std::str::from_utf8(raw).ok()?;
+    let ok = !s.is_empty()
+        && s.chars().count() <= 40
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && s.chars().filter(|c| c.is_numeric()).count() <= 4;
+    ok.then_some(s)
+}
+
+/// A cell that may be printed because it looks like a date: three groups of digits
+/// split by `-`, `/` or `.`, one of them 4 digits (a year), the others 1 or 2.
+fn shown_date(raw: &[u8]) -> Option<&str> {
+    let s = std::str::from_utf8(raw).ok()?;
+    let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
+    let digits = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    let ok = parts.len() == 3
+        && parts.iter().all(digits)
+        && parts.iter().filter(|p| p.len() == 4).count() == 1
+        && parts.iter().all(|p| p.len() <= 2 || p.len() == 4);
+    ok.then_some(s)
+}
+
+/// The header row as listed in a hint: names that do not look like column names are
+/// counted, not shown.
+fn headers_found(headers: &csv::ByteRecord) -> String {
+    fn looks_like_name(h: &[u8]) -> Option<&str> {
+        std::str::from_utf8(h).ok().filter(|s| {
+            !s.is_empty()
+                && s.chars().count() <= 40
+                && !s.contains('@')
+                && !s.chars().any(char::is_control)
+                && s.chars().filter(|c| c.is_numeric()).count() <= 4
+        })
+    }
+    let mut found = Vec::new();
+    let mut hidden = 0;
+    for h in headers.iter().map(<[u8]>::trim_ascii) {
+        match looks_like_name(h) {
+            Some(name) if found.len() < 30 => found.push(format!("`{name}`")),
+            Some(_) => {}
+            None => hidden += 1,
+        }
+    }
+    if headers.len() > 30 {
+        found.push(format!("… ({} in all)", headers.len()));
+    }
+    if hidden > 0 {
+        found.push(format!(
+            "{hidden} not shown (they do not look like column names)"
+        ));
+    }
+    found.join(", ")
+}
+
+/// The error for a file that ended inside a quoted value, once the reader got there.
+fn open_quote<R: std::io::Read>(
+    rdr: &csv::Reader<QuoteTracker<R>>,
+    rel: &Path,
+) -> Option<Diagnostic> {
+    let after = rdr.get_ref().open_at_eof()?;
+    let last = rdr.position().line();
+    let opened = last.saturating_sub(after).max(1);
+    Some(
+        Diagnostic::error(
+            rel,
+            format!("a quote opened on line {opened} is never closed: every line after it would be read as part of one value"),
+        )
+        .at(usize::try_from(opened).unwrap_or(usize::MAX), 0)
+        .hint("close the quoted value with \", and double every quote inside a quoted value (\"\")"),
+    )
 }
 
 #[derive(Clone, Copy)]
@@ -804,6 +953,38 @@ mod tests {
         assert_eq!(country_slot(b"D"), None);
         assert_eq!(country_slot(b"D1"), None);
         assert_eq!(country_code_of(country_slot(b"ZA").unwrap()), "ZA");
+    }
+
+    #[test]
+    fn only_cells_that_look_like_ids_or_dates_are_shown() {
+        for v in ["wonn", "Germany", "alpha-hostin", "L-2025", "eu_west.1"] {
+            assert_eq!(shown(v.as_bytes()), Some(v), "{v}");
+        }
+        let long = "a".repeat(41);
+        for v in [
+            "canary@example.org",
+            "+44 7700 900123",
+            "07700900123",
+            "Jane Smith",
+            "Other: call me",
+            long.as_str(),
+            "",
+        ] {
+            assert_eq!(shown(v.as_bytes()), None, "{v}");
+        }
+        assert_eq!(shown(b"\xff"), None);
+        for v in ["2025-02-30", "14/03/2026", "1.2.2025"] {
+            assert_eq!(shown_date(v.as_bytes()), Some(v), "{v}");
+        }
+        for v in [
+            "555-0195",
+            "1-555-0195",
+            "+44 7700 900123",
+            "x@y.z",
+            "2025-02-30x",
+        ] {
+            assert_eq!(shown_date(v.as_bytes()), None, "{v}");
+        }
     }
 
     #[test]

@@ -329,15 +329,16 @@ pub fn extras(
     for (name, values) in digest.by_category.iter() {
         let file = format!("by-category-{}.csv", crate::config::slugify(name));
         let label = humanize(name);
+        let declared = c
+            .leads
+            .as_ref()
+            .and_then(|l| l.categories.as_ref())
+            .and_then(|cats| cats.get(name));
         let rows: Vec<KeyView> = values
             .iter()
             .map(|(v, n)| KeyView {
                 key: v.to_string(),
-                label: if v == UNSPECIFIED {
-                    "Not specified".into()
-                } else {
-                    v.to_string()
-                },
+                label: category_label(declared, v),
                 value: cell(*n, &withheld),
                 withheld: n.is_none(),
             })
@@ -735,6 +736,18 @@ fn attribute_label(c: &SiteConfig, key: &str, id: &str) -> String {
 }
 
 /// `market_segment` -> `Market segment`.
+/// A category value's display label: the vocabulary's label for a declared id.
+fn category_label(declared: Option<&crate::config::Category>, value: &str) -> String {
+    if let Some(label) = declared.and_then(|d| d.label(value)) {
+        return label.to_string();
+    }
+    match value {
+        UNSPECIFIED => "Not specified".into(),
+        crate::config::OTHER => "Other".into(),
+        _ => value.to_string(),
+    }
+}
+
 fn humanize(name: &str) -> String {
     let s = name.replace(['_', '-'], " ");
     let mut chars = s.chars();
