@@ -187,7 +187,7 @@ const NOTES: &[&str] = &[
     "Synthetic benchmark lead, not a real person or organisation",
 ];
 const STATUSES: &[&str] = &["new", "contacted", "won", "lost"];
-const BUDGETS: &[&str] = &["<10k", "10k-50k", "50k-250k", ">250k"];
+const BUDGETS: &[&str] = &["lt-10k", "10k-50k", "50k-250k", "gt-250k"];
 
 /// Appends one CSV field, quoted when it holds a comma, a quote or a line break.
 fn field(buf: &mut String, s: &str) {
