@@ -1,6 +1,7 @@
 //! Image files partners publish (logos, client logos): path containment, type by
 //! content signature, and the extension matching the content.
 
+use crate::fsread::{Area, Opened, Refused, SiteFiles};
 use std::path::{Component, Path, PathBuf};
 
 /// Image kinds we publish, by content.
@@ -49,10 +50,10 @@ pub fn sniff(bytes: &[u8]) -> Option<ImageKind> {
     }
 }
 
-/// Resolve `rel` (as written in partner.toml) inside `dir` and check it is a real image.
-/// `root` is the site root with symlinks resolved: the resolved file must stay under it.
+/// Resolve `rel` (as written in partner.toml) inside `dir` and check it is a real image,
+/// read under the site's read policy ([`crate::fsread`]: a link must stay in content/).
 /// Returns the absolute path or an explanation for the editor.
-pub fn resolve_image(root: &Path, dir: &Path, rel: &str) -> Result<PathBuf, String> {
+pub fn resolve_image(files: &SiteFiles, dir: &Path, rel: &str) -> Result<PathBuf, String> {
     let rel_path = Path::new(rel);
     if rel.is_empty() {
         return Err("the file name is empty".into());
@@ -80,9 +81,9 @@ pub fn resolve_image(root: &Path, dir: &Path, rel: &str) -> Result<PathBuf, Stri
         ));
     };
     let full = dir.join(rel_path);
-    // Only a symlink can lead outside the site (the path has no `..`): resolve the path
-    // fully only when the partner folder or a component of `rel` is one. `lstat` of a
-    // few components is far cheaper than `realpath` on every image of a large site.
+    // Only a symlink can lead elsewhere (the path has no `..`): resolve the path fully
+    // only when the partner folder or a component of `rel` is one. `lstat` of a few
+    // components is far cheaper than `realpath` on every image of a large site.
     let mut link = std::fs::symlink_metadata(dir)
         .map(|m| m.file_type().is_symlink())
         .unwrap_or(true);
@@ -94,25 +95,23 @@ pub fn resolve_image(root: &Path, dir: &Path, rel: &str) -> Result<PathBuf, Stri
             Err(_) => return Err(format!("file `{rel}` not found in the partner folder")),
         }
     }
-    if link {
-        let canonical = full
-            .canonicalize()
-            .map_err(|_| format!("file `{rel}` not found in the partner folder"))?;
-        if !canonical.starts_with(root) {
-            return Err(format!(
-                "`{rel}` is a link to a file outside the site; copy the file into the partner folder"
-            ));
+    let refused = |r: Refused| match r {
+        Refused::NotFound => format!("file `{rel}` not found in the partner folder"),
+        Refused::Dangling | Refused::Outside(_) | Refused::IntoGit | Refused::IntoLeads(_) => {
+            format!("`{rel}` {}; copy the file into the partner folder", r.describe())
         }
-    }
+        r => format!("`{rel}` {}", r.describe()),
+    };
+    // The resolved target is what gets copied: the copy does not follow links.
+    let full = if link {
+        files.check_link(&full, Area::Content).map_err(refused)?
+    } else {
+        full
+    };
     // One open and one fstat for the type, size and content checks.
-    let mut file = std::fs::File::open(&full).map_err(|e| format!("cannot read `{rel}`: {e}"))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| format!("cannot read `{rel}`: {e}"))?;
-    if !meta.is_file() {
-        return Err(format!("`{rel}` is not a file"));
-    }
-    let len = meta.len();
+    let Opened { mut file, len } = files
+        .open(&full, Area::Content, u64::MAX)
+        .map_err(refused)?;
     if expected == ImageKind::Svg && len > SVG_MAX_BYTES {
         return Err(format!(
             "`{rel}` is {} KiB; SVG logos are limited to {} KiB",
@@ -373,19 +372,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root_buf = dir.path().canonicalize().unwrap();
         let root = root_buf.as_path();
+        let files = SiteFiles::for_root(root, root, 1000);
+        let files = &files;
         assert!(
-            resolve_image(root, root, "../x.png")
+            resolve_image(files, root, "../x.png")
                 .unwrap_err()
                 .contains("leaves")
         );
         assert!(
-            resolve_image(root, root, "/etc/passwd.png")
+            resolve_image(files, root, "/etc/passwd.png")
                 .unwrap_err()
                 .contains("absolute")
         );
         std::fs::write(root.join("a.png"), b"not an image").unwrap();
         assert!(
-            resolve_image(root, root, "a.png")
+            resolve_image(files, root, "a.png")
                 .unwrap_err()
                 .contains("not an image")
         );
@@ -395,7 +396,7 @@ mod tests {
         )
         .unwrap();
         assert!(
-            resolve_image(root, root, "b.png")
+            resolve_image(files, root, "b.png")
                 .unwrap_err()
                 .contains("holds a SVG")
         );
@@ -404,6 +405,6 @@ mod tests {
             b"<svg xmlns='http://www.w3.org/2000/svg'/>",
         )
         .unwrap();
-        assert!(resolve_image(root, root, "c.svg").is_ok());
+        assert!(resolve_image(files, root, "c.svg").is_ok());
     }
 }
