@@ -47,7 +47,10 @@ pub enum Refused {
     IntoLeads(String),
     /// A symlink into `.git` (where CI keeps its token).
     IntoGit,
-    TooLarge { len: u64, limit: u64 },
+    TooLarge {
+        len: u64,
+        limit: u64,
+    },
     Io(std::io::Error),
 }
 
@@ -240,7 +243,6 @@ impl<'a> SiteFiles<'a> {
         }
         Ok(target)
     }
-
 }
 
 /// Open a file already vetted by [`SiteFiles`] (a path from [`SiteFiles::resolve`]) for
@@ -307,7 +309,11 @@ fn special_kind(t: &std::fs::FileType) -> &'static str {
 
 #[cfg(not(unix))]
 fn special_kind(t: &std::fs::FileType) -> &'static str {
-    if t.is_symlink() { "a link" } else { "a special file" }
+    if t.is_symlink() {
+        "a link"
+    } else {
+        "a special file"
+    }
 }
 
 /// Open without blocking (a FIFO swapped in after the type check opens at once instead
@@ -346,14 +352,26 @@ mod tests {
         std::os::unix::fs::symlink("../.git/config", c("git.md")).unwrap();
         std::os::unix::fs::symlink("../site.toml", c("toml.md")).unwrap();
         std::os::unix::fs::symlink("a.md", c("alias.md")).unwrap();
-        assert!(matches!(files.open(&c("git.md"), Area::Content, 100), Err(Refused::IntoGit)));
+        assert!(matches!(
+            files.open(&c("git.md"), Area::Content, 100),
+            Err(Refused::IntoGit)
+        ));
         assert!(matches!(
             files.open(&c("toml.md"), Area::Content, 100),
             Err(Refused::Outside(Area::Content))
         ));
-        assert!(files.open(&root.join("content/toml.md"), Area::Site, 100).is_ok());
-        assert_eq!(files.read_text(&c("alias.md"), Area::Content).unwrap(), "hello");
-        let made = std::process::Command::new("mkfifo").arg(c("pipe.md")).status();
+        assert!(
+            files
+                .open(&root.join("content/toml.md"), Area::Site, 100)
+                .is_ok()
+        );
+        assert_eq!(
+            files.read_text(&c("alias.md"), Area::Content).unwrap(),
+            "hello"
+        );
+        let made = std::process::Command::new("mkfifo")
+            .arg(c("pipe.md"))
+            .status();
         assert!(made.unwrap().success());
         assert!(matches!(
             files.open(&c("pipe.md"), Area::Content, 100),

@@ -336,7 +336,10 @@ fn read_digest(
     let bytes = match policy.read_bytes(path, Area::Leads, MAX_DIGEST) {
         Ok(b) => b,
         Err(r) => {
-            diags.push(Diagnostic::error(rel, format!("the digest {}", r.describe())));
+            diags.push(Diagnostic::error(
+                rel,
+                format!("the digest {}", r.describe()),
+            ));
             return Err(diags);
         }
     };
