@@ -77,8 +77,17 @@ impl Refused {
         match self {
             Refused::NotFound => "create the file or fix its name",
             Refused::NotRegular(_) => "replace it with a plain file",
-            Refused::Dangling | Refused::Outside(_) | Refused::IntoLeads(_) | Refused::IntoGit => {
+            Refused::Dangling | Refused::Outside(Area::Site | Area::Leads) => {
                 "copy the file into the site instead of linking to it"
+            }
+            Refused::Outside(Area::Content) => {
+                "copy the file into content/ instead of linking to it"
+            }
+            Refused::IntoLeads(_) => {
+                "the lead export is private: never link to it; put the content in this file"
+            }
+            Refused::IntoGit => {
+                "`.git` holds the repository's settings and tokens: never link into it; put the content in this file"
             }
             Refused::TooLarge { .. } => {
                 "split the content or raise [security] max_file_size in site.toml"

@@ -218,7 +218,7 @@ impl Theme {
             diags.push(Diagnostic::error(path, format!("template error: {e}")));
         }
         if diags.has_errors() {
-            return Err(diags);
+            return Err(diags.sorted());
         }
         Ok(Theme {
             tera,
