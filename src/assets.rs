@@ -1,6 +1,11 @@
 //! Image files partners publish (logos, client logos): path containment, type by
 //! content signature, and the extension matching the content.
 
+mod svg;
+
+pub use svg::check_svg;
+
+use crate::fsread::{Area, Opened, Refused, SiteFiles};
 use std::path::{Component, Path, PathBuf};
 
 /// Image kinds we publish, by content.
@@ -49,10 +54,10 @@ pub fn sniff(bytes: &[u8]) -> Option<ImageKind> {
     }
 }
 
-/// Resolve `rel` (as written in partner.toml) inside `dir` and check it is a real image.
-/// `root` is the site root with symlinks resolved: the resolved file must stay under it.
+/// Resolve `rel` (as written in partner.toml) inside `dir` and check it is a real image,
+/// read under the site's read policy ([`crate::fsread`]: a link must stay in content/).
 /// Returns the absolute path or an explanation for the editor.
-pub fn resolve_image(root: &Path, dir: &Path, rel: &str) -> Result<PathBuf, String> {
+pub fn resolve_image(files: &SiteFiles, dir: &Path, rel: &str) -> Result<PathBuf, String> {
     let rel_path = Path::new(rel);
     if rel.is_empty() {
         return Err("the file name is empty".into());
@@ -80,9 +85,9 @@ pub fn resolve_image(root: &Path, dir: &Path, rel: &str) -> Result<PathBuf, Stri
         ));
     };
     let full = dir.join(rel_path);
-    // Only a symlink can lead outside the site (the path has no `..`): resolve the path
-    // fully only when the partner folder or a component of `rel` is one. `lstat` of a
-    // few components is far cheaper than `realpath` on every image of a large site.
+    // Only a symlink can lead elsewhere (the path has no `..`): resolve the path fully
+    // only when the partner folder or a component of `rel` is one. `lstat` of a few
+    // components is far cheaper than `realpath` on every image of a large site.
     let mut link = std::fs::symlink_metadata(dir)
         .map(|m| m.file_type().is_symlink())
         .unwrap_or(true);
@@ -94,25 +99,26 @@ pub fn resolve_image(root: &Path, dir: &Path, rel: &str) -> Result<PathBuf, Stri
             Err(_) => return Err(format!("file `{rel}` not found in the partner folder")),
         }
     }
-    if link {
-        let canonical = full
-            .canonicalize()
-            .map_err(|_| format!("file `{rel}` not found in the partner folder"))?;
-        if !canonical.starts_with(root) {
-            return Err(format!(
-                "`{rel}` is a link to a file outside the site; copy the file into the partner folder"
-            ));
+    let refused = |r: Refused| match r {
+        Refused::NotFound => format!("file `{rel}` not found in the partner folder"),
+        Refused::Dangling | Refused::Outside(_) | Refused::IntoGit | Refused::IntoLeads(_) => {
+            format!(
+                "`{rel}` {}; copy the file into the partner folder",
+                r.describe()
+            )
         }
-    }
+        r => format!("`{rel}` {}", r.describe()),
+    };
+    // The resolved target is what gets copied: the copy does not follow links.
+    let full = if link {
+        files.check_link(&full, Area::Content).map_err(refused)?
+    } else {
+        full
+    };
     // One open and one fstat for the type, size and content checks.
-    let mut file = std::fs::File::open(&full).map_err(|e| format!("cannot read `{rel}`: {e}"))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| format!("cannot read `{rel}`: {e}"))?;
-    if !meta.is_file() {
-        return Err(format!("`{rel}` is not a file"));
-    }
-    let len = meta.len();
+    let Opened { mut file, len } = files
+        .open(&full, Area::Content, u64::MAX)
+        .map_err(refused)?;
     if expected == ImageKind::Svg && len > SVG_MAX_BYTES {
         return Err(format!(
             "`{rel}` is {} KiB; SVG logos are limited to {} KiB",
@@ -165,159 +171,6 @@ pub const SVG_MAX_BYTES: u64 = 512 * 1024;
 pub const RASTER_MAX_BYTES: u64 = 5 * 1024 * 1024;
 /// Largest width or height accepted for a raster image.
 pub const MAX_DIMENSION: usize = 8192;
-
-/// Refuse SVG that could run script, load other resources or expand entities, even
-/// though the site only ever shows logos through `<img>` (defence in depth: a visitor
-/// may open the file directly).
-pub fn check_svg(bytes: &[u8]) -> Result<(), String> {
-    let text = std::str::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
-    let lower = text.to_ascii_lowercase();
-    if lower.contains("<!doctype") {
-        return Err("it contains a <!DOCTYPE> declaration; remove it".into());
-    }
-    if lower.contains("<!entity") {
-        return Err("it contains an <!ENTITY> declaration; remove it".into());
-    }
-    let doc = roxmltree::Document::parse(text)
-        .map_err(|e| format!("it is not well-formed SVG/XML ({e})"))?;
-    let root = doc.root_element();
-    if !root.tag_name().name().eq_ignore_ascii_case("svg") {
-        return Err(format!(
-            "its root element is <{}>, not <svg>",
-            root.tag_name().name()
-        ));
-    }
-    for node in doc.descendants() {
-        // Computed only for the message: `text_pos_at` scans from the start of the file.
-        let line = LineOf(&doc, node.range().start);
-        if let Some(pi) = node.pi() {
-            // `<?xml-stylesheet href="https://..."?>` loads a style sheet.
-            if pi.target.eq_ignore_ascii_case("xml-stylesheet") {
-                return Err(format!(
-                    "it contains an <?xml-stylesheet?> instruction (line {line}); remove it"
-                ));
-            }
-            continue;
-        }
-        if !node.is_element() {
-            continue;
-        }
-        let name = node.tag_name().name().to_ascii_lowercase();
-        if node.tag_name().namespace() == Some(XHTML_NS) {
-            return Err(format!(
-                "it contains an HTML element <{}> (line {line})",
-                node.tag_name().name()
-            ));
-        }
-        match name.as_str() {
-            "script" => return Err(format!("it contains a <script> element (line {line})")),
-            "foreignobject" => {
-                return Err(format!(
-                    "it contains a <foreignObject> element (line {line})"
-                ));
-            }
-            "iframe" | "embed" | "object" => {
-                return Err(format!("it contains an <{name}> element (line {line})"));
-            }
-            // Animating a link's target is the classic way around an href check.
-            "set" | "animate" | "animatemotion" | "animatetransform"
-                if node.attributes().any(|a| {
-                    a.name().eq_ignore_ascii_case("attributeName")
-                        && a.value().trim().to_ascii_lowercase().ends_with("href")
-                }) =>
-            {
-                return Err(format!(
-                    "its <{}> element animates a link target (line {line})",
-                    node.tag_name().name()
-                ));
-            }
-            _ => {}
-        }
-        for attr in node.attributes() {
-            let an = attr.name().to_ascii_lowercase();
-            let value = attr.value().trim();
-            if an.starts_with("on") {
-                return Err(format!(
-                    "it contains an event handler attribute `{}` (line {line})",
-                    attr.name()
-                ));
-            }
-            if (an == "href" || an == "src") && !value.starts_with('#') {
-                return Err(format!(
-                    "it references an external resource `{value}` (line {line}); embed it or remove it"
-                ));
-            }
-            if has_script_url(value) {
-                return Err(format!(
-                    "its attribute `{}` holds a script URL (line {line})",
-                    attr.name()
-                ));
-            }
-            // `fill`, `filter`, `mask`, `clip-path`, `marker-*` take `url(...)` as well
-            // as `style`.
-            if has_external_url(value) {
-                return Err(format!(
-                    "its {} attribute loads an external resource (line {line})",
-                    attr.name()
-                ));
-            }
-            if an == "style" && value.contains('\\') {
-                return Err(format!(
-                    "its style attribute uses CSS escapes (line {line}); write the CSS plainly"
-                ));
-            }
-        }
-        if name == "style" {
-            let css = node.text().unwrap_or("").to_ascii_lowercase();
-            if css.contains("@import") || has_external_url(&css) {
-                return Err(format!(
-                    "its <style> element loads an external resource (line {line})"
-                ));
-            }
-            if css.contains('\\') {
-                return Err(format!(
-                    "its <style> element uses CSS escapes (line {line}); write the CSS plainly"
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
-
-/// The line of a byte offset, formatted on demand.
-struct LineOf<'a, 'input>(&'a roxmltree::Document<'input>, usize);
-
-impl std::fmt::Display for LineOf<'_, '_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0.text_pos_at(self.1).row)
-    }
-}
-
-/// A `javascript:`/`vbscript:` URL anywhere in a value (animation `values` lists several).
-fn has_script_url(value: &str) -> bool {
-    let cleaned: String = value
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    cleaned.contains("javascript:") || cleaned.contains("vbscript:")
-}
-
-/// `url(...)` pointing anywhere but a fragment of the same document.
-fn has_external_url(css: &str) -> bool {
-    let lower = css.to_ascii_lowercase();
-    ["url(", "image-set("].iter().any(|f| {
-        lower.match_indices(f).any(|(i, _)| {
-            let rest = lower
-                .get(i + f.len()..)
-                .unwrap_or("")
-                .trim_start_matches([' ', '"', '\'']);
-            !rest.starts_with('#')
-        })
-    })
-}
 
 /// Raster images: the header must give plausible dimensions.
 fn check_raster(bytes: &[u8]) -> Result<(), String> {
@@ -373,19 +226,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root_buf = dir.path().canonicalize().unwrap();
         let root = root_buf.as_path();
+        let files = SiteFiles::for_root(root, root, 1000);
+        let files = &files;
         assert!(
-            resolve_image(root, root, "../x.png")
+            resolve_image(files, root, "../x.png")
                 .unwrap_err()
                 .contains("leaves")
         );
         assert!(
-            resolve_image(root, root, "/etc/passwd.png")
+            resolve_image(files, root, "/etc/passwd.png")
                 .unwrap_err()
                 .contains("absolute")
         );
         std::fs::write(root.join("a.png"), b"not an image").unwrap();
         assert!(
-            resolve_image(root, root, "a.png")
+            resolve_image(files, root, "a.png")
                 .unwrap_err()
                 .contains("not an image")
         );
@@ -395,7 +250,7 @@ mod tests {
         )
         .unwrap();
         assert!(
-            resolve_image(root, root, "b.png")
+            resolve_image(files, root, "b.png")
                 .unwrap_err()
                 .contains("holds a SVG")
         );
@@ -404,6 +259,6 @@ mod tests {
             b"<svg xmlns='http://www.w3.org/2000/svg'/>",
         )
         .unwrap();
-        assert!(resolve_image(root, root, "c.svg").is_ok());
+        assert!(resolve_image(files, root, "c.svg").is_ok());
     }
 }

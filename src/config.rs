@@ -624,21 +624,34 @@ pub fn is_http_url(url: &str) -> bool {
 /// problem found.
 pub fn load(root: &Path) -> Result<(Option<SiteConfig>, Diagnostics), std::io::Error> {
     let path = root.join(SITE_FILE);
-    let bytes = std::fs::read(&path).map_err(|e| {
-        std::io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display()))
-    })?;
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let before =
-                String::from_utf8_lossy(e.as_bytes().get(..valid).unwrap_or_default()).into_owned();
+    // Read before `[security]` is known: the default size limit applies to site.toml.
+    let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let files = crate::fsread::SiteFiles::for_root(root, &canonical, default_max_file_size());
+    let bytes = match files.read_bytes(&path, crate::fsread::Area::Site, default_max_file_size()) {
+        Ok(b) => b,
+        Err(crate::fsread::Refused::NotFound) => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("cannot read {}: not found", path.display()),
+            ));
+        }
+        Err(crate::fsread::Refused::Io(e)) => {
+            return Err(std::io::Error::new(
+                e.kind(),
+                format!("cannot read {}: {e}", path.display()),
+            ));
+        }
+        Err(refused) => {
             let mut diags = Diagnostics::default();
-            diags.push(
-                Diagnostic::error(SITE_FILE, "file is not valid UTF-8 text")
-                    .at_offset(&before, valid, 0)
-                    .hint("re-save the file with UTF-8 encoding"),
-            );
+            diags.push(refused.diagnostic(Path::new(SITE_FILE)));
+            return Ok((None, diags));
+        }
+    };
+    let text = match crate::fsread::utf8(Path::new(SITE_FILE), bytes) {
+        Ok(t) => t,
+        Err(d) => {
+            let mut diags = Diagnostics::default();
+            diags.push(d);
             return Ok((None, diags));
         }
     };

@@ -37,8 +37,11 @@ pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
     /// Copy a file from disk (logos, static files).
     fn copy(&self, path: &str, source: &Path) -> Result<()> {
-        let bytes =
-            std::fs::read(source).with_context(|| format!("cannot read {}", source.display()))?;
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        crate::fsread::open_regular(source)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .with_context(|| format!("cannot read {}", source.display()))?;
         self.write(path, &bytes)
     }
 }
@@ -510,7 +513,10 @@ impl Sink for DiskSink {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        std::fs::copy(source, &full)
+        // Not `fs::copy`: it follows links and blocks on a FIFO swapped in since the
+        // read policy vetted `source`. `io::copy` still uses copy_file_range on Linux.
+        crate::fsread::open_regular(source)
+            .and_then(|mut from| std::io::copy(&mut from, &mut std::fs::File::create(&full)?))
             .map(|_| ())
             .with_context(|| format!("cannot copy {} to {}", source.display(), full.display()))
     }

@@ -145,6 +145,13 @@ fn evaluate(
             }
         }
     }
+    // `check` renders nothing but must refuse the templates and static files that
+    // `build` would (a template linked to the lead export, a FIFO in static/).
+    if opts.depth == content::Depth::Validate {
+        if let Err(d) = Theme::for_site(&full.config) {
+            diags.extend(d);
+        }
+    }
     let leads = match crate::leads::load_with_warnings(&full.config, &full.partners) {
         Ok((d, warnings)) => {
             diags.extend(warnings);
@@ -255,7 +262,7 @@ pub fn render_site(
     opts: &RenderOptions,
     sink: &dyn Sink,
 ) -> Result<std::result::Result<RenderSummary, Diagnostics>> {
-    let theme = match Theme::load(&p.site.config.root, &p.site.config.theme) {
+    let theme = match Theme::for_site(&p.site.config) {
         Ok(t) => t,
         Err(d) => return Ok(Err(d)),
     };

@@ -7,6 +7,7 @@ use super::{CaseStudy, Page, Partner, Post, Site, Testimonial, sort_key};
 use crate::config::{HtmlPolicy, SiteConfig, is_slug, slugify};
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, from_toml_error, suggest};
+use crate::fsread::{Area, SiteFiles};
 use crate::markdown::{self, MdOptions};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -93,6 +94,7 @@ pub enum Depth {
 struct Loader<'a> {
     config: &'a SiteConfig,
     root: &'a Path,
+    files: SiteFiles<'a>,
     depth: Depth,
 }
 
@@ -101,63 +103,12 @@ impl Loader<'_> {
         path.strip_prefix(self.root).unwrap_or(path).to_path_buf()
     }
 
-    /// Read a text file with the size limit and UTF-8 check.
+    /// Read a text file under the site's read policy ([`crate::fsread`]).
     fn read_text(&self, path: &Path, diags: &mut Diagnostics) -> Option<String> {
-        let rel = self.rel(path);
-        let limit = self.config.security.max_file_size;
-        // One open, one fstat, one read: the loader's hot path on large sites.
-        let read = || -> std::io::Result<Result<Vec<u8>, u64>> {
-            use std::io::Read;
-            let file = std::fs::File::open(path)?;
-            let meta = file.metadata()?;
-            // A device or pipe (`about.md -> /dev/zero`) reports no length and never ends.
-            if !meta.is_file() {
-                return Err(std::io::Error::other("not a regular file"));
-            }
-            let len = meta.len();
-            if len > limit {
-                return Ok(Err(len));
-            }
-            // Never read past the limit, whatever the length said (`/proc` files say 0).
-            let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0) + 1);
-            file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
-            let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-            if read > limit {
-                return Ok(Err(read));
-            }
-            Ok(Ok(bytes))
-        };
-        let bytes = match read() {
-            Ok(Ok(b)) => b,
-            Ok(Err(len)) => {
-                diags.push(
-                    Diagnostic::error(
-                        &rel,
-                        format!("file is {len} bytes; the limit is {limit} bytes"),
-                    )
-                    .hint("split the content or raise [security] max_file_size in site.toml"),
-                );
-                return None;
-            }
-            Err(e) => {
-                diags.push(Diagnostic::error(&rel, format!("cannot read file: {e}")));
-                return None;
-            }
-        };
-        match String::from_utf8(bytes) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                let valid = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(e.as_bytes().get(..valid).unwrap_or_default())
-                    .into_owned();
-                diags.push(
-                    Diagnostic::error(&rel, "file is not valid UTF-8 text")
-                        .at_offset(&text, valid, 0)
-                        .hint("re-save the file with UTF-8 encoding"),
-                );
-                None
-            }
-        }
+        self.files
+            .read_text(path, Area::Content)
+            .map_err(|d| diags.push(d))
+            .ok()
     }
 
     /// Read a Markdown file with front matter of type `T` and render its body.
@@ -412,7 +363,7 @@ impl Loader<'_> {
                 )),
             );
         }
-        let entries = read_dir_typed(dir, &mut diags, self.root);
+        let entries = read_dir_typed(dir, &mut diags, &self.files);
         let has_file = |name: &str| {
             entries
                 .iter()
@@ -481,7 +432,7 @@ impl Loader<'_> {
                 if !PARTNER_KINDS.contains(&name.as_str()) {
                     continue; // clients/ and other asset folders
                 }
-                for (file, file_is_dir) in read_dir_typed(entry, &mut diags, self.root) {
+                for (file, file_is_dir) in read_dir_typed(entry, &mut diags, &self.files) {
                     if file.extension().and_then(|e| e.to_str()) != Some("md") {
                         if !file_is_dir {
                             diags.push(Diagnostic::warning(
@@ -579,8 +530,8 @@ fn sort_newest_first<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> (Date, K)) 
 
 /// Entries of a folder, sorted by name (directory order differs between machines).
 /// Hidden files and editor leftovers are skipped.
-fn read_dir_sorted(dir: &Path, diags: &mut Diagnostics, root: &Path) -> Vec<PathBuf> {
-    read_dir_typed(dir, diags, root)
+fn read_dir_sorted(dir: &Path, diags: &mut Diagnostics, files: &SiteFiles) -> Vec<PathBuf> {
+    read_dir_typed(dir, diags, files)
         .into_iter()
         .map(|(p, _)| p)
         .collect()
@@ -588,7 +539,7 @@ fn read_dir_sorted(dir: &Path, diags: &mut Diagnostics, root: &Path) -> Vec<Path
 
 /// Like [`read_dir_sorted`], with whether each entry is a folder (from the directory
 /// listing itself: no extra `stat` per file, which matters with 100,000 files).
-fn read_dir_typed(dir: &Path, diags: &mut Diagnostics, root: &Path) -> Vec<(PathBuf, bool)> {
+fn read_dir_typed(dir: &Path, diags: &mut Diagnostics, files: &SiteFiles) -> Vec<(PathBuf, bool)> {
     let mut out: Vec<(PathBuf, bool)> = match std::fs::read_dir(dir) {
         Ok(rd) => rd
             .filter_map(|e| e.ok())
@@ -596,27 +547,21 @@ fn read_dir_typed(dir: &Path, diags: &mut Diagnostics, root: &Path) -> Vec<(Path
                 let is_dir = match e.file_type() {
                     Ok(t) if t.is_symlink() => {
                         // A partner's pull request can add a link to any file of the
-                        // machine that builds the site (`about.md -> /proc/self/environ`):
-                        // folders and text files are followed only inside the site
-                        // (images are checked by `resolve_image`).
-                        // Hidden names (editor lock links `.#about.md`) are skipped below.
+                        // machine that builds the site (`about.md -> /proc/self/environ`)
+                        // or of the site (`about.md -> ../../../leads/export.csv`):
+                        // folders and text files are followed only inside content/
+                        // (images are checked by `resolve_image`, files opened by the
+                        // read policy again). Hidden names (editor lock links `.#about.md`)
+                        // are skipped below.
                         let path = e.path();
                         let is_dir = path.is_dir();
                         let text = path.extension().is_some_and(|x| x == "md" || x == "toml");
                         let hidden = e.file_name().to_string_lossy().starts_with('.');
-                        let outside = || match (path.canonicalize(), root.canonicalize()) {
-                            (Ok(target), Ok(root)) => !target.starts_with(root),
-                            _ => true,
-                        };
-                        if (is_dir || text) && !hidden && outside() {
-                            diags.push(
-                                Diagnostic::error(
-                                    path.strip_prefix(root).unwrap_or(&path),
-                                    "this is a link to a file outside the site (or to nothing)",
-                                )
-                                .hint("copy the file into the site instead of linking to it"),
-                            );
-                            return None;
+                        if (is_dir || text) && !hidden {
+                            if let Err(r) = files.check_link(&path, Area::Content) {
+                                diags.push(r.diagnostic(&files.rel(&path)));
+                                return None;
+                            }
                         }
                         is_dir
                     }
@@ -628,7 +573,7 @@ fn read_dir_typed(dir: &Path, diags: &mut Diagnostics, root: &Path) -> Vec<(Path
             .collect(),
         Err(e) => {
             diags.push(Diagnostic::error(
-                dir.strip_prefix(root).unwrap_or(dir),
+                files.rel(dir),
                 format!("cannot read folder: {e}"),
             ));
             return Vec::new();
@@ -653,14 +598,16 @@ pub fn load(config: SiteConfig, depth: Depth) -> (Option<Site>, Diagnostics) {
     let loader = Loader {
         config: &config,
         root: &root,
+        files: SiteFiles::new(&config),
         depth,
     };
+    let files = &loader.files;
     let mut diags = Diagnostics::default();
     let content = root.join("content");
 
     let partners_dir = content.join("partners");
     let partner_dirs: Vec<PathBuf> = if partners_dir.is_dir() {
-        read_dir_typed(&partners_dir, &mut diags, &root)
+        read_dir_typed(&partners_dir, &mut diags, files)
             .into_iter()
             .filter(|(_, is_dir)| *is_dir)
             .map(|(p, _)| p)
@@ -681,7 +628,7 @@ pub fn load(config: SiteConfig, depth: Depth) -> (Option<Site>, Diagnostics) {
         if !dir.is_dir() {
             return Vec::new();
         }
-        read_dir_sorted(&dir, diags, &root)
+        read_dir_sorted(&dir, diags, files)
             .into_iter()
             .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("md"))
             .collect()
@@ -782,9 +729,16 @@ pub fn reload_file(site: &mut Site, rel: &Path) -> Option<Result<Patched, Diagno
     let loader = Loader {
         config: &config,
         root: &root,
+        files: SiteFiles::new(&config),
         depth: Depth::Full,
     };
     let mut diags = Diagnostics::default();
+    // The full load vetted every folder on the way; a single re-read must resolve the
+    // whole path itself (a folder, or the file, may have become a link since).
+    if let Err(r) = loader.files.check_link(&full, Area::Content) {
+        diags.push(r.diagnostic(rel));
+        return Some(Err(diags));
+    }
     let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
     let html = config.security.partner_html;
     let result = match parts.as_slice() {

@@ -289,8 +289,8 @@ pub fn parse_partner_toml(
         }
     }
 
-    let root = &config.canonical_root;
-    let logo = match resolve_image(root, dir, raw.logo.get_ref()) {
+    let files = crate::fsread::SiteFiles::new(config);
+    let logo = match resolve_image(&files, dir, raw.logo.get_ref()) {
         Ok(source) => Some(Asset {
             source,
             rel: raw.logo.get_ref().replace('\\', "/"),
@@ -353,7 +353,7 @@ pub fn parse_partner_toml(
                 Some("write the client's name".into()),
             );
         }
-        match resolve_image(root, dir, e.file.get_ref()) {
+        match resolve_image(&files, dir, e.file.get_ref()) {
             Ok(source) => client_logos.push(ClientLogo {
                 client: e.client.get_ref().clone(),
                 file: Asset {

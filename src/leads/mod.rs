@@ -26,6 +26,7 @@ use crate::config::SiteConfig;
 use crate::content::Partner;
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::fsread::{Area, MAX_DIGEST, MAX_LEAD_EXPORT, Refused, SiteFiles};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -215,14 +216,15 @@ pub fn load_with_warnings(
         d.push(config.error_at(&leads.source.span(), message).hint(hint));
         d
     };
+    let policy = SiteFiles::new(config);
     if is_json(&full) {
-        if !full.is_file() {
+        if std::fs::symlink_metadata(&full).is_err() {
             return Err(source_error(
                 format!("[leads] source: digest `{source}` not found"),
                 "give the path of a digest written by `partnersite leads digest`, relative to the site folder",
             ));
         }
-        return read_digest(&full, &rel, config)
+        return read_digest(&policy, &full, &rel, config)
             .and_then(|d| audited(d, config, &rel, true))
             .map(|d| (Some(d), Diagnostics::default()));
     }
@@ -242,7 +244,8 @@ pub fn load_with_warnings(
                 ));
             }
         }
-    } else if full.is_file() {
+    } else if std::fs::symlink_metadata(&full).is_ok() {
+        // Not `is_file`: a FIFO or a dangling link is refused by name below.
         vec![full.clone()]
     } else {
         return Err(source_error(
@@ -258,8 +261,9 @@ pub fn load_with_warnings(
     };
     let model = read::Model::new(config, leads, partners);
     let mut reader = read::Reader::new(&model, columns, leads.categories.as_ref());
-    for file in &files {
-        reader.read_file(file, &relative(&config.root, file));
+    let files = vet_exports(&policy, &config.root, &files)?;
+    for (file, rel) in &files {
+        reader.read_file(file, rel);
     }
     let (counts, diags) = reader.finish();
     if diags.has_errors() {
@@ -332,7 +336,8 @@ fn csv_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        if path.is_file()
+        // Not `is_file`: a FIFO named `*.csv` is refused by name, not skipped.
+        if !path.is_dir()
             && path
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
@@ -344,6 +349,36 @@ fn csv_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// Every export file checked by the read policy before any is read: regular files only,
+/// not in `.git`, at most [`MAX_LEAD_EXPORT`] bytes. Gives the paths to open (a link's
+/// target) with the paths to show.
+fn vet_exports(
+    policy: &SiteFiles,
+    root: &Path,
+    files: &[PathBuf],
+) -> Result<Vec<(PathBuf, PathBuf)>, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let mut out = Vec::with_capacity(files.len());
+    for file in files {
+        let rel = relative(root, file);
+        match policy.resolve(file, Area::Leads, MAX_LEAD_EXPORT) {
+            Ok(target) => out.push((target, rel)),
+            Err(Refused::TooLarge { len, limit }) => diags.push(
+                Diagnostic::error(
+                    &rel,
+                    format!("the lead export is {len} bytes; the limit is {limit} bytes"),
+                )
+                .hint("split the export into several .csv files in one folder"),
+            ),
+            Err(r) => diags.push(r.diagnostic(&rel)),
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags.sorted());
+    }
+    Ok(out)
+}
+
 /// A path as shown in diagnostics: relative to the site root when inside it.
 fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
@@ -351,14 +386,19 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 
 /// Read a digest used as `source`: the schema is checked by serde (unknown or missing
 /// keys, wrong types, duplicate keys), then against `[leads]` (period, min_cell).
-fn read_digest(path: &Path, rel: &Path, config: &SiteConfig) -> Result<Digest, Diagnostics> {
+fn read_digest(
+    policy: &SiteFiles,
+    path: &Path,
+    rel: &Path,
+    config: &SiteConfig,
+) -> Result<Digest, Diagnostics> {
     let mut diags = Diagnostics::default();
-    let bytes = match std::fs::read(path) {
+    let bytes = match policy.read_bytes(path, Area::Leads, MAX_DIGEST) {
         Ok(b) => b,
-        Err(e) => {
+        Err(r) => {
             diags.push(Diagnostic::error(
                 rel,
-                format!("cannot read the digest: {e}"),
+                format!("the digest {}", r.describe()),
             ));
             return Err(diags);
         }

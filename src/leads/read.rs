@@ -348,7 +348,8 @@ impl<'a> Reader<'a> {
         self.file = file_no;
         self.files.push(rel.to_path_buf());
         let mut errs = Capped::new(rel);
-        let file = match std::fs::File::open(path) {
+        // `path` was vetted by the read policy (crate::fsread); open it without blocking.
+        let file = match crate::fsread::open_regular(path) {
             Ok(f) => f,
             Err(e) => {
                 self.diags.push(Diagnostic::error(

@@ -1,7 +1,9 @@
 //! Templates and theme static files: the default theme is compiled into the binary; a
 //! site's `themes/<name>/` and then `templates/` replace it file by file.
 
+use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::fsread::{Area, SiteFiles};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -79,6 +81,8 @@ pub struct Theme {
     pub watched: Vec<PathBuf>,
 }
 
+/// Every file of a folder (links and special files included: the read policy, not the
+/// walk, decides what is refused), sorted by output path.
 fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
     if !dir.is_dir() {
         return Vec::new();
@@ -87,7 +91,7 @@ fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
         .sort_by_file_name()
         .into_iter()
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| !e.file_type().is_dir())
         .filter_map(|e| {
             let rel = e
                 .path()
@@ -133,8 +137,21 @@ pub fn escape(input: &str, buf: &mut dyn std::io::Write) -> std::io::Result<()> 
 }
 
 impl Theme {
-    /// Load the theme named in site.toml for the site at `root`.
+    /// Load the theme named in site.toml for the site at `root`, with the default
+    /// `[security]` size limit.
     pub fn load(root: &Path, theme: &str) -> Result<Theme, Diagnostics> {
+        let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let limit = crate::config::SecurityConfig::default().max_file_size;
+        Self::load_with(&SiteFiles::for_root(root, &canonical, limit), root, theme)
+    }
+
+    /// Load the theme of a site under its read policy (`[security] max_file_size` for
+    /// templates and static files; links must stay in the site root).
+    pub fn for_site(config: &SiteConfig) -> Result<Theme, Diagnostics> {
+        Self::load_with(&SiteFiles::new(config), &config.root, &config.theme)
+    }
+
+    fn load_with(files: &SiteFiles, root: &Path, theme: &str) -> Result<Theme, Diagnostics> {
         let mut diags = Diagnostics::default();
         let mut templates: BTreeMap<String, (String, PathBuf)> = DEFAULT_TEMPLATES
             .iter()
@@ -159,22 +176,25 @@ impl Theme {
         for dir in [theme_dir.join("templates"), root.join("templates")] {
             watched.push(dir.clone());
             for (name, path) in read_dir_files(&dir) {
-                match std::fs::read_to_string(&path) {
+                match files.read_text(&path, Area::Site) {
                     Ok(text) => {
-                        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-                        templates.insert(name, (text, rel));
+                        templates.insert(name, (text, files.rel(&path)));
                     }
-                    Err(e) => diags.push(Diagnostic::error(
-                        path.strip_prefix(root).unwrap_or(&path),
-                        format!("cannot read template: {e}"),
-                    )),
+                    Err(d) => diags.push(d),
                 }
             }
         }
         for dir in [theme_dir.join("static"), root.join("static")] {
             watched.push(dir.clone());
             for (name, path) in read_dir_files(&dir) {
-                static_files.insert(name, StaticFile::Disk(path));
+                // Vetted here, so that `check` refuses what `build` would; the copy opens
+                // the resolved file again without following links or blocking.
+                match files.resolve(&path, Area::Site, files.max_file_size()) {
+                    Ok(target) => {
+                        static_files.insert(name, StaticFile::Disk(target));
+                    }
+                    Err(r) => diags.push(r.diagnostic(&files.rel(&path))),
+                }
             }
         }
         let mut tera = tera::Tera::default();
@@ -198,7 +218,7 @@ impl Theme {
             diags.push(Diagnostic::error(path, format!("template error: {e}")));
         }
         if diags.has_errors() {
-            return Err(diags);
+            return Err(diags.sorted());
         }
         Ok(Theme {
             tera,
