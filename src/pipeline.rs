@@ -252,7 +252,8 @@ pub fn render_site(
     opts: &RenderOptions,
     sink: &dyn Sink,
 ) -> Result<std::result::Result<RenderSummary, Diagnostics>> {
-    let theme = match Theme::load(&p.site.config.root, &p.site.config.theme) {
+    let (theme, theme_diags) = match Theme::load_lenient(&p.site.config.root, &p.site.config.theme)
+    {
         Ok(t) => t,
         Err(d) => return Ok(Err(d)),
     };
@@ -265,7 +266,16 @@ pub fn render_site(
         extras.nav.extend(x.nav);
         extras.partner_panels.extend(x.partner_panels);
     }
-    render::render(&p.site, &theme, extras, opts, sink)
+    let rendered = render::render(&p.site, &theme, extras, opts, sink)?;
+    if !theme_diags.has_errors() {
+        return Ok(rendered);
+    }
+    // Broken templates fail the render even though their stand-ins rendered fine.
+    let mut diags = theme_diags;
+    if let Err(d) = rendered {
+        diags.extend(d);
+    }
+    Ok(Err(diags.sorted()))
 }
 
 /// Every stage of `build` but the write, for `check`: the site is rendered into a

@@ -136,8 +136,18 @@ pub fn escape(input: &str, buf: &mut dyn std::io::Write) -> std::io::Result<()> 
 }
 
 impl Theme {
-    /// Load the theme named in site.toml for the site at `root`.
+    /// Load the theme named in site.toml for the site at `root`; any template error fails.
     pub fn load(root: &Path, theme: &str) -> Result<Theme, Diagnostics> {
+        match Theme::load_lenient(root, theme)? {
+            (_, diags) if diags.has_errors() => Err(diags),
+            (theme, _) => Ok(theme),
+        }
+    }
+
+    /// Load the theme, with every template error as a diagnostic. A site template that
+    /// does not compile is replaced by the default theme's, so the site can still be
+    /// rendered to find the other problems; `Err` when even that is not possible.
+    pub fn load_lenient(root: &Path, theme: &str) -> Result<(Theme, Diagnostics), Diagnostics> {
         let mut diags = Diagnostics::default();
         let mut templates: BTreeMap<String, (String, PathBuf)> = DEFAULT_TEMPLATES
             .iter()
@@ -180,29 +190,59 @@ impl Theme {
                 static_files.insert(name, StaticFile::Disk(path));
             }
         }
-        let mut tera = tera::Tera::default();
-        tera.autoescape_on(vec![".html", ".xml", ".svg"]);
-        tera.set_escape_fn(escape);
         let sources: BTreeMap<String, PathBuf> = templates
             .iter()
             .map(|(name, (_, path))| (name.clone(), path.clone()))
             .collect();
-        let texts = templates
-            .iter()
-            .map(|(name, (text, _))| (name.as_str(), text.as_str()));
-        if let Err(e) = tera.add_raw_templates(texts) {
-            diags.extend(compile_diagnostics(&templates, &e, &sources));
+        let mut tera = new_tera();
+        // The broken site templates give way to the default theme's, so that the rest of
+        // the site is still planned and rendered and all errors come out in one run.
+        while let Err(e) = tera.add_raw_templates(texts(&templates)) {
+            let found = compile_diagnostics(&templates, &e, &sources);
+            let before = templates.len();
+            for d in &found {
+                templates
+                    .retain(|_, (_, path)| path != &d.path || path.starts_with("(default theme)"));
+            }
+            diags.extend(found);
+            if templates.len() == before {
+                return Err(diags.sorted());
+            }
+            for (name, text) in DEFAULT_TEMPLATES {
+                templates.entry(name.to_string()).or_insert_with(|| {
+                    let path = PathBuf::from(format!("(default theme)/templates/{name}"));
+                    (text.to_string(), path)
+                });
+            }
+            tera = new_tera();
         }
-        if diags.has_errors() {
-            return Err(diags.sorted());
-        }
-        Ok(Theme {
-            tera,
-            static_files,
-            watched,
-            sources,
-        })
+        let sources = templates
+            .into_iter()
+            .map(|(name, (_, path))| (name, path))
+            .collect();
+        Ok((
+            Theme {
+                tera,
+                static_files,
+                watched,
+                sources,
+            },
+            diags.sorted(),
+        ))
     }
+}
+
+fn new_tera() -> tera::Tera {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+    tera.set_escape_fn(escape);
+    tera
+}
+
+fn texts(templates: &BTreeMap<String, (String, PathBuf)>) -> impl Iterator<Item = (&str, &str)> {
+    templates
+        .iter()
+        .map(|(name, (text, _))| (name.as_str(), text.as_str()))
 }
 
 /// Every template problem of a failed compilation. Tera stops at the first syntax error,
