@@ -1106,7 +1106,33 @@ pub fn render(
     drop(paths);
     sink.prepare_dirs(&dirs)?;
     let pages = AtomicUsize::new(0);
-    let failed: Vec<(String, tera::Error)> = jobs
+    let failed = render_jobs(jobs, &tera, opts, sink, &pages)?;
+    crate::timings::stage("render", t);
+    if diags.has_errors() || !failed.is_empty() || !planned_failed.is_empty() {
+        let mut diags = diags;
+        diags.extend(render_errors(
+            planned_failed.into_iter().chain(failed).collect(),
+            &theme.sources,
+        ));
+        return Ok(Err(diags.sorted()));
+    }
+    let pages = pages.into_inner();
+    Ok(Ok(RenderSummary {
+        pages,
+        files: outputs.len(),
+        outputs,
+    }))
+}
+
+/// Render and write every job in parallel; the pages whose template failed come back.
+fn render_jobs(
+    jobs: Vec<Job>,
+    tera: &tera::Tera,
+    opts: &RenderOptions,
+    sink: &dyn Sink,
+    pages: &AtomicUsize,
+) -> Result<Vec<(String, tera::Error)>> {
+    Ok(jobs
         .into_par_iter()
         .map(|job| -> Result<Option<(String, tera::Error)>> {
             match job {
@@ -1148,22 +1174,7 @@ pub fn render(
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .flatten()
-        .collect();
-    crate::timings::stage("render", t);
-    if diags.has_errors() || !failed.is_empty() || !planned_failed.is_empty() {
-        let mut diags = diags;
-        diags.extend(render_errors(
-            planned_failed.into_iter().chain(failed).collect(),
-            &theme.sources,
-        ));
-        return Ok(Err(diags.sorted()));
-    }
-    let pages = pages.into_inner();
-    Ok(Ok(RenderSummary {
-        pages,
-        files: outputs.len(),
-        outputs,
-    }))
+        .collect())
 }
 
 fn inject_before_body_end(mut html: String, snippet: &str) -> String {

@@ -194,28 +194,7 @@ impl Theme {
             .iter()
             .map(|(name, (_, path))| (name.clone(), path.clone()))
             .collect();
-        let mut tera = new_tera();
-        // The broken site templates give way to the default theme's, so that the rest of
-        // the site is still planned and rendered and all errors come out in one run.
-        while let Err(e) = tera.add_raw_templates(texts(&templates)) {
-            let found = compile_diagnostics(&templates, &e, &sources);
-            let before = templates.len();
-            for d in &found {
-                templates
-                    .retain(|_, (_, path)| path != &d.path || path.starts_with("(default theme)"));
-            }
-            diags.extend(found);
-            if templates.len() == before {
-                return Err(diags.sorted());
-            }
-            for (name, text) in DEFAULT_TEMPLATES {
-                templates.entry(name.to_string()).or_insert_with(|| {
-                    let path = PathBuf::from(format!("(default theme)/templates/{name}"));
-                    (text.to_string(), path)
-                });
-            }
-            tera = new_tera();
-        }
+        let tera = compile(&mut templates, &sources, &mut diags)?;
         let sources = templates
             .into_iter()
             .map(|(name, (_, path))| (name, path))
@@ -230,6 +209,36 @@ impl Theme {
             diags.sorted(),
         ))
     }
+}
+
+/// Compile the templates. The broken site templates give way to the default theme's, so
+/// that the rest of the site is still planned and rendered and all errors come out in
+/// one run; `Err` when that does not help.
+fn compile(
+    templates: &mut BTreeMap<String, (String, PathBuf)>,
+    sources: &BTreeMap<String, PathBuf>,
+    diags: &mut Diagnostics,
+) -> Result<tera::Tera, Diagnostics> {
+    let mut tera = new_tera();
+    while let Err(e) = tera.add_raw_templates(texts(templates)) {
+        let found = compile_diagnostics(templates, &e, sources);
+        let before = templates.len();
+        for d in &found {
+            templates.retain(|_, (_, path)| path != &d.path || path.starts_with("(default theme)"));
+        }
+        diags.extend(found);
+        if templates.len() == before {
+            return Err(std::mem::take(diags).sorted());
+        }
+        for (name, text) in DEFAULT_TEMPLATES {
+            templates.entry(name.to_string()).or_insert_with(|| {
+                let path = PathBuf::from(format!("(default theme)/templates/{name}"));
+                (text.to_string(), path)
+            });
+        }
+        tera = new_tera();
+    }
+    Ok(tera)
 }
 
 fn new_tera() -> tera::Tera {
