@@ -327,10 +327,19 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         base_url: None,
         drafts: false,
         preview: false,
-        depth: crate::content::Depth::Validate,
+        depth: crate::content::Depth::Full,
     };
+    // Every stage of `build` (rendering and output planning included) but the write.
     let (diags, report) = match pipeline::prepare(&opts)? {
-        Outcome::Ready(p) => (p.warnings, p.report),
+        Outcome::Ready(p) => {
+            let mut diags = match pipeline::plan_site(&p)? {
+                Ok(_) => Diagnostics::default(),
+                Err(d) => d,
+            };
+            let p = *p;
+            diags.extend(p.warnings);
+            (diags.sorted(), p.report)
+        }
         Outcome::Failed(d, r) => (d, r),
     };
     // The rule as configured, even when content errors stopped its evaluation.

@@ -329,7 +329,7 @@ impl OutputLock {
                         eprintln!(
                             "waiting for another build into {} to finish (lock file {})",
                             crate::diagnostics::printable_path(shown),
-                            crate::diagnostics::printable_path(&path)
+                            crate::diagnostics::printable_path(path)
                         );
                         announced = true;
                     }
@@ -545,6 +545,72 @@ impl MemorySink {
     }
 }
 
+/// Writes nothing and keeps no bytes: `check` renders the whole site into it to run every
+/// stage of `build` but the write. It records each output path (for the link checker),
+/// refuses a path written twice, and finds paths that are both a file and a folder.
+#[derive(Default)]
+pub struct PlanSink {
+    paths: Mutex<std::collections::BTreeSet<String>>,
+}
+
+impl PlanSink {
+    fn record(&self, path: &str) -> Result<()> {
+        let mut paths = self
+            .paths
+            .lock()
+            .map_err(|_| anyhow::anyhow!("output path set poisoned"))?;
+        if !paths.insert(path.to_string()) {
+            anyhow::bail!("the output path {path} is written twice");
+        }
+        Ok(())
+    }
+
+    /// (file, path inside it) for every recorded file that another path needs as a folder.
+    pub fn folder_conflicts(&self) -> Vec<(String, String)> {
+        let paths = self.paths.lock().unwrap_or_else(|e| e.into_inner());
+        folder_conflicts(&paths)
+    }
+
+    /// Every recorded output path, sorted.
+    pub fn into_paths(self) -> std::collections::BTreeSet<String> {
+        self.paths.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// (file, path inside it) for every path of `paths` that another one needs as a folder.
+pub fn folder_conflicts<S>(paths: &std::collections::BTreeSet<S>) -> Vec<(String, String)>
+where
+    S: std::borrow::Borrow<str> + Ord,
+{
+    use std::ops::Bound::{Included, Unbounded};
+    let mut out = Vec::new();
+    for file in paths {
+        let folder = format!("{}/", file.borrow());
+        // Sorted: the paths inside `folder` come right after it, together.
+        for inside in paths.range::<str, _>((Included(folder.as_str()), Unbounded)) {
+            if !inside.borrow().starts_with(&folder) {
+                break;
+            }
+            out.push((file.borrow().to_string(), inside.borrow().to_string()));
+        }
+    }
+    out
+}
+
+impl Sink for PlanSink {
+    fn write(&self, path: &str, _bytes: &[u8]) -> Result<()> {
+        self.record(path)
+    }
+
+    /// Opens the source (a file `build` could not read fails `check` too) but reads no byte.
+    fn copy(&self, path: &str, source: &Path) -> Result<()> {
+        // The same open as the disk copy (no link followed, a FIFO never blocks).
+        crate::fsread::open_regular(source)
+            .with_context(|| format!("cannot read {}", source.display()))?;
+        self.record(path)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -571,5 +637,22 @@ mod tests {
             .collect();
         left.sort();
         assert_eq!(left, ["out"]);
+    }
+
+    #[test]
+    fn plan_sink_records_paths_and_finds_collisions() {
+        let sink = PlanSink::default();
+        sink.write("a/index.html", b"x").unwrap();
+        sink.write("a/index.html/logo.svg", b"x").unwrap();
+        sink.write("a/index.htmlx", b"x").unwrap();
+        assert!(sink.write("a/index.html", b"y").is_err());
+        assert_eq!(
+            sink.folder_conflicts(),
+            vec![(
+                "a/index.html".to_string(),
+                "a/index.html/logo.svg".to_string()
+            )]
+        );
+        assert_eq!(sink.into_paths().len(), 3);
     }
 }

@@ -1,10 +1,10 @@
 //! The stages wired together: load -> validate -> model -> rules -> render -> write,
-//! shared by `build`, `check` and `serve`.
+//! shared by `build`, `check` (everything but the write) and `serve`.
 
 use crate::config::{self, OnMissing};
 use crate::content::{self, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::Sink;
+use crate::output::{PlanSink, Sink};
 use crate::render::{self, Extras, RenderOptions, RenderSummary, Theme};
 use crate::rules::{self, Report, Status};
 use anyhow::Result;
@@ -262,7 +262,7 @@ pub fn render_site(
     opts: &RenderOptions,
     sink: &dyn Sink,
 ) -> Result<std::result::Result<RenderSummary, Diagnostics>> {
-    let theme = match Theme::for_site(&p.site.config) {
+    let (theme, theme_diags) = match Theme::for_site_lenient(&p.site.config) {
         Ok(t) => t,
         Err(d) => return Ok(Err(d)),
     };
@@ -275,7 +275,33 @@ pub fn render_site(
         extras.nav.extend(x.nav);
         extras.partner_panels.extend(x.partner_panels);
     }
-    render::render(&p.site, &theme, extras, opts, sink)
+    let rendered = render::render(&p.site, &theme, extras, opts, sink)?;
+    if !theme_diags.has_errors() {
+        return Ok(rendered);
+    }
+    // Broken templates fail the render even though their stand-ins rendered fine.
+    let mut diags = theme_diags;
+    if let Err(d) = rendered {
+        diags.extend(d);
+    }
+    Ok(Err(diags.sorted()))
+}
+
+/// Every stage of `build` but the write, for `check`: the site is rendered into a
+/// [`PlanSink`], which keeps no bytes. The summary's `outputs` is the planned file list.
+pub fn plan_site(p: &Prepared) -> Result<std::result::Result<RenderSummary, Diagnostics>> {
+    let sink = PlanSink::default();
+    let summary = match render_site(p, &RenderOptions::default(), &sink)? {
+        Ok(summary) => summary,
+        Err(d) => return Ok(Err(d)),
+    };
+    // Planning already refuses these; the sink's own check guards that promise.
+    if let Some((file, inside)) = sink.folder_conflicts().into_iter().next() {
+        anyhow::bail!(
+            "internal error: {file} was written both as a file and as the folder of {inside}"
+        );
+    }
+    Ok(Ok(summary))
 }
 
 /// Where `build` writes by default.

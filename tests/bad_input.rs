@@ -307,9 +307,9 @@ fn two_items_with_the_same_url() {
     );
     logo.write("static/blog/index.html", "<p>mine</p>");
     logo.build(&[]).expect_errors(
-        "content/partners/nandu-sur/partner.toml: error: the URL /partners/nandu-sur/badge.svg is reserved: partnersite generates it
+        "content/partners/nandu-sur/partner.toml:4:8: error: `logo`: the URL /partners/nandu-sur/badge.svg is reserved: partnersite generates it from the template badge.svg
   = help: rename the file (section names such as blog, partners, case-studies, regions and the file name badge.svg are reserved)
-static/blog/index.html: error: the URL /blog/ is reserved: partnersite generates it
+static/blog/index.html: error: the URL /blog/ is reserved: partnersite generates it from the template list.html
   = help: rename the file (section names such as blog, partners, case-studies, regions and the file name badge.svg are reserved)",
     );
 
@@ -321,9 +321,9 @@ static/blog/index.html: error: the URL /blog/ is reserved: partnersite generates
         "+++\ntitle = \"Stories\"\n+++\n",
     );
     site.build(&[]).expect_errors(
-        "content/pages/blog.md: error: the URL /blog/ is reserved: partnersite generates it
+        "content/pages/blog.md:1:1: error: the URL /blog/ is reserved: partnersite generates it from the template list.html
   = help: rename the file (section names such as blog, partners, case-studies, regions and the file name badge.svg are reserved)
-content/pages/case-studies.md: error: the URL /case-studies/ is reserved: partnersite generates it
+content/pages/case-studies.md:1:1: error: the URL /case-studies/ is reserved: partnersite generates it from the template list.html
   = help: rename the file (section names such as blog, partners, case-studies, regions and the file name badge.svg are reserved)",
     );
 }

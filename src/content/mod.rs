@@ -21,6 +21,8 @@ pub struct Asset {
     pub source: PathBuf,
     /// Path relative to the partner folder, with forward slashes (`clients/x.png`).
     pub rel: String,
+    /// Line and column of the value naming it in partner.toml (for output-path errors).
+    pub at: (usize, usize),
 }
 
 #[derive(Debug, Clone, Default)]

@@ -294,6 +294,7 @@ pub fn parse_partner_toml(
         Ok(source) => Some(Asset {
             source,
             rel: raw.logo.get_ref().replace('\\', "/"),
+            at: crate::diagnostics::line_col(text, raw.logo.span().start),
         }),
         Err(why) => {
             cx.err(&raw.logo, format!("`logo`: {why}"), None);
@@ -359,6 +360,7 @@ pub fn parse_partner_toml(
                 file: Asset {
                     source,
                     rel: e.file.get_ref().replace('\\', "/"),
+                    at: crate::diagnostics::line_col(text, e.file.span().start),
                 },
                 date: *e.date.get_ref(),
                 line,

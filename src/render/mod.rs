@@ -10,7 +10,7 @@ use crate::output::Sink;
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tera::{Context, Value};
@@ -62,8 +62,66 @@ pub struct Dirty {
     pub program_posts: std::collections::BTreeSet<String>,
 }
 
-/// (output path, source file) pairs, for the duplicate-URL check.
-type Sources = Vec<(String, String)>;
+/// The source file (and where in it) that produces an output path, to name it when two
+/// producers meet: a duplicate URL, or a path that is both a file and a folder.
+#[derive(Debug, Clone)]
+struct Owner {
+    /// Site-relative, forward slashes.
+    file: String,
+    line: usize,
+    col: usize,
+    /// The key that names the output (`logo`), prefixed to the message.
+    key: Option<&'static str>,
+}
+
+impl Owner {
+    /// A Markdown or TOML file whose name sets the URL: its first line.
+    fn file(path: &std::path::Path) -> Owner {
+        Owner {
+            file: display_path(path),
+            line: 1,
+            col: 1,
+            key: None,
+        }
+    }
+
+    /// A file published as it is (a static file): the file itself, no line.
+    fn whole(path: &std::path::Path) -> Owner {
+        Owner {
+            line: 0,
+            col: 0,
+            ..Owner::file(path)
+        }
+    }
+
+    /// An asset named by a partner.toml key.
+    fn asset(record: &std::path::Path, asset: &crate::content::Asset, key: &'static str) -> Owner {
+        Owner {
+            line: asset.at.0,
+            col: asset.at.1,
+            key: Some(key),
+            ..Owner::file(record)
+        }
+    }
+
+    fn diagnostic(&self, message: String) -> Diagnostic {
+        let message = match self.key {
+            Some(key) => format!("{key}: {message}"),
+            None => message,
+        };
+        Diagnostic::error(PathBuf::from(&self.file), message).at(self.line, self.col)
+    }
+
+    fn shown(&self) -> String {
+        match self.line {
+            0 => self.file.clone(),
+            _ => format!("{}:{}:{}", self.file, self.line, self.col),
+        }
+    }
+}
+
+/// (output path, source) pairs, for the collision checks.
+type Sources = Vec<(String, Owner)>;
 
 /// What one output file is made of.
 enum Job<'a> {
@@ -108,6 +166,18 @@ impl Job<'_> {
 pub struct RenderSummary {
     pub pages: usize,
     pub files: usize,
+    /// Every output path planned and written (site-relative, sorted): what the site
+    /// serves, for checks over the planned output such as internal links. An incremental
+    /// rebuild lists only what it rendered.
+    pub outputs: Vec<String>,
+}
+
+/// The output jobs of a site, who produces them, and the templates that already failed
+/// while planning (the home page's cards).
+struct Planned<'a> {
+    jobs: Vec<Job<'a>>,
+    sources: Sources,
+    failed: Vec<(String, tera::Error)>,
 }
 
 fn page_ctx(title: &str, path: &str, urls: &Urls) -> Context {
@@ -298,12 +368,12 @@ fn plan<'a>(
     facets: &[(Facet, Vec<views::Term>)],
     extras: Extras,
     opts: &RenderOptions,
-) -> Result<(Vec<Job<'a>>, Sources)> {
+) -> Result<Planned<'a>> {
     let c = &site.config;
     let urls = Urls::new(c);
     let mut jobs: Vec<Job> = Vec::new();
     // (output path, source) for the duplicate check.
-    let mut sources: Vec<(String, String)> = Vec::new();
+    let mut sources: Sources = Vec::new();
 
     // Incremental rebuilds need the cards of the changed partners only.
     let wanted = |p: &crate::content::Partner| {
@@ -336,8 +406,11 @@ fn plan<'a>(
     };
 
     let only = opts.only.as_ref();
-    if only.is_none() {
-        plan_directory(site, &cards, &card_values, tera, facets, &urls, &mut jobs)?;
+    let mut failed = Vec::new();
+    if only.is_none()
+        && let Err(e) = plan_directory(site, &cards, &card_values, tera, facets, &urls, &mut jobs)?
+    {
+        failed.push((String::new(), e));
     }
     // Profiles, items, assets: planned per partner in parallel.
     let plans: Vec<PartnerPlan> = site
@@ -379,7 +452,7 @@ fn plan<'a>(
         let mut ctx = page_ctx(&item.title, &path, &urls);
         ctx.insert("item", &view);
         ctx.insert("content", &item.html);
-        sources.push((format!("{path}index.html"), display_path(&item.path)));
+        sources.push((format!("{path}index.html"), Owner::file(&item.path)));
         jobs.push(Job::Template {
             path: format!("{path}index.html"),
             template: "post.html",
@@ -392,7 +465,7 @@ fn plan<'a>(
         let path = paths::page(&page.slug);
         let mut ctx = page_ctx(&page.title, &path, &urls);
         ctx.insert("content", &page.html);
-        sources.push((format!("{path}index.html"), display_path(&page.path)));
+        sources.push((format!("{path}index.html"), Owner::file(&page.path)));
         jobs.push(Job::Template {
             path: format!("{path}index.html"),
             template: "page.html",
@@ -532,7 +605,7 @@ fn plan<'a>(
         for (path, source) in &theme.static_files {
             if let theme::StaticFile::Disk(file) = source {
                 let rel = file.strip_prefix(&c.root).unwrap_or(file);
-                sources.push((path.clone(), display_path(rel)));
+                sources.push((path.clone(), Owner::whole(rel)));
             }
             jobs.push(Job::Copy {
                 path: path.clone(),
@@ -577,7 +650,11 @@ fn plan<'a>(
             sitemap: false,
         });
     }
-    Ok((jobs, sources))
+    Ok(Planned {
+        jobs,
+        sources,
+        failed,
+    })
 }
 
 /// The directory home page, partners.json and one listing page per facet value.
@@ -589,21 +666,24 @@ fn plan_directory(
     facets: &[(Facet, Vec<views::Term>)],
     urls: &Urls,
     jobs: &mut Vec<Job>,
-) -> Result<()> {
+) -> Result<std::result::Result<(), tera::Error>> {
     let c = &site.config;
     let urls = urls.clone();
     // Each card is rendered once with card.html; the home page and the value pages (where
     // a partner appears about ten times) reuse the HTML. Templates also get the data.
-    let card_html: Vec<Value> = card_values
+    let card_html: Vec<Value> = match card_values
         .par_iter()
         .map(|card| {
             let mut ctx = Context::new();
             ctx.insert_value("partner", card.clone());
             tera.render("card.html", &ctx)
                 .map(|html| Value::safe_string(&html))
-                .map_err(|e| anyhow::anyhow!("templates/card.html: {e}"))
         })
-        .collect::<Result<_>>()?;
+        .collect::<std::result::Result<_, _>>()
+    {
+        Ok(html) => html,
+        Err(e) => return Ok(Err(e)),
+    };
     let mut ctx = page_ctx(&c.title, "", &urls);
     ctx.insert_value("partners", Value::from(card_values.to_vec()));
     ctx.insert_value("cards", Value::from(card_html.clone()));
@@ -649,13 +729,13 @@ fn plan_directory(
         }
     }
 
-    Ok(())
+    Ok(Ok(()))
 }
 
 /// The jobs of one partner, plus the views its items contribute to the listings.
 struct PartnerPlan<'a> {
     jobs: Vec<Job<'a>>,
-    sources: Vec<(String, String)>,
+    sources: Sources,
     case_studies: Vec<(views::CaseStudyView, crate::date::Date)>,
     posts: Vec<(views::PostView, crate::date::Date)>,
     testimonials: Vec<(views::TestimonialView, crate::date::Date)>,
@@ -765,7 +845,7 @@ fn plan_partner<'a>(
             }
             ctx
         }));
-        sources.push((format!("{path}index.html"), display_path(&p.record_path)));
+        sources.push((format!("{path}index.html"), Owner::file(&p.record_path)));
         jobs.push(Job::Template {
             path: format!("{path}index.html"),
             template: "partner.html",
@@ -774,7 +854,7 @@ fn plan_partner<'a>(
         });
         for item in &p.case_studies {
             let path = paths::case_study(&p.slug, &item.slug);
-            sources.push((format!("{path}index.html"), display_path(&item.path)));
+            sources.push((format!("{path}index.html"), Owner::file(&item.path)));
             let u = urls_rc.clone();
             jobs.push(Job::Template {
                 template: "case_study.html",
@@ -793,7 +873,7 @@ fn plan_partner<'a>(
         }
         for item in &p.posts {
             let path = paths::post(Some(&p.slug), &item.slug);
-            sources.push((format!("{path}index.html"), display_path(&item.path)));
+            sources.push((format!("{path}index.html"), Owner::file(&item.path)));
             let u = urls_rc.clone();
             jobs.push(Job::Template {
                 template: "post.html",
@@ -828,7 +908,7 @@ fn plan_partner<'a>(
         });
         sources.push((
             paths::asset(&p.slug, &p.logo.rel),
-            display_path(&p.record_path),
+            Owner::asset(&p.record_path, &p.logo, "`logo`"),
         ));
         jobs.push(Job::Copy {
             path: paths::asset(&p.slug, &p.logo.rel),
@@ -837,7 +917,7 @@ fn plan_partner<'a>(
         for l in &p.client_logos {
             sources.push((
                 paths::asset(&p.slug, &l.file.rel),
-                display_path(&p.record_path),
+                Owner::asset(&p.record_path, &l.file, "[[client_logos]] `file`"),
             ));
             jobs.push(Job::Copy {
                 path: paths::asset(&p.slug, &l.file.rel),
@@ -999,42 +1079,22 @@ pub fn render(
         .insert("live_reload", &opts.body_end.is_some());
 
     let t = std::time::Instant::now();
-    let (jobs, sources) = plan(site, theme, &tera, &facet_terms, extras, opts)?;
+    let Planned {
+        jobs,
+        sources,
+        failed: planned_failed,
+    } = plan(site, theme, &tera, &facet_terms, extras, opts)?;
     let t = crate::timings::stage("plan", t);
 
-    // One URL, several producers: name every file involved.
-    let mut diags = Diagnostics::default();
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for j in &jobs {
-        *counts.entry(j.path()).or_default() += 1;
-    }
-    let mut named: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (path, source) in &sources {
-        named
-            .entry(path.as_str())
-            .or_default()
-            .push(source.as_str());
-    }
-    for (&path, &n) in counts.iter().filter(|(_, n)| **n > 1) {
-        let url = format!("/{}", path.trim_end_matches("index.html"));
-        let files = named.get(path).cloned().unwrap_or_default();
-        let d = match files.as_slice() {
-            [first, second, ..] => Diagnostic::error(PathBuf::from(*second), format!("two files have the same URL {url}"))
-                .hint(format!("{first} also renders to it; rename one of the files")),
-            [only] => Diagnostic::error(PathBuf::from(*only), format!("the URL {url} is reserved: partnersite generates it"))
-                .hint("rename the file (section names such as blog, partners, case-studies, regions and the file name badge.svg are reserved)"),
-            [] => Diagnostic::error("content", format!("{n} outputs have the same URL {url}")).hint("rename the page, post or static file that produces it"),
-        };
-        diags.push(d);
-    }
-    let file_count = counts.len();
-    if diags.has_errors() {
-        return Ok(Err(diags.sorted()));
-    }
+    let (paths, diags) = collisions(&jobs, &sources);
+    // Colliding outputs cannot be written, but every page is still rendered (into
+    // nothing) so that template errors come out in the same run.
+    let sink: &dyn Sink = if diags.has_errors() { &Discard } else { sink };
+    let outputs: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
 
     // Every folder once, parents first, instead of a create_dir_all per file.
     let mut dirs: Vec<String> = Vec::new();
-    for path in counts.keys() {
+    for path in &paths {
         let mut end = 0;
         while let Some(i) = path.get(end..).and_then(|rest| rest.find('/')) {
             end += i + 1;
@@ -1043,11 +1103,38 @@ pub fn render(
     }
     dirs.sort();
     dirs.dedup();
+    drop(paths);
     sink.prepare_dirs(&dirs)?;
     let pages = AtomicUsize::new(0);
-    let errors: Vec<Diagnostic> = jobs
+    let failed = render_jobs(jobs, &tera, opts, sink, &pages)?;
+    crate::timings::stage("render", t);
+    if diags.has_errors() || !failed.is_empty() || !planned_failed.is_empty() {
+        let mut diags = diags;
+        diags.extend(render_errors(
+            planned_failed.into_iter().chain(failed).collect(),
+            &theme.sources,
+        ));
+        return Ok(Err(diags.sorted()));
+    }
+    let pages = pages.into_inner();
+    Ok(Ok(RenderSummary {
+        pages,
+        files: outputs.len(),
+        outputs,
+    }))
+}
+
+/// Render and write every job in parallel; the pages whose template failed come back.
+fn render_jobs(
+    jobs: Vec<Job>,
+    tera: &tera::Tera,
+    opts: &RenderOptions,
+    sink: &dyn Sink,
+    pages: &AtomicUsize,
+) -> Result<Vec<(String, tera::Error)>> {
+    Ok(jobs
         .into_par_iter()
-        .map(|job| -> Result<Option<Diagnostic>> {
+        .map(|job| -> Result<Option<(String, tera::Error)>> {
             match job {
                 Job::Template {
                     path,
@@ -1065,12 +1152,7 @@ pub fn render(
                     };
                     let rendered = match tera.render(template, ctx) {
                         Ok(s) => s,
-                        Err(e) => {
-                            return Ok(Some(Diagnostic::error(
-                                format!("templates/{template}"),
-                                format!("rendering {path} failed: {e}"),
-                            )));
-                        }
+                        Err(e) => return Ok(Some((path, e))),
                     };
                     let rendered = match (&opts.body_end, path.ends_with(".html")) {
                         (Some(snippet), true) => inject_before_body_end(rendered, snippet),
@@ -1092,16 +1174,7 @@ pub fn render(
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .flatten()
-        .collect();
-    crate::timings::stage("render", t);
-    if !errors.is_empty() {
-        return Ok(Err(Diagnostics(errors).sorted()));
-    }
-    let pages = pages.into_inner();
-    Ok(Ok(RenderSummary {
-        pages,
-        files: file_count,
-    }))
+        .collect())
 }
 
 fn inject_before_body_end(mut html: String, snippet: &str) -> String {
@@ -1110,4 +1183,134 @@ fn inject_before_body_end(mut html: String, snippet: &str) -> String {
         None => html.push_str(snippet),
     }
     html
+}
+
+/// Templates rendered by partnersite itself rather than for one source file.
+fn generated(job: &Job) -> Option<String> {
+    match job {
+        Job::Template { template, .. }
+            if !matches!(
+                *template,
+                "page.html" | "post.html" | "case_study.html" | "partner.html"
+            ) =>
+        {
+            Some(format!(
+                "partnersite generates it from the template {template}"
+            ))
+        }
+        Job::Bytes { .. } => Some("partnersite generates it".into()),
+        Job::Copy {
+            source: theme::StaticFile::Embedded(_),
+            ..
+        } => Some("it is a static file of the default theme".into()),
+        _ => None,
+    }
+}
+
+/// Every output path planned twice, or planned as a file and needed as a folder, found
+/// before anything is written and named against the source files involved. Also returns
+/// the set of planned paths.
+fn collisions<'j>(jobs: &'j [Job], sources: &Sources) -> (BTreeSet<&'j str>, Diagnostics) {
+    let mut by_path: BTreeMap<&str, Vec<&Job>> = BTreeMap::new();
+    for j in jobs {
+        by_path.entry(j.path()).or_default().push(j);
+    }
+    let mut owners: BTreeMap<&str, Vec<&Owner>> = BTreeMap::new();
+    for (path, o) in sources {
+        owners.entry(path.as_str()).or_default().push(o);
+    }
+    let other = |path: &str| {
+        by_path
+            .get(path)
+            .and_then(|js| js.iter().find_map(|j| generated(j)))
+    };
+    let mut diags = Diagnostics::default();
+    for (&path, js) in by_path.iter().filter(|(_, js)| js.len() > 1) {
+        let url = format!("/{}", path.trim_end_matches("index.html"));
+        let files = owners.get(path).map(Vec::as_slice).unwrap_or_default();
+        diags.push(match files {
+            [first, second, ..] => second
+                .diagnostic(format!("two files have the same URL {url}"))
+                .hint(format!(
+                    "{} also renders to it; rename one of the files",
+                    first.shown()
+                )),
+            [only] => only
+                .diagnostic(format!(
+                    "the URL {url} is reserved: {}",
+                    other(path).unwrap_or_else(|| "another output has it".into())
+                ))
+                .hint(RESERVED_HINT),
+            [] => Diagnostic::error(
+                "content",
+                format!("{} outputs have the same URL {url}", js.len()),
+            )
+            .hint("rename the page, post or static file that produces it"),
+        });
+    }
+    let paths: BTreeSet<&str> = by_path.keys().copied().collect();
+    for (file, inside) in crate::output::folder_conflicts(&paths) {
+        let first = |p: &str| owners.get(p).and_then(|o| o.first().copied());
+        let what = match first(&file) {
+            Some(o) => format!("the output of {}", o.shown()),
+            None => other(&file).unwrap_or_else(|| "partnersite generates it".into()),
+        };
+        let folder = file.rsplit('/').next().unwrap_or(&file);
+        let message = format!(
+            "the output file /{inside} would be inside /{file}, which is a file too ({what})"
+        );
+        let hint = format!(
+            "rename the folder `{folder}`: an output path cannot be both a file and a folder"
+        );
+        diags.push(match first(&inside).or(first(&file)) {
+            Some(o) => o.diagnostic(message).hint(hint),
+            None => Diagnostic::error("content", message).hint(hint),
+        });
+    }
+    (paths, diags)
+}
+
+/// Where pages go when the output cannot be written (colliding paths).
+struct Discard;
+
+impl Sink for Discard {
+    fn write(&self, _path: &str, _bytes: &[u8]) -> Result<()> {
+        Ok(())
+    }
+    fn copy(&self, _path: &str, _source: &std::path::Path) -> Result<()> {
+        Ok(())
+    }
+}
+
+const RESERVED_HINT: &str = "rename the file (section names such as blog, partners, case-studies, regions and the file name badge.svg are reserved)";
+
+/// Template failures as diagnostics, one per template problem however many pages hit it
+/// (a broken partner.html fails every profile), naming the first page and the count.
+fn render_errors(
+    failed: Vec<(String, tera::Error)>,
+    sources: &BTreeMap<String, PathBuf>,
+) -> Diagnostics {
+    let mut grouped: BTreeMap<Diagnostic, Vec<String>> = BTreeMap::new();
+    for (path, e) in &failed {
+        for d in theme::tera_diagnostics(e, sources) {
+            grouped.entry(d).or_default().push(path.clone());
+        }
+    }
+    let out = grouped.into_iter().map(|(d, mut pages)| {
+        pages.sort();
+        let first = format!(
+            "/{}",
+            pages
+                .first()
+                .map_or("", |p| p.trim_end_matches("index.html"))
+        );
+        let more = match pages.len() - 1 {
+            0 => String::new(),
+            1 => " and 1 other page".into(),
+            n => format!(" and {n} other pages"),
+        };
+        let hint = d.hint.clone().unwrap_or_default();
+        d.hint(format!("{hint}; it fails on {first}{more}"))
+    });
+    Diagnostics(out.collect()).sorted()
 }

@@ -79,6 +79,9 @@ pub struct Theme {
     pub static_files: BTreeMap<String, StaticFile>,
     /// Folders whose changes matter to `serve`.
     pub watched: Vec<PathBuf>,
+    /// Template name -> the file it comes from (relative to the site root, or
+    /// `(default theme)/templates/<name>`), to place template errors.
+    pub sources: BTreeMap<String, PathBuf>,
 }
 
 /// Every file of a folder (links and special files included: the read policy, not the
@@ -136,22 +139,47 @@ pub fn escape(input: &str, buf: &mut dyn std::io::Write) -> std::io::Result<()> 
     buf.write_all(bytes.get(start..).unwrap_or_default())
 }
 
+/// A lenient load that fails on any error diagnostic.
+fn strict(loaded: Result<(Theme, Diagnostics), Diagnostics>) -> Result<Theme, Diagnostics> {
+    match loaded? {
+        (_, diags) if diags.has_errors() => Err(diags.sorted()),
+        (theme, _) => Ok(theme),
+    }
+}
+
 impl Theme {
     /// Load the theme named in site.toml for the site at `root`, with the default
-    /// `[security]` size limit.
+    /// `[security]` size limit; any template error fails.
     pub fn load(root: &Path, theme: &str) -> Result<Theme, Diagnostics> {
         let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let limit = crate::config::SecurityConfig::default().max_file_size;
-        Self::load_with(&SiteFiles::for_root(root, &canonical, limit), root, theme)
+        strict(Self::load_lenient(
+            &SiteFiles::for_root(root, &canonical, limit),
+            root,
+            theme,
+        ))
     }
 
     /// Load the theme of a site under its read policy (`[security] max_file_size` for
-    /// templates and static files; links must stay in the site root).
+    /// templates and static files; links must stay in the site root); any error fails.
     pub fn for_site(config: &SiteConfig) -> Result<Theme, Diagnostics> {
-        Self::load_with(&SiteFiles::new(config), &config.root, &config.theme)
+        strict(Self::for_site_lenient(config))
     }
 
-    fn load_with(files: &SiteFiles, root: &Path, theme: &str) -> Result<Theme, Diagnostics> {
+    /// [`Theme::for_site`], with every template error as a diagnostic (see
+    /// [`Theme::load_lenient`]).
+    pub fn for_site_lenient(config: &SiteConfig) -> Result<(Theme, Diagnostics), Diagnostics> {
+        Self::load_lenient(&SiteFiles::new(config), &config.root, &config.theme)
+    }
+
+    /// Load the theme, with every template error as a diagnostic. A site template that
+    /// does not compile is replaced by the default theme's, so the site can still be
+    /// rendered to find the other problems; `Err` when even that is not possible.
+    fn load_lenient(
+        files: &SiteFiles,
+        root: &Path,
+        theme: &str,
+    ) -> Result<(Theme, Diagnostics), Diagnostics> {
         let mut diags = Diagnostics::default();
         let mut templates: BTreeMap<String, (String, PathBuf)> = DEFAULT_TEMPLATES
             .iter()
@@ -197,33 +225,173 @@ impl Theme {
                 }
             }
         }
-        let mut tera = tera::Tera::default();
-        tera.autoescape_on(vec![".html", ".xml", ".svg"]);
-        tera.set_escape_fn(escape);
-        let sources = templates
+        let sources: BTreeMap<String, PathBuf> = templates
             .iter()
-            .map(|(name, (text, _))| (name.as_str(), text.as_str()));
-        if let Err(e) = tera.add_raw_templates(sources) {
-            // Tera names the template in its report; point at the overriding folder.
-            let path = templates
-                .values()
-                .map(|(_, p)| p)
-                .find(|p| {
-                    !p.starts_with("(default theme)")
-                        && e.to_string()
-                            .contains(&*p.file_name().unwrap_or_default().to_string_lossy())
-                })
-                .cloned()
-                .unwrap_or_else(|| PathBuf::from("templates"));
-            diags.push(Diagnostic::error(path, format!("template error: {e}")));
-        }
-        if diags.has_errors() {
-            return Err(diags.sorted());
-        }
-        Ok(Theme {
-            tera,
-            static_files,
-            watched,
-        })
+            .map(|(name, (_, path))| (name.clone(), path.clone()))
+            .collect();
+        let tera = compile(&mut templates, &sources, &mut diags)?;
+        let sources = templates
+            .into_iter()
+            .map(|(name, (_, path))| (name, path))
+            .collect();
+        Ok((
+            Theme {
+                tera,
+                static_files,
+                watched,
+                sources,
+            },
+            diags.sorted(),
+        ))
     }
+}
+
+/// Compile the templates. The broken site templates give way to the default theme's, so
+/// that the rest of the site is still planned and rendered and all errors come out in
+/// one run; `Err` when that does not help.
+fn compile(
+    templates: &mut BTreeMap<String, (String, PathBuf)>,
+    sources: &BTreeMap<String, PathBuf>,
+    diags: &mut Diagnostics,
+) -> Result<tera::Tera, Diagnostics> {
+    let mut tera = new_tera();
+    while let Err(e) = tera.add_raw_templates(texts(templates)) {
+        let found = compile_diagnostics(templates, &e, sources);
+        let before = templates.len();
+        for d in &found {
+            templates.retain(|_, (_, path)| path != &d.path || path.starts_with("(default theme)"));
+        }
+        diags.extend(found);
+        if templates.len() == before {
+            return Err(std::mem::take(diags).sorted());
+        }
+        for (name, text) in DEFAULT_TEMPLATES {
+            templates.entry(name.to_string()).or_insert_with(|| {
+                let path = PathBuf::from(format!("(default theme)/templates/{name}"));
+                (text.to_string(), path)
+            });
+        }
+        tera = new_tera();
+    }
+    Ok(tera)
+}
+
+fn new_tera() -> tera::Tera {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+    tera.set_escape_fn(escape);
+    tera
+}
+
+fn texts(templates: &BTreeMap<String, (String, PathBuf)>) -> impl Iterator<Item = (&str, &str)> {
+    templates
+        .iter()
+        .map(|(name, (text, _))| (name.as_str(), text.as_str()))
+}
+
+/// Every template problem of a failed compilation. Tera stops at the first syntax error,
+/// so each site template is parsed on its own first: all of them come out in one run.
+fn compile_diagnostics(
+    templates: &BTreeMap<String, (String, PathBuf)>,
+    whole: &tera::Error,
+    sources: &BTreeMap<String, PathBuf>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (name, (text, path)) in templates {
+        if path.starts_with("(default theme)") {
+            continue;
+        }
+        let mut alone = tera::Tera::default();
+        if let Err(e) = alone.add_raw_template(name, text)
+            && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+        {
+            out.extend(tera_diagnostics(&e, sources));
+        }
+    }
+    if out.is_empty() {
+        out = tera_diagnostics(whole, sources);
+    }
+    out
+}
+
+/// A tera error as diagnostics at the template file, with line and column where tera
+/// knows them. Messages that bundle several reports (unknown filters) give one each.
+pub fn tera_diagnostics(e: &tera::Error, sources: &BTreeMap<String, PathBuf>) -> Vec<Diagnostic> {
+    let at = |name: &str| {
+        sources
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")))
+    };
+    let hint =
+        "fix the template (a site's templates/<name> replaces the theme's file of that name)";
+    let mut out = Vec::new();
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            out.push(
+                Diagnostic::error(at(r.filename()), format!("template error: {}", r.message()))
+                    .at(span.start_line, span.start_col + 1),
+            );
+        }
+        tera::ErrorKind::MissingParent { current, parent } => out.push(
+            Diagnostic::error(
+                at(current),
+                format!("template error: `{current}` extends `{parent}`, which does not exist"),
+            )
+            .at(1, 1),
+        ),
+        tera::ErrorKind::CircularExtend { tpl, .. }
+        | tera::ErrorKind::CircularInclude { tpl, .. } => {
+            out.push(Diagnostic::error(at(tpl), format!("template error: {e}")).at(1, 1))
+        }
+        _ => {
+            let text = e.to_string();
+            out.extend(
+                reports(&text)
+                    .into_iter()
+                    .map(|(message, name, line, col)| {
+                        Diagnostic::error(at(name), format!("template error: {message}"))
+                            .at(line, col)
+                    }),
+            );
+            if out.is_empty() {
+                let mut message = text;
+                let mut cause = std::error::Error::source(e);
+                while let Some(c) = cause {
+                    message = format!("{message}: {c}");
+                    cause = c.source();
+                }
+                let name = sources.keys().find(|n| message.contains(&format!("'{n}'")));
+                let path = name.map_or_else(|| PathBuf::from("templates"), |n| at(n));
+                out.push(Diagnostic::error(
+                    path,
+                    format!("template error: {message}"),
+                ));
+            }
+        }
+    }
+    out.into_iter().map(|d| d.hint(hint)).collect()
+}
+
+/// (message, template, line, column) of each `error: ...` / `--> name:line:col` report
+/// tera formatted into one message.
+fn reports(text: &str) -> Vec<(&str, &str, usize, usize)> {
+    let mut out = Vec::new();
+    let mut message = None;
+    for line in text.lines() {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message = Some(m);
+        } else if let (Some(m), Some(loc)) = (message, line.trim_start().strip_prefix("--> ")) {
+            let mut parts = loc.rsplitn(3, ':');
+            let (col, line, name) = (parts.next(), parts.next(), parts.next());
+            if let (Some(col), Some(line), Some(name)) = (col, line, name)
+                && let (Ok(line), Ok(col)) = (line.parse(), col.parse())
+            {
+                out.push((m, name, line, col));
+            }
+            message = None;
+        }
+    }
+    out
 }
