@@ -15,8 +15,14 @@ const CASE_STUDY: &str = "content/partners/cedar-and-quill/case-studies/campus-m
 /// (what `| head -1` leaves behind once head exits): every write fails with EPIPE.
 /// Returns the exit code and stderr.
 fn run_into_closed_pipe(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
-    let (reader, writer) = std::io::pipe().expect("pipe");
-    drop(reader);
+    // The writing end of a pipe whose only reader, `true`, has already exited (std's
+    // `io::pipe` is newer than the crate's MSRV).
+    let mut reader = Command::new("true")
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("run true");
+    let writer = reader.stdin.take().expect("pipe");
+    reader.wait().expect("wait for true");
     let out = Command::new(env!("CARGO_BIN_EXE_partnersite"))
         .args(args)
         .current_dir(dir)
