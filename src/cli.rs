@@ -159,6 +159,49 @@ fn missing_site(root: &std::path::Path) -> Option<ExitCode> {
     Some(ExitCode::from(EXIT_USAGE))
 }
 
+/// Standard output for a reader that may stop reading: `partnersite check | head -1`
+/// closes the pipe early, and then the rest of the output is dropped quietly (as ripgrep
+/// does) instead of failing with "Broken pipe" or panicking in `println!`. The command
+/// still runs to its end and exits with its own code, so a failing check stays failing.
+/// Other write errors (a full disk behind `>`) still fail the command.
+pub struct Stdout {
+    inner: std::io::StdoutLock<'static>,
+    closed: bool,
+}
+
+/// See [`Stdout`].
+pub fn stdout() -> Stdout {
+    Stdout {
+        inner: std::io::stdout().lock(),
+        closed: false,
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            r => r,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.inner.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            r => r,
+        }
+    }
+}
+
 /// Print diagnostics to stderr, then a count line when there are errors.
 pub fn print_diagnostics(diags: &Diagnostics) {
     let stderr = std::io::stderr();
@@ -189,17 +232,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::New(NewCommand::Partner { slug, name, root }) => {
             match crate::scaffold::new_partner(&root, &slug, name.as_deref()) {
                 Ok(dir) => {
-                    println!("created {}", printable_path(&dir));
+                    let mut out = stdout();
+                    writeln!(out, "created {}", printable_path(&dir))?;
                     let slug = esc(&slug);
-                    println!(
+                    writeln!(
+                        out,
                         "next: edit partner.toml and about.md, replace logo.svg, turn the draft examples into real content"
-                    );
-                    println!(
+                    )?;
+                    writeln!(
+                        out,
                         "      (preview with `partnersite serve --drafts --partner {slug}`); the partner is a draft until you"
-                    );
-                    println!(
+                    )?;
+                    writeln!(
+                        out,
                         "      set `draft = false` in partner.toml, and is then published once `partnersite check --partner {slug}` passes"
-                    );
+                    )?;
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
@@ -211,8 +258,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Leads(LeadsCommand::Digest { root, output }) => leads_digest(root, output),
         Command::Init { dir } => match crate::scaffold::init(&dir) {
             Ok(()) => {
-                println!("created a new site in {}", printable_path(&dir));
-                println!("next: cd {} && partnersite serve", printable_path(&dir));
+                let mut out = stdout();
+                writeln!(out, "created a new site in {}", printable_path(&dir))?;
+                writeln!(
+                    out,
+                    "next: cd {} && partnersite serve",
+                    printable_path(&dir)
+                )?;
                 Ok(ExitCode::SUCCESS)
             }
             Err(e) => {
@@ -284,19 +336,22 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
             let t = Instant::now();
             sink.commit()?;
             crate::timings::stage("commit", t);
-            println!(
-                "built {} pages ({} files, {}) into {} in {:.2?}",
-                summary.pages,
-                summary.files,
+            let mut out = stdout();
+            writeln!(
+                out,
+                "built {} ({}, {}) into {} in {:.2?}",
+                plural(summary.pages, "page", "pages"),
+                plural(summary.files, "file", "files"),
                 plural(prepared.site.partners.len(), "partner", "partners"),
                 printable_path(&output),
                 start.elapsed()
-            );
+            )?;
             if !prepared.unlisted.is_empty() {
-                println!(
+                writeln!(
+                    out,
                     "not published (missing required content): {}",
                     esc(&prepared.unlisted.join(", "))
-                );
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -392,8 +447,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         r.failing()
             .any(|v| args.partner.as_ref().is_none_or(|s| &v.slug == s))
     });
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = stdout();
     match args.format {
         Format::Text => {
             print_diagnostics(&diags);
@@ -461,12 +515,12 @@ fn leads_digest(root: PathBuf, output: Option<PathBuf>) -> Result<ExitCode> {
                     std::fs::write(&path, &bytes)
                         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
                     eprintln!(
-                        "wrote {} ({} leads)",
+                        "wrote {} ({})",
                         printable_path(&path),
-                        digest.totals.leads
+                        plural(digest.totals.leads as usize, "lead", "leads")
                     );
                 }
-                None => std::io::stdout().lock().write_all(&bytes)?,
+                None => stdout().write_all(&bytes)?,
             }
             Ok(ExitCode::SUCCESS)
         }

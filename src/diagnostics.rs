@@ -171,15 +171,46 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// The closest candidates to `input` (by Jaro-Winkler similarity), best first.
+/// The candidate `input` most likely misspells, as a list of at most one (rustc's
+/// `find_best_match_for_name` idea): a case-insensitive match; else the fewest edits (a
+/// swap of neighbours is one edit), at most a third of `input`'s length rounded up, ties
+/// going to the longer common start and then to the alphabetically first; else the
+/// shortest candidate that `input` begins (`aurora` -> `aurora-learning`). One answer, so
+/// a typo never gets a list of loosely similar ids.
 pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut scored: Vec<(f64, &str)> = candidates
+    let lower = input.to_lowercase();
+    let candidates: Vec<(String, &str)> = candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(input, c), c))
-        .filter(|(score, _)| *score > 0.7)
+        .map(|c| (c.to_lowercase(), c))
         .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored.into_iter().take(3).map(|(_, c)| c).collect()
+    if let Some((_, c)) = candidates.iter().find(|(l, _)| *l == lower) {
+        return vec![c];
+    }
+    let max = lower.chars().count().div_ceil(3).max(1);
+    let near = candidates
+        .iter()
+        .map(|(l, c)| {
+            (
+                strsim::osa_distance(&lower, l),
+                strsim::jaro_winkler(&lower, l),
+                *c,
+            )
+        })
+        .filter(|(d, _, _)| *d <= max)
+        .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(b.2)));
+    if let Some((_, _, c)) = near {
+        return vec![c];
+    }
+    if lower.chars().count() < 3 {
+        return Vec::new();
+    }
+    candidates
+        .into_iter()
+        .filter(|(l, _)| l.starts_with(&lower))
+        .map(|(_, c)| c)
+        .min_by(|a, b| a.len().cmp(&b.len()).then(a.cmp(b)))
+        .into_iter()
+        .collect()
 }
 
 /// "did you mean `x`?" when something close exists, else the list of valid values.
@@ -434,6 +465,17 @@ mod tests {
             suggest("zzz", ["europe", "africa"]),
             "valid values: `europe`, `africa`"
         );
+        let services = ["hosting", "consulting", "course-development"];
+        assert_eq!(suggest("hostng", services), "did you mean `hosting`?");
+        assert_eq!(suggest("HOSTING", services), "did you mean `hosting`?");
+        assert_eq!(
+            suggest("aurora", ["aurora-learning", "birch"]),
+            "did you mean `aurora-learning`?"
+        );
+        // A tie goes to the longer common start, then to the alphabetically first.
+        assert_eq!(closest("cat", ["bat", "cap"]), ["cap"]);
+        assert_eq!(closest("cat", ["cbt", "cas"]), ["cas"]);
+        assert_eq!(closest("ab", ["ax", "ay"]), ["ax"]);
     }
 
     #[test]

@@ -164,6 +164,7 @@ pub fn json(
             line: d.line,
             col: d.col,
             message: d.message.clone(),
+            help: d.hint.clone(),
         })
         .collect();
     serde_json::to_string_pretty(&JsonReport {

@@ -368,6 +368,8 @@ pub struct JsonError {
     pub line: usize,
     pub col: usize,
     pub message: String,
+    /// The diagnostic's `= help:` line; `null` when it has none.
+    pub help: Option<String>,
 }
 
 /// Per-partner contribution counts for `/program/contributions/`.

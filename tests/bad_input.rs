@@ -174,7 +174,7 @@ fn unknown_vocabulary_ids_with_the_closest_valid_ids() {
 content/partners/cedar-and-quill/partner.toml:2:8: error: `tier`: `partners` is not an id in [tiers] of site.toml
   = help: did you mean `partner`?
 content/partners/cedar-and-quill/partner.toml:7:12: error: `regions`: `north-amerika` is not a region in site.toml
-  = help: did you mean `north-america` or `latin-america`?
+  = help: did you mean `north-america`?
 content/partners/cedar-and-quill/partner.toml:7:29: error: `regions`: `asia` is not a region in site.toml
   = help: valid values: `europe`, `north-america`, `latin-america`
 content/partners/cedar-and-quill/partner.toml:8:13: error: `services`: `hostin` is not an id in [services] of site.toml

@@ -1069,7 +1069,8 @@ fn check_exit_codes() {
             "path": BIRCH_TOML,
             "line": 2,
             "col": 8,
-            "message": "`tier`: `gold` is not an id in [tiers] of site.toml"
+            "message": "`tier`: `gold` is not an id in [tiers] of site.toml",
+            "help": "valid values: `partner`, `verified-provider`"
         }])
     );
 

@@ -202,7 +202,7 @@ impl Session {
                     vec![],
                     lines(&prepared.warnings),
                     started,
-                    &format!("{what} ({n} files)"),
+                    &format!("{what} ({n} file{})", if n == 1 { "" } else { "s" }),
                 );
             }
             Err(d) => self.publish(lines(&d), vec![], started, ""),
