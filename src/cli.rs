@@ -281,6 +281,7 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
     };
     match pipeline::render_site(&prepared, &RenderOptions::default(), &sink)? {
         Ok(summary) => {
+            print_diagnostics(&summary.warnings);
             let t = Instant::now();
             sink.commit()?;
             crate::timings::stage("commit", t);
@@ -327,10 +328,19 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         base_url: None,
         drafts: false,
         preview: false,
-        depth: crate::content::Depth::Validate,
+        // Links and images are resolved while Markdown renders, and checked against
+        // the planned output: check renders like build, into a sink that keeps nothing.
+        depth: crate::content::Depth::Full,
     };
     let (diags, report) = match pipeline::prepare(&opts)? {
-        Outcome::Ready(p) => (p.warnings, p.report),
+        Outcome::Ready(p) => {
+            let mut diags = p.warnings.clone();
+            match pipeline::render_site(&p, &RenderOptions::default(), &Discard)? {
+                Ok(summary) => diags.extend(summary.warnings),
+                Err(d) => diags.extend(d),
+            }
+            (diags.sorted(), p.report)
+        }
         Outcome::Failed(d, r) => (d, r),
     };
     // The rule as configured, even when content errors stopped its evaluation.
@@ -421,6 +431,18 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A sink that writes nothing (`check`).
+struct Discard;
+
+impl crate::output::Sink for Discard {
+    fn write(&self, _path: &str, _bytes: &[u8]) -> Result<()> {
+        Ok(())
+    }
+    fn copy(&self, _path: &str, _source: &std::path::Path) -> Result<()> {
+        Ok(())
+    }
 }
 
 fn leads_digest(root: PathBuf, output: Option<PathBuf>) -> Result<ExitCode> {

@@ -19,6 +19,7 @@ pub mod date;
 pub mod diagnostics;
 pub mod iso;
 pub mod leads;
+pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;

@@ -108,6 +108,27 @@ impl Job<'_> {
 pub struct RenderSummary {
     pub pages: usize,
     pub files: usize,
+    /// Problems found while rendering that do not stop it (`[links] internal = "warn"`).
+    pub warnings: Diagnostics,
+}
+
+/// Copy jobs for the images a Markdown document shows, skipping paths in `taken`.
+fn image_jobs(
+    links: &crate::links::DocLinks,
+    taken: &[String],
+    jobs: &mut Vec<Job>,
+    sources: &mut Sources,
+) {
+    for (path, file) in &links.images {
+        if taken.contains(path) {
+            continue;
+        }
+        sources.push((path.clone(), display_path(&links.source)));
+        jobs.push(Job::Copy {
+            path: path.clone(),
+            source: theme::StaticFile::Disk(file.clone()),
+        });
+    }
 }
 
 fn page_ctx(title: &str, path: &str, urls: &Urls) -> Context {
@@ -386,6 +407,7 @@ fn plan<'a>(
             ctx: Box::new(ctx).into(),
             sitemap: true,
         });
+        image_jobs(&item.links, &[], &mut jobs, &mut sources);
         all_posts.push((view, item.date));
     }
     for page in site.pages.iter().filter(|_| only.is_none()) {
@@ -399,6 +421,7 @@ fn plan<'a>(
             ctx: Box::new(ctx).into(),
             sitemap: true,
         });
+        image_jobs(&page.links, &[], &mut jobs, &mut sources);
     }
 
     // Listings and feeds: newest first, ties by URL (stable across runs).
@@ -772,9 +795,16 @@ fn plan_partner<'a>(
             ctx,
             sitemap: true,
         });
+        // An about.md image may be the logo itself: it is copied once.
+        let logos: Vec<String> = std::iter::once(&p.logo.rel)
+            .chain(p.client_logos.iter().map(|l| &l.file.rel))
+            .map(|rel| paths::asset(&p.slug, rel))
+            .collect();
+        image_jobs(&p.about_links, &logos, &mut jobs, &mut sources);
         for item in &p.case_studies {
             let path = paths::case_study(&p.slug, &item.slug);
             sources.push((format!("{path}index.html"), display_path(&item.path)));
+            image_jobs(&item.links, &[], &mut jobs, &mut sources);
             let u = urls_rc.clone();
             jobs.push(Job::Template {
                 template: "case_study.html",
@@ -794,6 +824,7 @@ fn plan_partner<'a>(
         for item in &p.posts {
             let path = paths::post(Some(&p.slug), &item.slug);
             sources.push((format!("{path}index.html"), display_path(&item.path)));
+            image_jobs(&item.links, &[], &mut jobs, &mut sources);
             let u = urls_rc.clone();
             jobs.push(Job::Template {
                 template: "post.html",
@@ -1031,6 +1062,18 @@ pub fn render(
     if diags.has_errors() {
         return Ok(Err(diags.sorted()));
     }
+    // Every internal link against the planned output, before anything is written. An
+    // incremental rebuild plans only part of the site: its links are checked by the next
+    // full one.
+    if opts.only.is_none() {
+        let outputs: std::collections::HashSet<&str> = counts.keys().copied().collect();
+        let docs = crate::links::documents(site);
+        diags.extend(crate::links::check(&docs, &outputs, c.links.internal));
+        if diags.has_errors() {
+            return Ok(Err(diags.sorted()));
+        }
+    }
+    let t = crate::timings::stage("links", t);
 
     // Every folder once, parents first, instead of a create_dir_all per file.
     let mut dirs: Vec<String> = Vec::new();
@@ -1101,6 +1144,7 @@ pub fn render(
     Ok(Ok(RenderSummary {
         pages,
         files: file_count,
+        warnings: diags.sorted(),
     }))
 }
 
