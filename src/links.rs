@@ -482,11 +482,16 @@ fn broken(
     } else {
         shown
     };
-    let hint = match ids {
-        Some(ids) if !ids.is_empty() => {
-            crate::diagnostics::suggest(fragment, sorted(ids).into_iter())
+    let ids = ids.map(sorted).unwrap_or_default();
+    let hint = match closest(fragment, ids.iter().copied()).first() {
+        Some(best) => format!("did you mean `#{best}`?"),
+        None if ids.is_empty() => {
+            format!("{place} has no headings; link to the page without `#{fragment}`")
         }
-        _ => format!("{place} has no headings; link to the page without `#{fragment}`"),
+        None => {
+            let list: Vec<String> = ids.iter().take(10).map(|i| format!("`#{i}`")).collect();
+            format!("the headings of {place} have the ids {}", list.join(", "))
+        }
     };
     Some((
         format!(
