@@ -3,7 +3,7 @@
 //! internal link and `#anchor` checked against the planned output before anything is
 //! written.
 
-use crate::assets::{self, ImageKind};
+use crate::assets;
 use crate::config::LinkLevel;
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics, closest};
@@ -30,6 +30,8 @@ pub struct DocLinks {
     pub anchors: Vec<String>,
     /// Images to publish: (output path, file on disk).
     pub images: Vec<(String, PathBuf)>,
+    /// Every file named by a relative image, accepted or not (the loader's "ignored" note).
+    pub named_images: Vec<PathBuf>,
 }
 
 /// One internal link of a document.
@@ -193,6 +195,7 @@ impl<'a> Resolver<'a> {
             return Rewrite::default();
         };
         let rel = dest.trim_start_matches("./");
+        self.out.named_images.push(self.dir.join(rel));
         match assets::resolve_image(self.canonical_root, self.dir, rel) {
             Ok(file) => {
                 let out = format!("{page}{rel}");
@@ -211,7 +214,7 @@ impl<'a> Resolver<'a> {
                     offset,
                     true,
                     format!("image: {why}"),
-                    "put the image next to this Markdown file and write its file name, e.g. `![Diagram](diagram.png)`",
+                    "an image is a PNG, JPEG, WebP or SVG file stored next to this Markdown file (checked like logos), written by its file name, e.g. `![Diagram](diagram.png)`",
                 );
                 Rewrite::default()
             }
@@ -378,18 +381,6 @@ fn image_size(file: &Path) -> Option<(usize, usize)> {
     }
 }
 
-/// Whether an image file name is one the site publishes (for the loader's "ignored" note).
-pub fn is_image_name(name: &str) -> bool {
-    let ext = Path::new(name)
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("");
-    [ImageKind::Svg, ImageKind::Png, ImageKind::Jpeg, ImageKind::Webp]
-        .iter()
-        .any(|k| k.name().eq_ignore_ascii_case(ext))
-        || ext.eq_ignore_ascii_case("jpg")
-}
-
 /// Every document of the published site, with its links.
 pub fn documents(site: &Site) -> Vec<&DocLinks> {
     let mut docs: Vec<&DocLinks> = Vec::new();
@@ -464,7 +455,10 @@ fn broken(
             None => "check the address (a draft page is not published)".to_string(),
         };
         return Some((
-            format!("broken link `{}`: the site has no page {shown}", link.written),
+            format!(
+                "broken link `{}`: the site has no page {shown}",
+                link.written
+            ),
             hint,
         ));
     }
@@ -514,9 +508,15 @@ mod tests {
 
     #[test]
     fn resolves_relative_paths() {
-        assert_eq!(resolve("blog/x/", "../../about/#a").as_deref(), Some("about/"));
+        assert_eq!(
+            resolve("blog/x/", "../../about/#a").as_deref(),
+            Some("about/")
+        );
         assert_eq!(resolve("blog/x/", "../y/").as_deref(), Some("blog/y/"));
-        assert_eq!(resolve("blog/x/", "img.png").as_deref(), Some("blog/x/img.png"));
+        assert_eq!(
+            resolve("blog/x/", "img.png").as_deref(),
+            Some("blog/x/img.png")
+        );
         assert_eq!(resolve("blog/x/", "").as_deref(), Some("blog/x/"));
         assert_eq!(resolve("", "partners/x").as_deref(), Some("partners/x"));
         assert_eq!(resolve("", "").as_deref(), Some(""));
@@ -530,8 +530,14 @@ mod tests {
             page_of("partners/ipe/case-studies/x.md").as_deref(),
             Some("case-studies/ipe/x/")
         );
-        assert_eq!(page_of("partners/ipe/posts/x.md").as_deref(), Some("blog/ipe/x/"));
-        assert_eq!(page_of("partners/ipe/about.md").as_deref(), Some("partners/ipe/"));
+        assert_eq!(
+            page_of("partners/ipe/posts/x.md").as_deref(),
+            Some("blog/ipe/x/")
+        );
+        assert_eq!(
+            page_of("partners/ipe/about.md").as_deref(),
+            Some("partners/ipe/")
+        );
         assert_eq!(page_of("blog/x.md").as_deref(), Some("blog/x/"));
         assert_eq!(page_of("pages/x.md").as_deref(), Some("x/"));
         assert_eq!(page_of("partners/ipe/testimonials/x.md"), None);

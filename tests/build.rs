@@ -698,7 +698,10 @@ fn the_link_checker_reports_broken_links_and_anchors() {
     // `/elsewhere/` is raw HTML, as Markdown's root-relative links get the base path.
     let site = TestSite::new("site-basic");
     let toml = site.read("site.toml");
-    site.write("site.toml", &format!("{toml}\n[links]\ninternal = \"warn\"\n"));
+    site.write(
+        "site.toml",
+        &format!("{toml}\n[links]\ninternal = \"warn\"\n"),
+    );
     site.write(
         "content/pages/broken.md",
         "+++\ntitle = \"Broken\"\n+++\n[a](../nowhere/) [b](../about-the-program/#nope)\n\n\

@@ -549,12 +549,13 @@ impl Loader<'_> {
             .iter()
             .map(|x| &x.links)
             .chain(posts.iter().map(|x| &x.links))
-            .flat_map(|l| l.images.iter().map(|(_, source)| source.as_path()))
+            .flat_map(|l| l.named_images.iter().map(PathBuf::as_path))
             .collect();
         for file in others.iter().filter(|f| !shown.contains(&f.as_path())) {
             diags.push(
-                Diagnostic::warning(self.rel(file), "ignored: not a Markdown (.md) file")
-                    .hint("an image here is published when an item shows it: `![Diagram](diagram.png)`"),
+                Diagnostic::warning(self.rel(file), "ignored: not a Markdown (.md) file").hint(
+                    "an image here is published when an item shows it: `![Diagram](diagram.png)`",
+                ),
             );
         }
         let Some(r) = record else {
