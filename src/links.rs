@@ -9,6 +9,7 @@ use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics, closest};
 use crate::markdown::{LinkHook, Rewrite};
 use crate::render::views::paths;
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -399,28 +400,26 @@ pub fn documents(site: &Site) -> Vec<&DocLinks> {
 /// site-relative) and the heading ids of each page. Broken links are errors or warnings
 /// as `[links] internal` says.
 pub fn check(docs: &[&DocLinks], outputs: &HashSet<&str>, level: LinkLevel) -> Diagnostics {
-    let mut anchors: HashMap<String, HashSet<&str>> = HashMap::new();
-    for d in docs {
-        if let Some(page) = &d.page {
-            anchors
-                .entry(format!("{page}index.html"))
-                .or_default()
-                .extend(d.anchors.iter().map(String::as_str));
-        }
-    }
-    let mut diags = Diagnostics::default();
-    for d in docs {
-        for link in &d.links {
-            if let Some((message, hint)) = broken(link, d.page.as_deref(), outputs, &anchors) {
+    // Page folder -> its heading ids (one document per page; a handful of ids each).
+    let anchors: HashMap<&str, &[String]> = docs
+        .iter()
+        .filter_map(|d| Some((d.page.as_deref()?, d.anchors.as_slice())))
+        .collect();
+    let found: Vec<Diagnostic> = docs
+        .par_iter()
+        .flat_map_iter(|d| {
+            let anchors = &anchors;
+            d.links.iter().filter_map(move |link| {
+                let (message, hint) = broken(link, d.page.as_deref(), outputs, anchors)?;
                 let diag = match level {
                     LinkLevel::Error => Diagnostic::error(&d.source, message),
                     LinkLevel::Warn => Diagnostic::warning(&d.source, message),
                 };
-                diags.push(diag.at(link.line, link.col).hint(hint));
-            }
-        }
-    }
-    diags
+                Some(diag.at(link.line, link.col).hint(hint))
+            })
+        })
+        .collect();
+    Diagnostics(found)
 }
 
 /// Why a link is broken, with a hint; `None` when it resolves.
@@ -428,7 +427,7 @@ fn broken(
     link: &InternalLink,
     page: Option<&str>,
     outputs: &HashSet<&str>,
-    anchors: &HashMap<String, HashSet<&str>>,
+    anchors: &HashMap<&str, &[String]>,
 ) -> Option<(String, String)> {
     let path = percent_encoding::percent_decode_str(&link.path).decode_utf8_lossy();
     let file = if path.is_empty() || path.ends_with('/') {
@@ -466,8 +465,12 @@ fn broken(
     if !file.ends_with(".html") || THEME_IDS.contains(&fragment) {
         return None;
     }
-    let ids = anchors.get(&file);
-    if ids.is_some_and(|ids| ids.contains(fragment)) {
+    let ids = file
+        .strip_suffix("index.html")
+        .and_then(|page| anchors.get(page))
+        .copied()
+        .unwrap_or_default();
+    if ids.iter().any(|id| id == fragment) {
         return None;
     }
     let same_page = page.is_some_and(|p| format!("{p}index.html") == file);
@@ -476,7 +479,9 @@ fn broken(
     } else {
         shown
     };
-    let ids = ids.map(sorted).unwrap_or_default();
+    let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    ids.sort_unstable();
+    ids.dedup();
     let hint = match closest(fragment, ids.iter().copied()).first() {
         Some(best) => format!("did you mean `#{best}`?"),
         None if ids.is_empty() => {
@@ -494,12 +499,6 @@ fn broken(
         ),
         hint,
     ))
-}
-
-fn sorted<'a>(ids: &HashSet<&'a str>) -> Vec<&'a str> {
-    let mut v: Vec<&str> = ids.iter().copied().collect();
-    v.sort_unstable();
-    v
 }
 
 #[cfg(test)]

@@ -1065,6 +1065,7 @@ pub fn render(
     // Every internal link against the planned output, before anything is written. An
     // incremental rebuild plans only part of the site: its links are checked by the next
     // full one.
+    let t = crate::timings::stage("urls", t);
     if opts.only.is_none() {
         let outputs: std::collections::HashSet<&str> = counts.keys().copied().collect();
         let docs = crate::links::documents(site);
