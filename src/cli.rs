@@ -333,6 +333,7 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
     };
     match pipeline::render_site(&prepared, &RenderOptions::default(), &sink)? {
         Ok(summary) => {
+            print_diagnostics(&summary.warnings);
             let t = Instant::now();
             sink.commit()?;
             crate::timings::stage("commit", t);
@@ -388,7 +389,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     let (diags, report) = match pipeline::prepare(&opts)? {
         Outcome::Ready(p) => {
             let mut diags = match pipeline::plan_site(&p)? {
-                Ok(_) => Diagnostics::default(),
+                Ok(summary) => summary.warnings,
                 Err(d) => d,
             };
             let p = *p;

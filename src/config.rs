@@ -1,5 +1,5 @@
 //! `site.toml` -> [`SiteConfig`]: site settings, the ordered vocabularies, and the
-//! `[rules]`, `[leads]` and `[security]` tables. Unknown keys are errors everywhere.
+//! `[rules]`, `[leads]`, `[security]` and `[links]` tables. Unknown keys are errors everywhere.
 
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, from_toml_error, suggest};
@@ -494,6 +494,24 @@ impl Default for SecurityConfig {
     }
 }
 
+/// `[links]`: what a broken internal link or anchor in Markdown is.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinksConfig {
+    #[serde(default)]
+    pub internal: LinkLevel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkLevel {
+    /// The build fails (the default).
+    #[default]
+    Error,
+    /// Printed; the build goes on.
+    Warn,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSite {
@@ -523,6 +541,7 @@ struct RawSite {
     rules: Option<RawRules>,
     leads: Option<LeadsConfig>,
     security: Option<SecurityConfig>,
+    links: Option<LinksConfig>,
 }
 
 fn default_language() -> String {
@@ -555,6 +574,7 @@ pub struct SiteConfig {
     pub rules: Option<Rules>,
     pub leads: Option<LeadsConfig>,
     pub security: SecurityConfig,
+    pub links: LinksConfig,
     /// The raw text, kept to place later diagnostics (e.g. unknown exemption slugs).
     pub text: String,
 }
@@ -867,6 +887,7 @@ fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) ->
         rules,
         leads,
         security,
+        links: raw.links.unwrap_or_default(),
         text,
     }
 }

@@ -20,6 +20,7 @@ pub mod diagnostics;
 pub mod fsread;
 pub mod iso;
 pub mod leads;
+pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;

@@ -1,6 +1,8 @@
 //! Markdown to HTML: the one place that sets parser options. Returns the HTML plus the
-//! links it saw (for link checking without re-parsing) and the headings (with ids).
-//! Unsafe URL schemes are dropped; raw HTML follows the site's [`HtmlPolicy`].
+//! links it saw, with their byte offsets (for link checking without re-parsing), and the
+//! headings (with ids). Unsafe URL schemes are dropped; raw HTML follows the site's
+//! [`HtmlPolicy`]; a [`LinkHook`] may rewrite safe link and image URLs (base path, `@/`
+//! content links, item images with their size).
 
 use crate::config::HtmlPolicy;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -14,12 +16,36 @@ use html_depth::html_deeper_than;
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
-    /// Every link and image destination, as written.
-    pub links: Vec<String>,
+    /// Every link and image destination, as written, in document order.
+    pub links: Vec<LinkRef>,
     pub headings: Vec<Heading>,
     /// The raw HTML nested deeper than [`MAX_HTML_DEPTH`] and was escaped (shown as
     /// text) instead of sanitized.
     pub html_too_deep: bool,
+}
+
+/// A link or image destination and where it starts in the Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    pub dest: String,
+    /// Byte offset of the link's `[` (or the image's `!`) in the Markdown text.
+    pub offset: usize,
+    pub image: bool,
+}
+
+/// What to write instead of a safe link or image URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rewrite {
+    /// The URL to write; `None` keeps it as written.
+    pub url: Option<String>,
+    /// An image's width and height in pixels, written as attributes.
+    pub size: Option<(usize, usize)>,
+}
+
+/// Sees every safe link and image destination while rendering (unsafe ones are dropped
+/// before), with its byte offset in the Markdown text.
+pub trait LinkHook {
+    fn rewrite(&mut self, dest: &str, image: bool, offset: usize) -> Rewrite;
 }
 
 #[derive(Debug, Clone)]
@@ -84,14 +110,99 @@ fn is_external(url: &str) -> bool {
 
 /// Render one Markdown document.
 pub fn render(markdown: &str, opts: &MdOptions) -> Rendered {
+    render_with(markdown, opts, None)
+}
+
+/// Render one Markdown document, letting `hook` rewrite safe link and image URLs.
+pub fn render_with(
+    markdown: &str,
+    opts: &MdOptions,
+    mut hook: Option<&mut dyn LinkHook>,
+) -> Rendered {
+    let mut seen: Vec<Rewrite> = Vec::new();
+    let mut first = |dest: &str, image: bool, offset: usize| {
+        let r = match hook {
+            Some(ref mut h) => h.rewrite(dest, image, offset),
+            None => Rewrite::default(),
+        };
+        seen.push(r.clone());
+        r
+    };
+    let rendered = render_events(markdown, opts, &mut first);
+    if !rendered.html_too_deep {
+        return rendered;
+    }
+    // The text-only retry parses the same links in the same order: reuse the rewrites
+    // (the hook reports problems, which must come once).
+    let mut again = seen.into_iter();
+    let mut replay = |_: &str, _: bool, _: usize| again.next().unwrap_or_default();
+    let escaped = render_events(
+        markdown,
+        &MdOptions {
+            html: HtmlPolicy::Escape,
+            ..*opts
+        },
+        &mut replay,
+    );
+    Rendered {
+        html_too_deep: true,
+        ..escaped
+    }
+}
+
+/// An image being rendered with its size: its alt text is collected until it closes.
+struct OpenImage {
+    src: String,
+    title: String,
+    size: (usize, usize),
+    alt: String,
+    depth: usize,
+}
+
+fn image_html(img: &OpenImage) -> String {
+    let mut out = String::from("<img src=\"");
+    let _ = escape_href(&mut out, &img.src);
+    out.push_str("\" alt=\"");
+    let _ = escape_html(&mut out, &img.alt);
+    out.push('"');
+    if !img.title.is_empty() {
+        out.push_str(" title=\"");
+        let _ = escape_html(&mut out, &img.title);
+        out.push('"');
+    }
+    out.push_str(&format!(
+        " width=\"{}\" height=\"{}\" />",
+        img.size.0, img.size.1
+    ));
+    out
+}
+
+type RewriteFn<'a> = dyn FnMut(&str, bool, usize) -> Rewrite + 'a;
+
+fn render_events(markdown: &str, opts: &MdOptions, rewrite: &mut RewriteFn) -> Rendered {
     let mut events: Vec<Event> = Vec::new();
     let mut links = Vec::new();
     let mut had_raw_html = false;
     // One entry per open link: whether its tag was dropped (unsafe URL).
     let mut open_links: Vec<bool> = Vec::new();
+    let mut open_image: Option<OpenImage> = None;
     let rel = external_rel(opts.external_rel);
 
-    for event in Parser::new_ext(markdown, parser_options()) {
+    for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
+        if let Some(img) = open_image.as_mut() {
+            match event {
+                Event::Text(t) | Event::Code(t) => img.alt.push_str(&t),
+                Event::SoftBreak | Event::HardBreak => img.alt.push(' '),
+                Event::Start(Tag::Image { .. }) => img.depth += 1,
+                Event::End(TagEnd::Image) if img.depth > 0 => img.depth -= 1,
+                Event::End(TagEnd::Image) => {
+                    events.push(Event::Html(image_html(img).into()));
+                    open_image = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
         match event {
             Event::Html(html) | Event::InlineHtml(html) => {
                 had_raw_html = true;
@@ -114,11 +225,19 @@ pub fn render(markdown: &str, opts: &MdOptions) -> Rendered {
                 } else {
                     dest_url
                 };
-                links.push(dest_url.to_string());
+                links.push(LinkRef {
+                    dest: dest_url.to_string(),
+                    offset: range.start,
+                    image: false,
+                });
                 if !is_safe_url(&dest_url) {
                     open_links.push(true);
                     continue;
                 }
+                let dest_url = match rewrite(&dest_url, false, range.start).url {
+                    Some(url) => CowStr::from(url),
+                    None => dest_url,
+                };
                 open_links.push(false);
                 let mut a = String::from("<a href=\"");
                 let _ = escape_href(&mut a, &dest_url);
@@ -147,9 +266,24 @@ pub fn render(markdown: &str, opts: &MdOptions) -> Rendered {
                 title,
                 id,
             }) => {
-                links.push(dest_url.to_string());
+                links.push(LinkRef {
+                    dest: dest_url.to_string(),
+                    offset: range.start,
+                    image: true,
+                });
                 let dest_url = if is_safe_url(&dest_url) {
-                    dest_url
+                    let r = rewrite(&dest_url, true, range.start);
+                    if let Some(size) = r.size {
+                        open_image = Some(OpenImage {
+                            src: r.url.unwrap_or_else(|| dest_url.to_string()),
+                            title: title.to_string(),
+                            size,
+                            alt: String::new(),
+                            depth: 0,
+                        });
+                        continue;
+                    }
+                    r.url.map_or(dest_url, CowStr::from)
                 } else {
                     CowStr::Borrowed("")
                 };
@@ -178,26 +312,20 @@ pub fn render(markdown: &str, opts: &MdOptions) -> Rendered {
     let headings = assign_heading_ids(&mut events);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    let mut html_too_deep = false;
     if had_raw_html && opts.html == HtmlPolicy::Sanitize {
         if html_deeper_than(&html, MAX_HTML_DEPTH) {
-            // Too deep to sanitize in reasonable time: show the raw HTML as text.
-            let mut escaped = render(
-                markdown,
-                &MdOptions {
-                    html: HtmlPolicy::Escape,
-                    ..*opts
-                },
-            );
-            escaped.html_too_deep = true;
-            return escaped;
+            // Too deep to sanitize in reasonable time: the caller shows the raw HTML as text.
+            html_too_deep = true;
+        } else {
+            html = sanitize(&html, &rel);
         }
-        html = sanitize(&html, &rel);
     }
     Rendered {
         html,
         links,
         headings,
-        html_too_deep: false,
+        html_too_deep,
     }
 }
 
@@ -393,6 +521,44 @@ mod tests {
         assert!(r.html.contains("<div><div>"));
         assert!(html_deeper_than("<a><b><c>", 2));
         assert!(!html_deeper_than("<a><b></b><br><hr><c></c></a>", 2));
+    }
+
+    struct Hook(Vec<(String, bool, usize)>);
+    impl LinkHook for Hook {
+        fn rewrite(&mut self, dest: &str, image: bool, offset: usize) -> Rewrite {
+            self.0.push((dest.to_string(), image, offset));
+            Rewrite {
+                url: Some(format!("/base{dest}")),
+                size: image.then_some((3, 2)),
+            }
+        }
+    }
+
+    #[test]
+    fn the_hook_rewrites_urls_and_sizes_images_once() {
+        let mut hook = Hook(Vec::new());
+        let src = "x [a](/p/) ![alt *t*](/i.png \"T\") [js](javascript:x)\n";
+        let r = render_with(src, &MdOptions::default(), Some(&mut hook));
+        assert_eq!(
+            r.html,
+            "<p>x <a href=\"/base/p/\">a</a> <img src=\"/base/i.png\" alt=\"alt t\" title=\"T\" width=\"3\" height=\"2\" /> js</p>\n"
+        );
+        // Unsafe URLs never reach the hook; every link is collected with its offset.
+        assert_eq!(
+            hook.0,
+            [("/p/".into(), false, 2), ("/i.png".into(), true, 11)]
+        );
+        assert_eq!(r.links.len(), 3);
+        // Too deep to sanitize: the text-only retry reuses the rewrites.
+        let mut hook = Hook(Vec::new());
+        let deep = format!("[a](/p/) {}", "<div>".repeat(MAX_HTML_DEPTH + 1));
+        let opts = MdOptions {
+            html: HtmlPolicy::Sanitize,
+            external_rel: &[],
+        };
+        let r = render_with(&deep, &opts, Some(&mut hook));
+        assert!(r.html_too_deep && r.html.contains("href=\"/base/p/\""));
+        assert_eq!(hook.0.len(), 1);
     }
 
     #[test]

@@ -694,11 +694,18 @@ fn the_link_checker_passes_on_the_whole_output() {
 #[test]
 fn the_link_checker_reports_broken_links_and_anchors() {
     // The checker must be able to fail, or its passing means nothing.
+    // The build's own link check would refuse these: make it warn so they reach the output.
+    // `/elsewhere/` is raw HTML, as Markdown's root-relative links get the base path.
     let site = TestSite::new("site-basic");
+    let toml = site.read("site.toml");
+    site.write(
+        "site.toml",
+        &format!("{toml}\n[links]\ninternal = \"warn\"\n"),
+    );
     site.write(
         "content/pages/broken.md",
         "+++\ntitle = \"Broken\"\n+++\n[a](../nowhere/) [b](../about-the-program/#nope)\n\n\
-         [c](/elsewhere/) [d](#missing) [e](https://example.org/dir/gone.html)\n",
+         <a href=\"/elsewhere/\">c</a> [d](#missing) [e](https://example.org/dir/gone.html)\n",
     );
     site.build(&[]).expect_success();
     let errors = site.check_links();

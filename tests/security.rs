@@ -715,7 +715,7 @@ fn markdown_bodies_are_sanitized_and_still_readable() {
     for want in [
         "https://partner.example/page",
         "//partner.example/x",
-        "/local/",
+        "/dir/local/",
         "https://autolink.example/",
     ] {
         assert!(
@@ -1210,7 +1210,7 @@ fn external_rel_adds_ugc_and_nofollow() {
         ));
         m.write(
             "content/partners/mini/about.md",
-            "[md](https://md.example/) [local](/local/) <https://auto.example/>\n\n<a href=\"https://raw.example/\">raw</a>\n",
+            "[md](https://md.example/) [local](/partners/mini/) <https://auto.example/>\n\n<a href=\"https://raw.example/\">raw</a>\n",
         );
         m.build().expect_success();
         let (doc, inner) = m.about();

@@ -8,11 +8,13 @@ use crate::config::{HtmlPolicy, SiteConfig, is_slug, slugify};
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, from_toml_error, suggest};
 use crate::fsread::{Area, SiteFiles};
+use crate::links::{self, DocLinks};
 use crate::markdown::{self, MdOptions};
 use rayon::prelude::*;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use toml::Spanned;
 
 const PARTNER_KINDS: [&str; 3] = ["case-studies", "posts", "testimonials"];
@@ -76,6 +78,7 @@ struct MdFile<T> {
     /// Front matter text and its line offset, to place later diagnostics.
     front_text: String,
     body_html: String,
+    links: Arc<DocLinks>,
 }
 
 /// How much of the content to load.
@@ -180,24 +183,11 @@ impl Loader<'_> {
         if !ok {
             return None;
         }
-        let body_html = if self.depth == Depth::Full {
-            let opts = MdOptions {
-                html,
-                external_rel: &self.config.security.external_rel,
-            };
-            let rendered = markdown::render(parts.body, &opts);
-            if rendered.html_too_deep {
-                diags.push(
-                    Diagnostic::warning(
-                        &rel,
-                        "raw HTML is nested too deeply to be cleaned; it is shown as text",
-                    )
-                    .hint("simplify the HTML (fewer nested elements) or write it in Markdown"),
-                );
-            }
-            rendered.html
+        let (body_html, links) = if self.depth == Depth::Full {
+            let body_start = text.len() - parts.body.len();
+            self.render_doc(path, &text, body_start, html, diags)
         } else {
-            String::new()
+            (String::new(), Arc::default())
         };
         Some(MdFile {
             rel,
@@ -205,7 +195,54 @@ impl Loader<'_> {
             front,
             front_text: parts.front.to_string(),
             body_html,
+            links,
         })
+    }
+
+    /// Render the Markdown of `text` from `body_start`, resolving its links and images
+    /// against the page it is shown on.
+    fn render_doc(
+        &self,
+        path: &Path,
+        text: &str,
+        body_start: usize,
+        html: HtmlPolicy,
+        diags: &mut Diagnostics,
+    ) -> (String, Arc<DocLinks>) {
+        let rel = self.rel(path);
+        let content_dir = self.root.join("content");
+        let in_content = path.strip_prefix(&content_dir).unwrap_or(path);
+        let page = links::page_of(&crate::diagnostics::display_path(in_content));
+        let dir = path.parent().unwrap_or(self.root);
+        let mut resolver = links::Resolver::new(
+            &self.files,
+            &content_dir,
+            dir,
+            self.config.base_path(),
+            text,
+            body_start,
+            rel.clone(),
+            page,
+        );
+        let opts = MdOptions {
+            html,
+            external_rel: &self.config.security.external_rel,
+        };
+        let body = text.get(body_start..).unwrap_or_default();
+        let rendered = markdown::render_with(body, &opts, Some(&mut resolver));
+        if rendered.html_too_deep {
+            diags.push(
+                Diagnostic::warning(
+                    &rel,
+                    "raw HTML is nested too deeply to be cleaned; it is shown as text",
+                )
+                .hint("simplify the HTML (fewer nested elements) or write it in Markdown"),
+            );
+        }
+        diags.extend(resolver.diags.0);
+        let mut doc = resolver.out;
+        doc.anchors = rendered.headings.into_iter().map(|h| h.id).collect();
+        (rendered.html, Arc::new(doc))
     }
 
     fn fm_error<T>(&self, f: &MdFile<impl Sized>, at: &Spanned<T>, message: String) -> Diagnostic {
@@ -263,6 +300,7 @@ impl Loader<'_> {
             summary: f.front.summary,
             draft: f.front.draft,
             html: f.body_html.into(),
+            links: f.links,
             partner: partner.map(str::to_string),
         })
     }
@@ -292,6 +330,7 @@ impl Loader<'_> {
             tags: f.front.tags,
             draft: f.front.draft,
             html: f.body_html.into(),
+            links: f.links,
         })
     }
 
@@ -327,6 +366,7 @@ impl Loader<'_> {
             date: f.front.date.into_inner(),
             draft: f.front.draft,
             html: f.body_html.into(),
+            links: f.links,
         })
     }
 
@@ -339,6 +379,7 @@ impl Loader<'_> {
             weight: f.front.weight,
             draft: f.front.draft,
             html: f.body_html.into(),
+            links: f.links,
         })
     }
 
@@ -403,21 +444,16 @@ impl Loader<'_> {
                 diags,
             );
         }
-        let about_html = if has_file("about.md") {
+        let about = if has_file("about.md") {
             self.read_text(&about_path, &mut diags).map(|text| {
-                markdown::render(
-                    &text,
-                    &MdOptions {
-                        html,
-                        external_rel: &self.config.security.external_rel,
-                    },
-                )
-                .html
-                .into()
+                let (html, links) = self.render_doc(&about_path, &text, 0, html, &mut diags);
+                (html.into(), links)
             })
         } else {
             None
         };
+        // Files that are not Markdown: fine when an item shows them as an image.
+        let mut others = Vec::new();
 
         let mut case_studies = Vec::new();
         let mut posts = Vec::new();
@@ -435,10 +471,7 @@ impl Loader<'_> {
                 for (file, file_is_dir) in read_dir_typed(entry, &mut diags, &self.files) {
                     if file.extension().and_then(|e| e.to_str()) != Some("md") {
                         if !file_is_dir {
-                            diags.push(Diagnostic::warning(
-                                self.rel(&file),
-                                "ignored: not a Markdown (.md) file",
-                            ));
+                            others.push(file);
                         }
                         continue;
                     }
@@ -463,6 +496,19 @@ impl Loader<'_> {
                 );
             }
         }
+        let shown: Vec<&Path> = case_studies
+            .iter()
+            .map(|x| &x.links)
+            .chain(posts.iter().map(|x| &x.links))
+            .flat_map(|l| l.named_images.iter().map(PathBuf::as_path))
+            .collect();
+        for file in others.iter().filter(|f| !shown.contains(&f.as_path())) {
+            diags.push(
+                Diagnostic::warning(self.rel(file), "ignored: not a Markdown (.md) file").hint(
+                    "an image here is published when an item shows it: `![Diagram](diagram.png)`",
+                ),
+            );
+        }
         let Some(r) = record else {
             return (None, diags);
         };
@@ -473,7 +519,7 @@ impl Loader<'_> {
             slug,
             rel_record,
             r,
-            about_html,
+            about,
             case_studies,
             posts,
             testimonials,
@@ -487,7 +533,7 @@ fn assemble(
     slug: String,
     record_path: PathBuf,
     r: super::partner::PartnerRecord,
-    about_html: Option<std::sync::Arc<str>>,
+    about: Option<(Arc<str>, Arc<DocLinks>)>,
     case_studies: Vec<CaseStudy>,
     posts: Vec<Post>,
     testimonials: Vec<Testimonial>,
@@ -513,7 +559,8 @@ fn assemble(
         draft: r.draft,
         clients: r.clients,
         client_logos: r.client_logos,
-        about_html,
+        about_links: about.as_ref().map(|a| a.1.clone()).unwrap_or_default(),
+        about_html: about.map(|a| a.0),
         case_studies,
         posts,
         testimonials,
@@ -746,11 +793,9 @@ pub fn reload_file(site: &mut Site, rel: &Path) -> Option<Result<Patched, Diagno
             let p = site.partners.iter_mut().find(|p| p.slug == *slug)?;
             let text = loader.read_text(&full, &mut diags);
             if let Some(text) = text {
-                let opts = MdOptions {
-                    html,
-                    external_rel: &config.security.external_rel,
-                };
-                p.about_html = Some(markdown::render(&text, &opts).html.into());
+                let (html, links) = loader.render_doc(&full, &text, 0, html, &mut diags);
+                p.about_html = Some(html.into());
+                p.about_links = links;
             }
             Patched::Partner(slug.to_string())
         }

@@ -55,6 +55,8 @@ pub struct CaseStudy {
     pub tags: Vec<String>,
     pub draft: bool,
     pub html: Arc<str>,
+    /// Links, heading ids and images of the Markdown body (link checking).
+    pub links: Arc<crate::links::DocLinks>,
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +69,8 @@ pub struct Post {
     pub summary: Option<String>,
     pub draft: bool,
     pub html: Arc<str>,
+    /// Links, heading ids and images of the Markdown body (link checking).
+    pub links: Arc<crate::links::DocLinks>,
     /// Author partner's slug; `None` for program posts in `content/blog/`.
     pub partner: Option<String>,
 }
@@ -84,6 +88,8 @@ pub struct Testimonial {
     pub date: Date,
     pub draft: bool,
     pub html: Arc<str>,
+    /// Links, heading ids and images of the Markdown body (link checking).
+    pub links: Arc<crate::links::DocLinks>,
 }
 
 #[derive(Debug, Clone)]
@@ -94,6 +100,8 @@ pub struct Page {
     pub weight: i64,
     pub draft: bool,
     pub html: Arc<str>,
+    /// Links, heading ids and images of the Markdown body (link checking).
+    pub links: Arc<crate::links::DocLinks>,
 }
 
 #[derive(Debug, Clone)]
@@ -119,6 +127,8 @@ pub struct Partner {
     pub clients: Clients,
     pub client_logos: Vec<ClientLogo>,
     pub about_html: Option<Arc<str>>,
+    /// Links, heading ids and images of about.md (empty without one).
+    pub about_links: Arc<crate::links::DocLinks>,
     pub case_studies: Vec<CaseStudy>,
     pub posts: Vec<Post>,
     pub testimonials: Vec<Testimonial>,

@@ -170,6 +170,8 @@ pub struct RenderSummary {
     /// serves, for checks over the planned output such as internal links. An incremental
     /// rebuild lists only what it rendered.
     pub outputs: Vec<String>,
+    /// Problems found while rendering that do not stop it (`[links] internal = "warn"`).
+    pub warnings: Diagnostics,
 }
 
 /// The output jobs of a site, who produces them, and the templates that already failed
@@ -178,6 +180,25 @@ struct Planned<'a> {
     jobs: Vec<Job<'a>>,
     sources: Sources,
     failed: Vec<(String, tera::Error)>,
+}
+
+/// Copy jobs for the images a Markdown document shows, skipping paths in `taken`.
+fn image_jobs(
+    links: &crate::links::DocLinks,
+    taken: &[String],
+    jobs: &mut Vec<Job>,
+    sources: &mut Sources,
+) {
+    for (path, file) in &links.images {
+        if taken.contains(path) {
+            continue;
+        }
+        sources.push((path.clone(), Owner::file(&links.source)));
+        jobs.push(Job::Copy {
+            path: path.clone(),
+            source: theme::StaticFile::Disk(file.clone()),
+        });
+    }
 }
 
 fn page_ctx(title: &str, path: &str, urls: &Urls) -> Context {
@@ -459,6 +480,7 @@ fn plan<'a>(
             ctx: Box::new(ctx).into(),
             sitemap: true,
         });
+        image_jobs(&item.links, &[], &mut jobs, &mut sources);
         all_posts.push((view, item.date));
     }
     for page in site.pages.iter().filter(|_| only.is_none()) {
@@ -472,6 +494,7 @@ fn plan<'a>(
             ctx: Box::new(ctx).into(),
             sitemap: true,
         });
+        image_jobs(&page.links, &[], &mut jobs, &mut sources);
     }
 
     // Listings and feeds: newest first, ties by URL (stable across runs).
@@ -852,9 +875,16 @@ fn plan_partner<'a>(
             ctx,
             sitemap: true,
         });
+        // An about.md image may be the logo itself: it is copied once.
+        let logos: Vec<String> = std::iter::once(&p.logo.rel)
+            .chain(p.client_logos.iter().map(|l| &l.file.rel))
+            .map(|rel| paths::asset(&p.slug, rel))
+            .collect();
+        image_jobs(&p.about_links, &logos, &mut jobs, &mut sources);
         for item in &p.case_studies {
             let path = paths::case_study(&p.slug, &item.slug);
             sources.push((format!("{path}index.html"), Owner::file(&item.path)));
+            image_jobs(&item.links, &[], &mut jobs, &mut sources);
             let u = urls_rc.clone();
             jobs.push(Job::Template {
                 template: "case_study.html",
@@ -874,6 +904,7 @@ fn plan_partner<'a>(
         for item in &p.posts {
             let path = paths::post(Some(&p.slug), &item.slug);
             sources.push((format!("{path}index.html"), Owner::file(&item.path)));
+            image_jobs(&item.links, &[], &mut jobs, &mut sources);
             let u = urls_rc.clone();
             jobs.push(Job::Template {
                 template: "post.html",
@@ -1086,9 +1117,19 @@ pub fn render(
     } = plan(site, theme, &tera, &facet_terms, extras, opts)?;
     let t = crate::timings::stage("plan", t);
 
-    let (paths, diags) = collisions(&jobs, &sources);
-    // Colliding outputs cannot be written, but every page is still rendered (into
-    // nothing) so that template errors come out in the same run.
+    let (paths, mut diags) = collisions(&jobs, &sources);
+    // Every internal link against the planned output, before anything is written. An
+    // incremental rebuild plans only part of the site: its links are checked by the next
+    // full one.
+    let t = crate::timings::stage("urls", t);
+    if opts.only.is_none() {
+        let outputs: std::collections::HashSet<&str> = paths.iter().copied().collect();
+        let docs = crate::links::documents(site);
+        diags.extend(crate::links::check(&docs, &outputs, c.links.internal));
+    }
+    let t = crate::timings::stage("links", t);
+    // Colliding outputs or broken links cannot be written, but every page is still
+    // rendered (into nothing) so that template errors come out in the same run.
     let sink: &dyn Sink = if diags.has_errors() { &Discard } else { sink };
     let outputs: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
 
@@ -1121,6 +1162,7 @@ pub fn render(
         pages,
         files: outputs.len(),
         outputs,
+        warnings: diags.sorted(),
     }))
 }
 
