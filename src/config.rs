@@ -818,6 +818,18 @@ fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) ->
                 }
             }
         }
+        if let Some(folder) = leads_in_site_folder(root, leads.source.get_ref()) {
+            diags.push(
+                err(
+                    &leads.source.span(),
+                    format!(
+                        "[leads] source `{}` is inside `{folder}/`, which partnersite reads or publishes",
+                        leads.source.get_ref()
+                    ),
+                )
+                .hint("keep the private export out of content/, static/, templates/ and themes/ (e.g. in leads/, or outside the repository)"),
+            );
+        }
         if let (Some(from), Some(to)) = (leads.from, leads.to) {
             if from > to {
                 diags.push(
@@ -1181,6 +1193,27 @@ fn validate_rules(r: RawRules, topics: &Vocab, text: &str, diags: &mut Diagnosti
         exemptions: r.exemptions.map(|v| v.entries).unwrap_or_default(),
         publish_contributions: r.publish_contributions,
     }
+}
+
+/// The site folder (`content`, `static`, `templates`, `themes`) that holds the leads
+/// source, if any: files there are read as content or copied into the output.
+fn leads_in_site_folder(root: &Path, source: &str) -> Option<&'static str> {
+    let canonical_root = root.canonicalize().ok()?;
+    let path = root.join(source);
+    // The deepest existing ancestor, resolved, then the rest (the export may not exist yet).
+    let mut existing = path.as_path();
+    let mut rest = Vec::new();
+    let resolved = loop {
+        if let Ok(c) = existing.canonicalize() {
+            break c;
+        }
+        rest.push(existing.file_name()?.to_owned());
+        existing = existing.parent()?;
+    };
+    let full = rest.iter().rev().fold(resolved, |p, part| p.join(part));
+    ["content", "static", "templates", "themes"]
+        .into_iter()
+        .find(|folder| full.starts_with(canonical_root.join(folder)))
 }
 
 #[cfg(test)]

@@ -468,3 +468,26 @@ fn clean_svg_logo_still_passes() {
     run_bounded(&site, &["check"]).expect_success();
     run_bounded(&site, &["build"]).expect_success();
 }
+
+/// A lead export kept in a folder that is read or published (here `static/`, copied into
+/// the output whole) is refused before anything is read or written.
+#[test]
+fn a_lead_export_inside_a_published_folder_is_refused() {
+    for folder in ["static", "content", "templates", "themes/default"] {
+        let site = site();
+        let export = site.read("leads/export.csv");
+        site.write(&format!("{folder}/export.csv"), &export);
+        site.edit(
+            "site.toml",
+            "source = \"leads/export.csv\"",
+            &format!("source = \"{folder}/export.csv\""),
+        );
+        let top = folder.split('/').next().unwrap();
+        for run in [site.build(&[]), site.check(&[])] {
+            run.expect_failure(1).stderr_contains(&format!(
+                "error: [leads] source `{folder}/export.csv` is inside `{top}/`, which partnersite reads or publishes"
+            ));
+        }
+        assert!(!site.public().exists(), "{folder}: nothing is written");
+    }
+}
