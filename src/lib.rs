@@ -29,3 +29,4 @@ pub mod rules;
 pub mod scaffold;
 pub mod serve;
 pub mod timings;
+pub mod tomlcheck;
