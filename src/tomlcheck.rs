@@ -77,98 +77,146 @@ pub fn parse<T: DeserializeOwned>(
     line_offset: usize,
     missing: Missing,
 ) -> Parsed<T> {
-    let mut out = Parsed {
-        value: None,
-        diags: Diagnostics::default(),
-        repaired: Vec::new(),
-    };
-    let mut root = match DeTable::parse(text) {
+    let report = |e: &toml::de::Error| from_toml_error(path, text, line_offset, e);
+    let mut diags = Diagnostics::default();
+    let root = match DeTable::parse(text) {
         Ok(t) => t,
         Err(e) => {
-            out.diags.push(from_toml_error(path, text, line_offset, &e));
-            return out;
+            diags.push(report(&e));
+            return Parsed {
+                value: None,
+                diags,
+                repaired: Vec::new(),
+            };
         }
     };
-    // (table path, key) of every key taken away, so the "missing" error it causes is not
-    // reported a second time.
-    let mut removed: Vec<(Vec<Seg>, String)> = Vec::new();
-    let mut filling: Option<(Vec<Seg>, String, usize)> = None;
+    let mut doc = Repairs {
+        root,
+        missing,
+        removed: Vec::new(),
+        filling: None,
+        repaired: Vec::new(),
+    };
+    let mut value = None;
     for _ in 0..MAX_ROUNDS {
-        let err = match T::deserialize(toml::de::Deserializer::from(root.clone())) {
+        match T::deserialize(toml::de::Deserializer::from(doc.root.clone())) {
             Ok(v) => {
-                out.value = Some(v);
-                return out;
+                value = Some(v);
+                break;
             }
-            Err(e) => e,
-        };
-        let Some(span) = err.span() else {
-            out.diags
-                .push(from_toml_error(path, text, line_offset, &err));
-            return out;
-        };
-        if let Some((table, key, tried)) = &mut filling {
-            if is_filler(&span) {
-                *tried += 1;
-                let Some(filler) = FILLERS.get(*tried) else {
-                    return out;
-                };
-                set(&mut root, table, key, filler);
-                continue;
+            Err(e) => {
+                let step = doc.step(&e);
+                if step.report {
+                    diags.push(report(&e));
+                }
+                if !step.go_on {
+                    break;
+                }
             }
         }
-        filling = None;
+    }
+    Parsed {
+        value,
+        diags,
+        repaired: doc.repaired,
+    }
+}
+
+/// What to do after one deserialization error.
+struct Step {
+    report: bool,
+    go_on: bool,
+}
+
+const fn step(report: bool, go_on: bool) -> Step {
+    Step { report, go_on }
+}
+
+/// The document being repaired, and what was done to it.
+struct Repairs<'i> {
+    root: Spanned<DeTable<'i>>,
+    missing: Missing,
+    /// (table path, key) of every key taken away, so the "missing" error it causes is
+    /// not reported a second time.
+    removed: Vec<(Vec<Seg>, String)>,
+    /// The key being filled and the index of the stand-in tried.
+    filling: Option<(Vec<Seg>, String, usize)>,
+    repaired: Vec<String>,
+}
+
+impl Repairs<'_> {
+    fn step(&mut self, err: &toml::de::Error) -> Step {
+        let Some(span) = err.span() else {
+            return step(true, false);
+        };
+        if let Some((table, key, tried)) = &mut self.filling {
+            if is_filler(&span) {
+                // The stand-in has the wrong type: try the next one.
+                *tried += 1;
+                let Some(filler) = FILLERS.get(*tried) else {
+                    return step(false, false);
+                };
+                set(&mut self.root, table, key, filler);
+                return step(false, true);
+            }
+        }
+        self.filling = None;
         let raw = err.message().trim();
-        if let Some(key) = raw
+        match raw
             .strip_prefix("missing field `")
             .and_then(|r| r.split('`').next())
         {
-            let Some(table) = table_at(&root, &span) else {
-                out.diags
-                    .push(from_toml_error(path, text, line_offset, &err));
-                return out;
-            };
-            if !removed.contains(&(table.clone(), key.to_string())) {
-                out.diags
-                    .push(from_toml_error(path, text, line_offset, &err));
-            }
-            out.repaired.push(dotted(&table, Some(key)));
-            match missing {
-                Missing::Fill => {
-                    set(&mut root, &table, key, FILLERS[0]);
-                    filling = Some((table, key.to_string(), 0));
-                }
-                Missing::Drop if table.is_empty() => return out,
-                Missing::Drop => {
-                    if let Some((Seg::Key(k), parent)) = table.split_last() {
-                        removed.push((parent.to_vec(), k.clone()));
-                    }
-                    remove(&mut root, &table);
-                }
-            }
-            continue;
+            Some(key) => self.missing_key(key, &span),
+            None => self.wrong_key(raw, &span),
         }
-        out.diags
-            .push(from_toml_error(path, text, line_offset, &err));
-        let Some(at) = deepest(root.get_ref(), &span, &mut Vec::new()) else {
-            return out;
+    }
+
+    fn missing_key(&mut self, key: &str, span: &Range<usize>) -> Step {
+        let Some(table) = table_at(&self.root, span) else {
+            return step(true, false);
+        };
+        let report = !self.removed.contains(&(table.clone(), key.to_string()));
+        let path = dotted(&table, Some(key));
+        if !self.repaired.contains(&path) {
+            self.repaired.push(path);
+        }
+        match self.missing {
+            Missing::Fill => {
+                set(&mut self.root, &table, key, FILLERS[0]);
+                self.filling = Some((table, key.to_string(), 0));
+            }
+            Missing::Drop if table.is_empty() => return step(report, false),
+            Missing::Drop => {
+                if let Some((Seg::Key(k), parent)) = table.split_last() {
+                    self.removed.push((parent.to_vec(), k.clone()));
+                }
+                remove(&mut self.root, &table);
+            }
+        }
+        step(report, true)
+    }
+
+    /// An unknown key is renamed to the key it most likely misspells (when that key is
+    /// not set), so the value is still checked; anything else wrong is removed.
+    fn wrong_key(&mut self, raw: &str, span: &Range<usize>) -> Step {
+        let Some(at) = deepest(self.root.get_ref(), span, &mut Vec::new()) else {
+            return step(true, false);
         };
         if let Some((field, expected)) = unknown_field(raw) {
             let best = closest(&field, expected.iter().map(String::as_str))
                 .first()
                 .map(|b| b.to_string());
-            if let Some(best) = best {
-                if rename(&mut root, &at, &best) {
-                    continue;
-                }
+            if best.is_some_and(|b| rename(&mut self.root, &at, &b)) {
+                return step(true, true);
             }
         }
-        out.repaired.push(dotted(&at, None));
+        self.repaired.push(dotted(&at, None));
         if let Some((Seg::Key(k), parent)) = at.split_last() {
-            removed.push((parent.to_vec(), k.clone()));
+            self.removed.push((parent.to_vec(), k.clone()));
         }
-        remove(&mut root, &at);
+        remove(&mut self.root, &at);
+        step(true, true)
     }
-    out
 }
 
 fn dotted(path: &[Seg], key: Option<&str>) -> String {
@@ -338,5 +386,80 @@ fn set(root: &mut Spanned<DeTable<'_>>, path: &[Seg], key: &str, filler: &'stati
             Spanned::new(FILLER, key.to_string().into()),
             Spanned::new(FILLER, value.into_inner()),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)] // read only through serde
+    struct Item {
+        name: Spanned<String>,
+        #[serde(default)]
+        size: i64,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Doc {
+        title: Spanned<String>,
+        #[serde(default)]
+        items: Vec<Item>,
+        sub: Option<Item>,
+    }
+
+    fn messages<T>(p: &Parsed<T>) -> Vec<String> {
+        p.diags.iter().map(|d| d.to_string()).collect()
+    }
+
+    #[test]
+    fn every_problem_of_nested_tables() {
+        let text = "titel = \"x\"\n[[items]]\nname = 1\nsize = 2\n[[items]]\nname = \"b\"\nsize = \"3\"\n[sub]\nnme = \"c\"\n";
+        let p: Parsed<Doc> = parse(Path::new("f.toml"), text, 0, Missing::Fill);
+        assert_eq!(
+            messages(&p),
+            [
+                "f.toml:1:1: error: unknown key `titel`\n  = help: did you mean `title`?",
+                "f.toml:3:8: error: expected text in quotes, found the number `1`\n  = help: write text in quotes here",
+                "f.toml:7:8: error: expected a whole number, found the text \"3\"\n  = help: write a whole number here",
+                "f.toml:9:1: error: unknown key `nme`\n  = help: did you mean `name`?",
+            ]
+        );
+        let doc = p.value.as_ref().unwrap();
+        assert_eq!(doc.title.get_ref(), "x");
+        assert!(is_filler(&doc.items[0].name.span()));
+        assert_eq!(p.repaired, ["items.0.name", "items.1.size"]);
+    }
+
+    #[test]
+    fn drop_mode_gives_up_at_the_top_and_drops_nested_tables() {
+        let text = "title = 5\n";
+        let p: Parsed<Doc> = parse(Path::new("f.toml"), text, 0, Missing::Drop);
+        assert!(p.value.is_none());
+        assert_eq!(
+            messages(&p).len(),
+            1,
+            "the missing title is not reported again"
+        );
+        let text = "title = \"t\"\n[sub]\nsize = 1\n";
+        let p: Parsed<Doc> = parse(Path::new("f.toml"), text, 0, Missing::Drop);
+        assert!(p.value.as_ref().unwrap().sub.is_none());
+        assert_eq!(
+            messages(&p),
+            ["f.toml:2:1: error: missing required key `name`\n  = help: add `name = ...`"]
+        );
+    }
+
+    #[test]
+    fn the_number_of_rounds_is_bounded() {
+        let text: String = (0..200).map(|i| format!("k{i} = 1\n")).collect();
+        let text = format!("title = \"t\"\n{text}");
+        let p: Parsed<Doc> = parse(Path::new("f.toml"), &text, 0, Missing::Fill);
+        assert!(p.value.is_none());
+        assert_eq!(p.diags.0.len(), MAX_ROUNDS);
     }
 }

@@ -175,9 +175,7 @@ impl Loader<'_> {
             tomlcheck::parse(&rel, parts.front, parts.front_line_offset, Missing::Fill);
         let valid = !parsed.diags.has_errors();
         diags.extend(parsed.diags);
-        let Some(front) = parsed.value else {
-            return None;
-        };
+        let front = parsed.value?;
         if !ok {
             return None;
         }
