@@ -79,16 +79,29 @@ pub fn parse<T: DeserializeOwned>(
 ) -> Parsed<T> {
     let report = |e: &toml::de::Error| from_toml_error(path, text, line_offset, e);
     let mut diags = Diagnostics::default();
-    let root = match DeTable::parse(text) {
-        Ok(t) => t,
+    let none = |diags| Parsed {
+        value: None,
+        diags,
+        repaired: Vec::new(),
+    };
+    // Most files have no problem: the first attempt takes the table without a copy, and
+    // only a file with errors is parsed a second time to be repaired.
+    let first = match DeTable::parse(text) {
+        Ok(t) => T::deserialize(toml::de::Deserializer::from(t)),
         Err(e) => {
             diags.push(report(&e));
-            return Parsed {
-                value: None,
-                diags,
-                repaired: Vec::new(),
-            };
+            return none(diags);
         }
+    };
+    if let Ok(v) = first {
+        return Parsed {
+            value: Some(v),
+            diags,
+            repaired: Vec::new(),
+        };
+    }
+    let Ok(root) = DeTable::parse(text) else {
+        return none(diags);
     };
     let mut doc = Repairs {
         root,
