@@ -2,8 +2,9 @@
 //! `[rules]`, `[leads]`, `[security]` and `[links]` tables. Unknown keys are errors everywhere.
 
 use crate::date::Date;
-use crate::diagnostics::{Diagnostic, Diagnostics, from_toml_error, suggest};
+use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
 use crate::iso;
+use crate::tomlcheck::{self, Missing};
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::fmt;
@@ -680,16 +681,18 @@ pub fn load(root: &Path) -> Result<(Option<SiteConfig>, Diagnostics), std::io::E
 
 /// Parse and validate site.toml text (for tools and fuzzing; `load` reads the file).
 pub fn parse_str(root: &Path, text: String) -> (Option<SiteConfig>, Diagnostics) {
-    let mut diags = Diagnostics::default();
-    let raw: RawSite = match toml::from_str(&text) {
-        Ok(raw) => raw,
-        Err(e) => {
-            diags.push(from_toml_error(Path::new(SITE_FILE), &text, 0, &e));
-            return (None, diags);
-        }
+    // A wrong key is reported and left at its default, so the rest of the file, and the
+    // content, are still checked in the same run.
+    let parsed = tomlcheck::parse::<RawSite>(Path::new(SITE_FILE), &text, 0, Missing::Drop);
+    // Content is checked against the vocabularies: with one of them cut short, every
+    // partner using a dropped id would get an error that is not theirs.
+    let vocab_broken = VOCABULARIES.iter().any(|v| parsed.repaired_key(v));
+    let mut diags = parsed.diags;
+    let Some(raw) = parsed.value else {
+        return (None, diags);
     };
     let config = validate(root, raw, text, &mut diags);
-    (Some(config), diags)
+    ((!vocab_broken).then_some(config), diags)
 }
 
 fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) -> SiteConfig {

@@ -58,6 +58,54 @@ impl Date {
     }
 }
 
+/// Advice that leads straight to a valid value for a date written another way
+/// (`14/03/2026`, `"2026-03-14"`, `2026-3-14`), as found in the file (quotes included);
+/// `None` when `raw` does not look like a date or names no calendar day.
+pub fn advice(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let inner = ["\"", "'"]
+        .iter()
+        .find_map(|q| raw.strip_prefix(q).and_then(|r| r.strip_suffix(q)));
+    let quoted = inner.is_some();
+    let value = inner.unwrap_or(raw).trim();
+    if quoted && Date::parse(value).is_some() {
+        return Some(format!("remove the quotes: {value}"));
+    }
+    let sep = value.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
+    let parts: Vec<&str> = value.split(sep).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return None;
+    };
+    let num = |s: &str| -> Option<u16> {
+        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let (na, nb, nc) = (num(a)?, num(b)?, num(c)?);
+    let date = |y: u16, m: u16, d: u16| Date::new(y, u8::try_from(m).ok()?, u8::try_from(d).ok()?);
+    let form = "(YYYY-MM-DD, without quotes)";
+    if a.len() == 4 {
+        let d = date(na, nb, nc)?;
+        return Some(if sep == '-' {
+            format!("write the date zero-padded: {d} {form}")
+        } else {
+            format!("write the date as {d} {form}")
+        });
+    }
+    if c.len() != 4 {
+        return None;
+    }
+    // Day first (14/03/2026) or month first (03/14/2026): the numbers decide when one
+    // of them cannot be a month; else both readings are offered.
+    match (date(nc, nb, na), date(nc, na, nb)) {
+        (Some(d), Some(m)) if d != m => Some(format!(
+            "write the date as {d} or {m} {form}, whichever you mean"
+        )),
+        (Some(d), _) | (None, Some(d)) => Some(format!("write the date as {d} {form}")),
+        (None, None) => None,
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -96,6 +144,38 @@ mod tests {
         assert!(Date::new(2026, 13, 1).is_none());
         assert_eq!(Date::parse("2026-03-14"), Date::new(2026, 3, 14));
         assert_eq!(Date::parse("2026-3-14"), None);
+    }
+
+    #[test]
+    fn advice_leads_to_a_valid_value() {
+        let form = "(YYYY-MM-DD, without quotes)";
+        assert_eq!(
+            advice("14/03/2026").unwrap(),
+            format!("write the date as 2026-03-14 {form}")
+        );
+        assert_eq!(
+            advice("03/14/2026").unwrap(),
+            format!("write the date as 2026-03-14 {form}")
+        );
+        assert_eq!(
+            advice("04/03/2026").unwrap(),
+            format!("write the date as 2026-03-04 or 2026-04-03 {form}, whichever you mean")
+        );
+        assert_eq!(
+            advice("\"2026-03-14\"").unwrap(),
+            "remove the quotes: 2026-03-14"
+        );
+        assert_eq!(
+            advice("2026-3-14").unwrap(),
+            format!("write the date zero-padded: 2026-03-14 {form}")
+        );
+        assert_eq!(
+            advice("'14.3.2026'").unwrap(),
+            format!("write the date as 2026-03-14 {form}")
+        );
+        assert_eq!(advice("31/02/2026"), None);
+        assert_eq!(advice("1.2.3"), None);
+        assert_eq!(advice("\"hello\""), None);
         assert_eq!(Date::parse("2026-02-30"), None);
         assert_eq!(
             Date::new(2026, 11, 2).map(|d| d.quarter()).as_deref(),

@@ -302,6 +302,10 @@ pub fn from_toml_error(
             }
         }
     }
+    let (message, hint) = match date_advice(text, err.span(), &raw) {
+        Some((better, advice)) => (better.unwrap_or(message), Some(advice)),
+        None => (message, hint),
+    };
     let d = Diagnostic::error(path, message).maybe_hint(hint);
     match err.span() {
         Some(span) => d.at_offset(text, span.start, line_offset),
@@ -309,16 +313,63 @@ pub fn from_toml_error(
     }
 }
 
+/// For a date written another way, advice that leads straight to a valid value (and,
+/// when the parser's wording would mislead, e.g. "text values must be quoted" for
+/// `14/03/2026`, a better message).
+fn date_advice(
+    text: &str,
+    span: Option<std::ops::Range<usize>>,
+    raw: &str,
+) -> Option<(Option<String>, String)> {
+    let span = span?;
+    if raw.starts_with("expected a date like 2026-03-14 (without quotes)") {
+        let value = text.get(span)?;
+        let advice = crate::date::advice(value).unwrap_or_else(|| {
+            "write the date as YYYY-MM-DD without quotes, e.g. 2026-03-14".to_string()
+        });
+        return Some((None, advice));
+    }
+    // A syntax error: the value is the rest of the line after `=`.
+    let start = text.get(..span.start)?.rfind('\n').map_or(0, |i| i + 1);
+    let end = text
+        .get(start..)?
+        .find('\n')
+        .map_or(text.len(), |i| start + i);
+    let (key, value) = text.get(start..end)?.split_once('=')?;
+    if span.start < start + key.len() {
+        return None;
+    }
+    let value = value.split(" #").next().unwrap_or(value).trim();
+    let advice = crate::date::advice(value)?;
+    let better = (raw.starts_with("string values must be quoted")
+        || raw.starts_with("invalid float"))
+    .then(|| format!("`{value}` is not a date in the form YYYY-MM-DD"));
+    Some((better, advice))
+}
+
 /// serde's messages name fields with backticks: "unknown field `nmae`, expected one of
 /// `name`, `tier`". Turn them into a message plus a suggestion.
+/// The key and the expected keys of serde's "unknown field `x`, expected one of ...".
+pub fn unknown_field(raw: &str) -> Option<(String, Vec<String>)> {
+    let rest = raw.strip_prefix("unknown field `")?;
+    let (field, tail) = rest.split_once('`')?;
+    let expected = tail
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    Some((field.to_string(), expected))
+}
+
 fn explain_toml_message(raw: &str) -> (String, Option<String>) {
-    if let Some(rest) = raw.strip_prefix("unknown field `") {
-        if let Some((field, tail)) = rest.split_once('`') {
-            let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+    if let Some((field, expected)) = unknown_field(raw) {
+        {
+            let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
             let hint = if expected.is_empty() {
                 "remove this key".to_string()
             } else {
-                let near = closest(field, expected.iter().copied());
+                let near = closest(&field, expected.iter().copied());
                 match near.first() {
                     Some(best) => format!("did you mean `{best}`?"),
                     None => format!(

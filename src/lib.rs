@@ -30,3 +30,4 @@ pub mod rules;
 pub mod scaffold;
 pub mod serve;
 pub mod timings;
+pub mod tomlcheck;

@@ -69,13 +69,29 @@ pub fn load_full(
     if let Some(url) = &opts.base_url {
         config.set_base_url(url);
     }
-    let (site, content_diags) = content::load(config, opts.depth);
+    let (site, content_diags, failed_partners) = content::load_all(config, opts.depth);
     crate::timings::stage("load", t);
     diags.extend(content_diags);
-    Ok(match site {
-        Some(site) if !diags.has_errors() => Ok((site, diags)),
-        _ => Err(diags.sorted()),
-    })
+    if !diags.has_errors() {
+        return Ok(Ok((site, diags)));
+    }
+    diags.extend(lead_errors(site, failed_partners));
+    Ok(Err(diags.sorted()))
+}
+
+/// The lead export's problems for a site whose content has errors, so they come out in
+/// the same run. Leads are matched against the partners that loaded; a partner whose
+/// record failed is already reported, so its slug is not reported again as unknown.
+fn lead_errors(mut site: Site, failed_partners: usize) -> Diagnostics {
+    if failed_partners > 0 {
+        if let Some(leads) = &mut site.config.leads {
+            leads.allow_unknown_partners = true;
+        }
+    }
+    match crate::leads::load_with_warnings(&site.config, &site.partners) {
+        Ok((_, warnings)) => warnings,
+        Err(d) => d,
+    }
 }
 
 /// Apply the rules to a loaded site and derive the published view (the model is kept:

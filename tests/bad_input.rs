@@ -214,6 +214,7 @@ fn invalid_dates() {
     site.edit(CEDAR, "joined = 2021-12-14", "joined = 2021-13-01");
     site.build(&[]).expect_errors(
         "content/blog/welcome.md:3:8: error: expected a date like 2026-03-14 (without quotes)
+  = help: remove the quotes: 2026-01-01
 content/partners/cedar-and-quill/case-studies/campus-migration.md:3:8: error: invalid date, expected day between 01 and 28
 content/partners/cedar-and-quill/partner.toml:13:10: error: invalid date, expected month between 01 and 12",
     );

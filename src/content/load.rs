@@ -6,10 +6,11 @@ use super::partner::parse_partner_toml;
 use super::{CaseStudy, Page, Partner, Post, Site, Testimonial, sort_key};
 use crate::config::{HtmlPolicy, SiteConfig, is_slug, slugify};
 use crate::date::Date;
-use crate::diagnostics::{Diagnostic, Diagnostics, from_toml_error, suggest};
+use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
 use crate::fsread::{Area, SiteFiles};
 use crate::links::{self, DocLinks};
 use crate::markdown::{self, MdOptions};
+use crate::tomlcheck::{self, Missing, Parsed};
 use rayon::prelude::*;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -75,6 +76,11 @@ struct MdFile<T> {
     rel: PathBuf,
     slug: String,
     front: T,
+    /// False when the front matter had errors: `front` was repaired to check the rest
+    /// of it and must not become an item.
+    valid: bool,
+    /// Keys removed or filled because they were wrong ([`tomlcheck::Parsed::repaired`]).
+    repaired: Vec<String>,
     /// Front matter text and its line offset, to place later diagnostics.
     front_text: String,
     body_html: String,
@@ -168,22 +174,15 @@ impl Loader<'_> {
                 return None;
             }
         };
-        let front: T = match toml::from_str(parts.front) {
-            Ok(f) => f,
-            Err(e) => {
-                diags.push(from_toml_error(
-                    &rel,
-                    parts.front,
-                    parts.front_line_offset,
-                    &e,
-                ));
-                return None;
-            }
-        };
+        let parsed: Parsed<T> =
+            tomlcheck::parse(&rel, parts.front, parts.front_line_offset, Missing::Fill);
+        let valid = !parsed.diags.has_errors();
+        diags.extend(parsed.diags);
+        let front = parsed.value?;
         if !ok {
             return None;
         }
-        let (body_html, links) = if self.depth == Depth::Full {
+        let (body_html, links) = if self.depth == Depth::Full && valid {
             let body_start = text.len() - parts.body.len();
             self.render_doc(path, &text, body_start, html, diags)
         } else {
@@ -193,6 +192,8 @@ impl Loader<'_> {
             rel,
             slug,
             front,
+            valid,
+            repaired: parsed.repaired,
             front_text: parts.front.to_string(),
             body_html,
             links,
@@ -255,7 +256,9 @@ impl Loader<'_> {
         title: &Spanned<String>,
         diags: &mut Diagnostics,
     ) -> bool {
-        if title.get_ref().trim().is_empty() {
+        if tomlcheck::is_filler(&title.span()) {
+            false
+        } else if title.get_ref().trim().is_empty() {
             diags.push(
                 self.fm_error(f, title, "`title` is empty".into())
                     .hint("write a title"),
@@ -274,7 +277,7 @@ impl Loader<'_> {
         diags: &mut Diagnostics,
     ) -> Option<Post> {
         let f: MdFile<PostFm> = self.md_file(path, html, diags)?;
-        let mut ok = self.check_title(&f, &f.front.title, diags);
+        let mut ok = self.check_title(&f, &f.front.title, diags) && f.valid;
         if let Some(topic) = &f.front.topic {
             if !self.config.topics.contains(topic.get_ref()) {
                 diags.push(
@@ -312,7 +315,7 @@ impl Loader<'_> {
         diags: &mut Diagnostics,
     ) -> Option<CaseStudy> {
         let f: MdFile<CaseStudyFm> = self.md_file(path, html, diags)?;
-        let ok = self.check_title(&f, &f.front.title, diags);
+        let ok = self.check_title(&f, &f.front.title, diags) && f.valid;
         let anonymous = f.front.anonymous;
         ok.then(|| CaseStudy {
             slug: f.slug,
@@ -348,12 +351,15 @@ impl Loader<'_> {
             .as_ref()
             .map(|a| a.get_ref().trim().to_string())
             .filter(|a| !a.is_empty());
-        if author.is_none() && !anonymous {
+        if author.is_none() && !anonymous && !f.repaired.iter().any(|k| k == "author") {
             let d = match &f.front.author {
                 Some(a) => self.fm_error(&f, a, "`author` is empty".into()),
                 None => Diagnostic::error(&f.rel, "missing required key `author`").at(2, 1),
             };
             diags.push(d.hint("name the person quoted, or set `anonymous = true`"));
+            return None;
+        }
+        if !f.valid {
             return None;
         }
         Some(Testimonial {
@@ -372,7 +378,7 @@ impl Loader<'_> {
 
     fn page(&self, path: &Path, diags: &mut Diagnostics) -> Option<Page> {
         let f: MdFile<PageFm> = self.md_file(path, self.config.security.program_html, diags)?;
-        self.check_title(&f, &f.front.title, diags).then(|| Page {
+        (self.check_title(&f, &f.front.title, diags) && f.valid).then(|| Page {
             slug: f.slug,
             path: f.rel,
             title: f.front.title.into_inner(),
@@ -641,6 +647,17 @@ fn read_dir_typed(dir: &Path, diags: &mut Diagnostics, files: &SiteFiles) -> Vec
 /// may be warnings), and all diagnostics, sorted.
 /// Drafts are kept (the rules report them as ignored); see [`Site::remove_drafts`].
 pub fn load(config: SiteConfig, depth: Depth) -> (Option<Site>, Diagnostics) {
+    let (site, diags, _) = load_all(config, depth);
+    if diags.has_errors() {
+        return (None, diags);
+    }
+    (Some(site), diags)
+}
+
+/// [`load`], keeping whatever loaded when there are errors (the later stages still
+/// check it, so their errors come out in the same run), and the number of partner
+/// folders whose record did not load.
+pub fn load_all(config: SiteConfig, depth: Depth) -> (Site, Diagnostics, usize) {
     let root = config.root.clone();
     let loader = Loader {
         config: &config,
@@ -665,6 +682,7 @@ pub fn load(config: SiteConfig, depth: Depth) -> (Option<Site>, Diagnostics) {
     let results: Vec<(Option<Partner>, Diagnostics)> =
         partner_dirs.par_iter().map(|d| loader.partner(d)).collect();
     let mut partners = Vec::with_capacity(results.len());
+    let failed = results.iter().filter(|(p, _)| p.is_none()).count();
     for (p, d) in results {
         diags.extend(d);
         partners.extend(p);
@@ -739,19 +757,13 @@ pub fn load(config: SiteConfig, depth: Depth) -> (Option<Site>, Diagnostics) {
     pages.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| a.slug.cmp(&b.slug)));
     sort_newest_first(&mut blog, |p| (p.date, p.slug.clone()));
 
-    let diags = diags.sorted();
-    if diags.has_errors() {
-        return (None, diags);
-    }
-    (
-        Some(Site {
-            config,
-            partners,
-            pages,
-            blog,
-        }),
-        diags,
-    )
+    let site = Site {
+        config,
+        partners,
+        pages,
+        blog,
+    };
+    (site, diags.sorted(), failed)
 }
 
 /// What a single-file reload changed.

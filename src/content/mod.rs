@@ -6,7 +6,7 @@ mod load;
 mod partner;
 
 pub use frontmatter::split as split_front_matter;
-pub use load::{Depth, Patched, load, reload_file};
+pub use load::{Depth, Patched, load, load_all, reload_file};
 pub use partner::parse_partner_toml;
 
 use crate::config::SiteConfig;

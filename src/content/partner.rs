@@ -4,8 +4,9 @@ use super::{Asset, ClientLogo, Clients};
 use crate::assets::resolve_image;
 use crate::config::{SiteConfig, Vocab, is_http_url};
 use crate::date::Date;
-use crate::diagnostics::{Diagnostic, Diagnostics, from_toml_error, suggest};
+use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
 use crate::iso;
+use crate::tomlcheck::{self, Missing};
 use serde::Deserialize;
 use std::path::Path;
 use toml::Spanned;
@@ -86,6 +87,9 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn err<T>(&mut self, at: &Spanned<T>, message: String, hint: Option<String>) {
+        if tomlcheck::is_filler(&at.span()) {
+            return; // a stand-in for a key already reported
+        }
         let d = Diagnostic::error(self.path, message)
             .at_offset(self.text, at.span().start, 0)
             .maybe_hint(hint);
@@ -106,40 +110,6 @@ impl Ctx<'_> {
     }
 }
 
-/// The keys every partner.toml must have.
-const REQUIRED: [&str; 8] = [
-    "name", "tier", "website", "logo", "summary", "country", "regions", "services",
-];
-
-/// A partner.toml that does not deserialize. serde stops at the first missing key; a new
-/// record often lacks several, so name them all and spare the editor a round trip each.
-fn parse_errors(rel_path: &Path, text: &str, e: &toml::de::Error) -> Diagnostics {
-    let mut d = Diagnostics::default();
-    let reported = e
-        .message()
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.split('`').next());
-    // Only after a missing key: a misspelt key is already reported with "did you mean".
-    let missing: Vec<&str> = match (reported, toml::from_str::<toml::Table>(text)) {
-        (Some(_), Ok(table)) => REQUIRED
-            .into_iter()
-            .filter(|k| !table.contains_key(*k))
-            .collect(),
-        _ => Vec::new(),
-    };
-    if !reported.is_some_and(|k| missing.contains(&k)) {
-        d.push(from_toml_error(rel_path, text, 0, e));
-    }
-    for key in missing {
-        d.push(
-            Diagnostic::error(rel_path, format!("missing required key `{key}`"))
-                .at(1, 1)
-                .hint(format!("add `{key} = ...`")),
-        );
-    }
-    d
-}
-
 /// Parse and validate one partner.toml. `rel_path` is relative to the site root (used
 /// in diagnostics), `dir` is the partner folder on disk.
 pub fn parse_partner_toml(
@@ -148,14 +118,17 @@ pub fn parse_partner_toml(
     dir: &Path,
     text: &str,
 ) -> (Option<PartnerRecord>, Diagnostics) {
-    let raw: RawPartner = match toml::from_str(text) {
-        Ok(r) => r,
-        Err(e) => return (None, parse_errors(rel_path, text, &e)),
+    // Every key of the record is checked even when some are wrong (the record is then
+    // refused below: its diagnostics hold errors).
+    let parsed = tomlcheck::parse::<RawPartner>(rel_path, text, 0, Missing::Fill);
+    let acquired_known = !parsed.repaired_key("clients.acquired");
+    let Some(raw) = parsed.value else {
+        return (None, parsed.diags);
     };
     let mut cx = Ctx {
         path: rel_path,
         text,
-        diags: Diagnostics::default(),
+        diags: parsed.diags,
     };
 
     if raw.name.get_ref().trim().is_empty() {
@@ -330,7 +303,7 @@ pub fn parse_partner_toml(
                 ),
             ] {
                 if let Some(v) = v {
-                    if n > acquired {
+                    if n > acquired && acquired_known {
                         cx.err(v, format!("[clients] `{key}` ({n}) is larger than `acquired` ({acquired})"), Some("a refusal is counted among the clients acquired; fix one of the two numbers".into()));
                     }
                 }
