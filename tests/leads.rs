@@ -525,7 +525,7 @@ fn bad_digests_are_rejected_with_a_position() {
     let errors = s.errors();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
-        errors[0].starts_with("public-leads.json:8:11:")
+        errors[0].starts_with("public-leads.json:9:11:")
             && errors[0].contains("unknown field `leeds`"),
         "{errors:?}"
     );

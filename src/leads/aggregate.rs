@@ -346,6 +346,7 @@ pub fn digest(model: &Model, leads: &LeadsConfig, n: &Counts) -> Digest {
     };
 
     Digest {
+        version: super::DIGEST_VERSION,
         period,
         min_cell: leads.min_cell,
         totals,

@@ -40,6 +40,19 @@ pub type Cell = Option<u64>;
 /// A ratio rounded half-up to 4 decimals; `null` when its denominator is 0.
 pub type Ratio = Option<f64>;
 
+/// The digest format this partnersite writes, and the newest one it reads.
+///
+/// Bump it whenever the JSON's shape changes: a key added, removed or renamed, or a value
+/// whose type or meaning changes. A reader refuses keys it does not know (a typo in an
+/// edited digest must not pass), so even an added key needs a bump: an older partnersite
+/// then says it is too old instead of naming the new key as a typo. Changes in the
+/// values alone (other data, stricter suppression) do not bump it. Every older format
+/// stays readable; commit a digest of each one under `tests/fixtures/digests/`.
+///
+/// - 0: the original format, without a `version` key (up to commit 88383ec).
+/// - 1: the same keys, with `version` first.
+pub const DIGEST_VERSION: u32 = 1;
+
 /// The public aggregates: exactly `/transparency/leads.json` (documented in the README).
 ///
 /// Maps keyed by ids keep a fixed order in JSON ([`OrderedMap`]): regions and other
@@ -48,6 +61,11 @@ pub type Ratio = Option<f64>;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Digest {
+    /// The format version ([`DIGEST_VERSION`]); 0 when the key is missing (the original
+    /// format). A digest in memory is always in the current format: [`load`] upgrades one
+    /// read from an older file.
+    #[serde(default)]
+    pub version: u32,
     pub period: Period,
     pub min_cell: u32,
     pub totals: Totals,
@@ -403,19 +421,10 @@ fn read_digest(
             return Err(diags);
         }
     };
-    let digest: Digest = match serde_json::from_slice(&bytes) {
+    let digest = match parse_digest(&bytes, rel) {
         Ok(d) => d,
-        Err(e) => {
-            let message = e.to_string();
-            let message = match message.rfind(" at line ") {
-                Some(i) => message[..i].to_string(),
-                None => message,
-            };
-            diags.push(
-                Diagnostic::error(rel, format!("the digest does not match the schema: {message}"))
-                    .at(e.line(), e.column())
-                    .hint("write it with `partnersite leads digest`; its shape is documented in the README"),
-            );
+        Err(d) => {
+            diags.push(d);
             return Err(diags);
         }
     };
@@ -456,6 +465,52 @@ fn read_digest(
     } else {
         Ok(digest)
     }
+}
+
+/// Only the `version` key of a digest, read before the rest: a newer format may have keys
+/// this binary does not know, and its version must be told before they are.
+#[derive(Deserialize)]
+#[serde(rename = "Digest")] // serde's "expected struct Digest" stays as it was
+struct VersionProbe {
+    #[serde(default)]
+    version: u64,
+}
+
+/// A digest's bytes in any format up to [`DIGEST_VERSION`], upgraded to the current one.
+/// A newer format is refused as such rather than as a schema error; within a known
+/// format, unknown keys remain errors.
+fn parse_digest(bytes: &[u8], rel: &Path) -> Result<Digest, Diagnostic> {
+    let probe: VersionProbe = serde_json::from_slice(bytes).map_err(|e| schema_error(&e, rel))?;
+    if probe.version > u64::from(DIGEST_VERSION) {
+        return Err(Diagnostic::error(
+            rel,
+            format!(
+                "the digest was written by a newer partnersite (format version {}; this one reads up to {DIGEST_VERSION}): upgrade partnersite",
+                probe.version
+            ),
+        )
+        .hint("install the partnersite release that wrote it (or a later one), or make the digest again with this one"));
+    }
+    let mut digest: Digest = serde_json::from_slice(bytes).map_err(|e| schema_error(&e, rel))?;
+    // Formats 0 and 1 differ only by the `version` key itself.
+    digest.version = DIGEST_VERSION;
+    Ok(digest)
+}
+
+/// A serde error as a diagnostic at its line and column (serde's own " at line ..." tail
+/// is dropped: the position is printed in front).
+fn schema_error(e: &serde_json::Error, rel: &Path) -> Diagnostic {
+    let message = e.to_string();
+    let message = match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    Diagnostic::error(
+        rel,
+        format!("the digest does not match the schema: {message}"),
+    )
+    .at(e.line(), e.column())
+    .hint("write it with `partnersite leads digest`; its shape is documented in the README")
 }
 
 /// A digest used as `source` may publish only the category values `[leads.categories]`

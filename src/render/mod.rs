@@ -304,6 +304,11 @@ fn paginate<'a, T: Serialize + Send + Sync + 'a>(
     }
 }
 
+/// The format version of `partners.json`. Bump it when a key is removed or renamed, or a
+/// value changes type or meaning; a key added is not a bump (readers ignore keys they do
+/// not know, as the README promises).
+const PARTNERS_JSON_VERSION: u32 = 1;
+
 /// `partners.json`: every public field of every listed partner, vocabulary values as
 /// ids, and the labels of those ids once in `vocabularies` (documented in the README).
 #[derive(Serialize)]
@@ -375,7 +380,7 @@ fn partners_json(
         })
         .collect();
     Ok(serde_json::to_vec(&PartnersJson {
-        version: 1,
+        version: PARTNERS_JSON_VERSION,
         vocabularies,
         partners,
     })?)
