@@ -59,7 +59,7 @@ pub enum LeadsCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum NewCommand {
-    /// Scaffold content/partners/<slug>/ with a commented partner.toml and draft examples.
+    /// Scaffold content/partners/SLUG/ with a commented partner.toml and draft examples.
     Partner {
         /// Folder name and URL segment: lower-case letters, digits and single hyphens.
         slug: String,
@@ -99,7 +99,7 @@ pub struct BuildArgs {
     /// Site folder (the one holding site.toml).
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
-    /// Output folder [default: <root>/public].
+    /// Output folder [default: ROOT/public].
     #[arg(long)]
     pub output: Option<PathBuf>,
     /// Override site.toml's base_url (e.g. a GitHub Pages project URL).

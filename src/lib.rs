@@ -1,8 +1,8 @@
 //! partnersite: a static site generator for an open-source ecosystem's partner program.
 //!
 //! Data flows one way: [`config`] (site.toml) -> [`content`] (load + validate) ->
-//! [`render`] (tera, in parallel) -> [`output`] (atomic write). [`build`] ties the stages
-//! together for the `build` command; `check` stops after validation.
+//! [`render`] (tera, in parallel) -> [`output`] (atomic write). [`pipeline`] ties the
+//! stages together for `build`, `check` and `serve`; `check` stops after validation.
 //!
 //! Nothing read from a site folder or a lead export may panic the build: `unwrap`,
 //! `expect` and unchecked indexing are denied outside tests.

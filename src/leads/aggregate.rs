@@ -28,7 +28,7 @@ pub fn ratio(num: u64, den: u64) -> Ratio {
 }
 
 /// Small-count suppression of one table whose cells (zeros included) add up to a
-/// published total: [`audit::protect`] on that one sum. A cell with `0 < count <
+/// published total: `audit::protect` on that one sum. A cell with `0 < count <
 /// min_cell` is withheld (`None`), with complementary cells until each withheld cell's
 /// attacker interval is at least `min_cell` wide (or as wide as the total allows).
 pub fn suppress(counts: &[u64], min_cell: u64) -> Vec<Cell> {

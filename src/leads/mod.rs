@@ -1,10 +1,10 @@
 //! Lead exports -> public aggregates (the transparency report). The private export is
 //! read here and only here; what leaves this module is a [`Digest`] of counts and ratios.
 //!
-//! Stages: [`read`] streams the CSV rows into integer counters (no row, name, e-mail or
-//! lead id is kept), [`aggregate`] turns the counters into the [`Digest`] (ratios,
-//! small-count suppression, concentration), [`report`] renders the digest into the
-//! `/transparency/` page, CSV downloads and profile panels, with [`charts`] as inline SVG.
+//! Stages: `read` streams the CSV rows into integer counters (no row, name, e-mail or
+//! lead id is kept), `aggregate` turns the counters into the [`Digest`] (ratios,
+//! small-count suppression, concentration), `report` renders the digest into the
+//! `/transparency/` page, CSV downloads and profile panels, with `charts` as inline SVG.
 //! A digest written by `partnersite leads digest` can replace the export as `[leads]
 //! source`: the site built from it is byte-identical, because rendering reads only the
 //! digest.

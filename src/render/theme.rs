@@ -167,7 +167,7 @@ impl Theme {
     }
 
     /// [`Theme::for_site`], with every template error as a diagnostic (see
-    /// [`Theme::load_lenient`]).
+    /// `Theme::load_lenient`).
     pub fn for_site_lenient(config: &SiteConfig) -> Result<(Theme, Diagnostics), Diagnostics> {
         Self::load_lenient(&SiteFiles::new(config), &config.root, &config.theme)
     }

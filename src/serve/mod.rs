@@ -1,7 +1,7 @@
 //! `partnersite serve`: build in memory, serve over HTTP on loopback, watch the site,
 //! rebuild (incrementally when only known Markdown files changed, fully otherwise), and
-//! live-reload open pages. Rebuild policy lives here; watching in [`watch`]; HTTP in
-//! [`http`]; the browser client and the error page in [`client`].
+//! live-reload open pages. Rebuild policy lives here; watching in `watch`; HTTP in
+//! `http`; the browser client and the error page in `client`.
 
 mod client;
 mod http;
