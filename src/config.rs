@@ -833,16 +833,16 @@ fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) ->
                 .hint("keep the private export out of content/, static/, templates/ and themes/ (e.g. in leads/, or outside the repository)"),
             );
         }
-        if let (Some(from), Some(to)) = (leads.from, leads.to) {
-            if from > to {
-                diags.push(
-                    Diagnostic::error(
-                        SITE_FILE,
-                        format!("[leads] `from` ({from}) is after `to` ({to})"),
-                    )
-                    .hint("swap the two dates"),
-                );
-            }
+        if let (Some(from), Some(to)) = (leads.from, leads.to)
+            && from > to
+        {
+            diags.push(
+                Diagnostic::error(
+                    SITE_FILE,
+                    format!("[leads] `from` ({from}) is after `to` ({to})"),
+                )
+                .hint("swap the two dates"),
+            );
         }
     }
 

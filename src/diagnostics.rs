@@ -295,12 +295,12 @@ pub fn from_toml_error(
     let raw = err.message().trim().to_string();
     let (mut message, hint) = explain_toml_message(&raw);
     // The parser does not name the repeated key; its span does.
-    if raw == "duplicate key" {
-        if let Some(key) = err.span().and_then(|s| text.get(s)) {
-            if !key.is_empty() && !key.contains('\n') {
-                message = format!("duplicate key `{}`", key.trim());
-            }
-        }
+    if raw == "duplicate key"
+        && let Some(key) = err.span().and_then(|s| text.get(s))
+        && !key.is_empty()
+        && !key.contains('\n')
+    {
+        message = format!("duplicate key `{}`", key.trim());
     }
     let (message, hint) = match date_advice(text, err.span(), &raw) {
         Some((better, advice)) => (better.unwrap_or(message), Some(advice)),
@@ -385,38 +385,38 @@ fn explain_toml_message(raw: &str) -> (String, Option<String>) {
             return (format!("unknown key `{field}`"), Some(hint));
         }
     }
-    if let Some(rest) = raw.strip_prefix("missing field `") {
-        if let Some((field, _)) = rest.split_once('`') {
-            return (
-                format!("missing required key `{field}`"),
-                Some(format!("add `{field} = ...`")),
-            );
-        }
+    if let Some(rest) = raw.strip_prefix("missing field `")
+        && let Some((field, _)) = rest.split_once('`')
+    {
+        return (
+            format!("missing required key `{field}`"),
+            Some(format!("add `{field} = ...`")),
+        );
     }
-    if let Some(rest) = raw.strip_prefix("unknown variant `") {
-        if let Some((value, tail)) = rest.split_once('`') {
-            let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
-            let hint = match closest(value, expected.iter().copied()).first() {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!(
-                    "valid values: {}",
-                    expected
-                        .iter()
-                        .map(|e| format!("`{e}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
-            let list = expected
-                .iter()
-                .map(|e| format!("`{e}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            return (
-                format!("`{value}` is not a valid value (expected one of {list})"),
-                Some(hint),
-            );
-        }
+    if let Some(rest) = raw.strip_prefix("unknown variant `")
+        && let Some((value, tail)) = rest.split_once('`')
+    {
+        let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+        let hint = match closest(value, expected.iter().copied()).first() {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!(
+                "valid values: {}",
+                expected
+                    .iter()
+                    .map(|e| format!("`{e}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let list = expected
+            .iter()
+            .map(|e| format!("`{e}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return (
+            format!("`{value}` is not a valid value (expected one of {list})"),
+            Some(hint),
+        );
     }
     if let Some(rest) = raw.strip_prefix("invalid type: ") {
         // serde: "invalid type: floating point `12.5`, expected i64".

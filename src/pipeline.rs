@@ -83,10 +83,10 @@ pub fn load_full(
 /// the same run. Leads are matched against the partners that loaded; a partner whose
 /// record failed is already reported, so its slug is not reported again as unknown.
 fn lead_errors(mut site: Site, failed_partners: usize) -> Diagnostics {
-    if failed_partners > 0 {
-        if let Some(leads) = &mut site.config.leads {
-            leads.allow_unknown_partners = true;
-        }
+    if failed_partners > 0
+        && let Some(leads) = &mut site.config.leads
+    {
+        leads.allow_unknown_partners = true;
     }
     match crate::leads::load_with_warnings(&site.config, &site.partners) {
         Ok((_, warnings)) => warnings,
@@ -163,10 +163,10 @@ fn evaluate(
     }
     // `check` renders nothing but must refuse the templates and static files that
     // `build` would (a template linked to the lead export, a FIFO in static/).
-    if opts.depth == content::Depth::Validate {
-        if let Err(d) = Theme::for_site(&full.config) {
-            diags.extend(d);
-        }
+    if opts.depth == content::Depth::Validate
+        && let Err(d) = Theme::for_site(&full.config)
+    {
+        diags.extend(d);
     }
     let leads = match crate::leads::load_with_warnings(&full.config, &full.partners) {
         Ok((d, warnings)) => {

@@ -162,16 +162,16 @@ impl Repairs<'_> {
         let Some(span) = err.span() else {
             return step(true, false);
         };
-        if let Some((table, key, tried)) = &mut self.filling {
-            if is_filler(&span) {
-                // The stand-in has the wrong type: try the next one.
-                *tried += 1;
-                let Some(filler) = FILLERS.get(*tried) else {
-                    return step(false, false);
-                };
-                set(&mut self.root, table, key, filler);
-                return step(false, true);
-            }
+        if let Some((table, key, tried)) = &mut self.filling
+            && is_filler(&span)
+        {
+            // The stand-in has the wrong type: try the next one.
+            *tried += 1;
+            let Some(filler) = FILLERS.get(*tried) else {
+                return step(false, false);
+            };
+            set(&mut self.root, table, key, filler);
+            return step(false, true);
         }
         self.filling = None;
         let raw = err.message().trim();

@@ -146,12 +146,12 @@ fn serve(site: &TestSite) -> Server {
     });
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
-        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
-            if let Some(rest) = line.split(" at http://").nth(1) {
-                let base = format!("http://{}", rest.split_whitespace().next().unwrap());
-                std::thread::spawn(move || while rx.recv().is_ok() {});
-                return Server { child, base };
-            }
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200))
+            && let Some(rest) = line.split(" at http://").nth(1)
+        {
+            let base = format!("http://{}", rest.split_whitespace().next().unwrap());
+            std::thread::spawn(move || while rx.recv().is_ok() {});
+            return Server { child, base };
         }
     }
     panic!("serve did not start");

@@ -53,15 +53,15 @@ impl Server {
         });
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
-            if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
-                if let Some(rest) = line.split(" at http://").nth(1) {
-                    let addr = rest.split('/').next().unwrap();
-                    return Server {
-                        child,
-                        base: format!("http://{addr}"),
-                        stderr,
-                    };
-                }
+            if let Ok(line) = rx.recv_timeout(Duration::from_millis(200))
+                && let Some(rest) = line.split(" at http://").nth(1)
+            {
+                let addr = rest.split('/').next().unwrap();
+                return Server {
+                    child,
+                    base: format!("http://{addr}"),
+                    stderr,
+                };
             }
         }
         panic!("serve did not start: {:?}", stderr.lock().unwrap());

@@ -278,21 +278,21 @@ impl Loader<'_> {
     ) -> Option<Post> {
         let f: MdFile<PostFm> = self.md_file(path, html, diags)?;
         let mut ok = self.check_title(&f, &f.front.title, diags) && f.valid;
-        if let Some(topic) = &f.front.topic {
-            if !self.config.topics.contains(topic.get_ref()) {
-                diags.push(
-                    self.fm_error(
-                        &f,
-                        topic,
-                        format!(
-                            "`topic`: `{}` is not a topic in [topics] of site.toml",
-                            topic.get_ref()
-                        ),
-                    )
-                    .hint(suggest(topic.get_ref(), self.config.topics.ids())),
-                );
-                ok = false;
-            }
+        if let Some(topic) = &f.front.topic
+            && !self.config.topics.contains(topic.get_ref())
+        {
+            diags.push(
+                self.fm_error(
+                    &f,
+                    topic,
+                    format!(
+                        "`topic`: `{}` is not a topic in [topics] of site.toml",
+                        topic.get_ref()
+                    ),
+                )
+                .hint(suggest(topic.get_ref(), self.config.topics.ids())),
+            );
+            ok = false;
         }
         ok.then(|| Post {
             slug: f.slug,
@@ -610,11 +610,12 @@ fn read_dir_typed(dir: &Path, diags: &mut Diagnostics, files: &SiteFiles) -> Vec
                         let is_dir = path.is_dir();
                         let text = path.extension().is_some_and(|x| x == "md" || x == "toml");
                         let hidden = e.file_name().to_string_lossy().starts_with('.');
-                        if (is_dir || text) && !hidden {
-                            if let Err(r) = files.check_link(&path, Area::Content) {
-                                diags.push(r.diagnostic(&files.rel(&path)));
-                                return None;
-                            }
+                        if (is_dir || text)
+                            && !hidden
+                            && let Err(r) = files.check_link(&path, Area::Content)
+                        {
+                            diags.push(r.diagnostic(&files.rel(&path)));
+                            return None;
                         }
                         is_dir
                     }

@@ -302,10 +302,11 @@ pub fn parse_partner_toml(
                     &c.refused_testimonial,
                 ),
             ] {
-                if let Some(v) = v {
-                    if n > acquired && acquired_known {
-                        cx.err(v, format!("[clients] `{key}` ({n}) is larger than `acquired` ({acquired})"), Some("a refusal is counted among the clients acquired; fix one of the two numbers".into()));
-                    }
+                if let Some(v) = v
+                    && n > acquired
+                    && acquired_known
+                {
+                    cx.err(v, format!("[clients] `{key}` ({n}) is larger than `acquired` ({acquired})"), Some("a refusal is counted among the clients acquired; fix one of the two numbers".into()));
                 }
             }
             Clients {

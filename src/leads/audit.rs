@@ -116,10 +116,10 @@ impl Table {
         let mut out = Vec::new();
         if let Some(b) = self.intervals(cells, false) {
             out.push((false, b));
-            if !self.optional.is_empty() {
-                if let Some(b) = self.intervals(cells, true) {
-                    out.push((true, b));
-                }
+            if !self.optional.is_empty()
+                && let Some(b) = self.intervals(cells, true)
+            {
+                out.push((true, b));
             }
         }
         out
@@ -378,11 +378,11 @@ pub fn protect(table: &Table, truth: &[u64], min_cell: u64) -> Vec<Cell> {
                 if w >= need {
                     continue;
                 }
-                if let Some(j) = complement(a, &cells, truth, i, need - w, &mut touched) {
-                    if !withheld[j] {
-                        withheld[j] = true;
-                        changed = true;
-                    }
+                if let Some(j) = complement(a, &cells, truth, i, need - w, &mut touched)
+                    && !withheld[j]
+                {
+                    withheld[j] = true;
+                    changed = true;
                 }
             }
         }

@@ -72,10 +72,10 @@ impl CategoryCounts {
         }
         if self.closed {
             // Declared ids are lower-case; an export may capitalise them.
-            if raw.iter().any(u8::is_ascii_uppercase) {
-                if let Some(&i) = self.index.get(raw.to_ascii_lowercase().as_slice()) {
-                    return Ok(i);
-                }
+            if raw.iter().any(u8::is_ascii_uppercase)
+                && let Some(&i) = self.index.get(raw.to_ascii_lowercase().as_slice())
+            {
+                return Ok(i);
             }
             return Ok(self.other);
         }

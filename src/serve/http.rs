@@ -341,10 +341,10 @@ fn read_head(mut stream: &TcpStream) -> io::Result<Head> {
         }
         // A head can only be complete once a line ends; parsing only then bounds the
         // work per connection (at most one parse per line, and the lines are capped).
-        if newlines > 0 {
-            if let Some(head) = parse(&buf) {
-                return Ok(head);
-            }
+        if newlines > 0
+            && let Some(head) = parse(&buf)
+        {
+            return Ok(head);
         }
         if buf.len() >= MAX_HEAD || lines > MAX_HEADERS + 2 {
             return Ok(Head::Refused(HEADERS_TOO_LARGE));

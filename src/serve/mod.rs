@@ -286,11 +286,11 @@ pub fn run(serve: ServeOptions) -> Result<ExitCode> {
     // Watch before the first build, so a save made during it is not lost.
     let mut watcher = watch::Watch::start(&root)?;
     session.full_rebuild(Instant::now())?;
-    if let Some(slug) = &serve.partner {
-        if let Err(message) = session.check_partner(slug) {
-            eprintln!("error: {}", crate::diagnostics::escape_terminal(&message));
-            return Ok(ExitCode::from(crate::cli::EXIT_USAGE));
-        }
+    if let Some(slug) = &serve.partner
+        && let Err(message) = session.check_partner(slug)
+    {
+        eprintln!("error: {}", crate::diagnostics::escape_terminal(&message));
+        return Ok(ExitCode::from(crate::cli::EXIT_USAGE));
     }
     watcher.set_outside(&session.outside_inputs());
 
