@@ -105,7 +105,15 @@ impl Session {
             eprintln!("{what} in {} ms", started.elapsed().as_millis());
         } else {
             self.shared.broadcast(&self.shared.state_event());
-            eprintln!("rebuild failed; still serving the last good site (fix the file and save)");
+            if self.served_good {
+                eprintln!(
+                    "rebuild failed; still serving the last good site (fix the file and save)"
+                );
+            } else {
+                eprintln!(
+                    "build failed; every page shows the errors until the site builds (fix the file and save)"
+                );
+            }
         }
     }
 
