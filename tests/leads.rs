@@ -2,6 +2,9 @@
 //! every bad-input message, the aggregates against hand counts, suppression, and the
 //! privacy promise (no private value or lead id in any output byte).
 
+mod common;
+
+use common::copy_dir;
 use partnersite::config;
 use partnersite::content::{self, Site};
 use partnersite::diagnostics::Diagnostics;
@@ -14,19 +17,6 @@ use std::path::{Path, PathBuf};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/leads/site")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// A scratch copy of the fixture site.

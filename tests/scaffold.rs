@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::run_in;
+use common::{copy_dir, run_in};
 use std::path::Path;
 
 fn copy_example(dest: &Path) {
@@ -19,22 +19,9 @@ fn copy_example(dest: &Path) {
     ] {
         let src = repo.join(entry);
         if src.is_dir() {
-            copy_tree(&src, &dest.join(entry));
+            copy_dir(&src, &dest.join(entry));
         } else if src.is_file() {
             std::fs::copy(&src, dest.join(entry)).unwrap();
-        }
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
         }
     }
 }
