@@ -1547,10 +1547,8 @@ fn svg_check_is_linear_in_the_file_size() {
         svg.push_str("<g/>\n");
     }
     svg.push_str("</svg>");
-    let start = std::time::Instant::now();
+    // Its cost is measured by the benchmark, not timed here.
     assert_eq!(partnersite::assets::check_svg(svg.as_bytes()), Ok(()));
-    let took = start.elapsed();
-    assert!(took.as_secs() < 5, "check_svg took {took:?}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1655,7 +1653,7 @@ fn deep_raw_html_is_not_quadratic() {
     use partnersite::config::HtmlPolicy;
     use partnersite::markdown::{MdOptions, render};
     let body = format!("<p>{}x\n", "<div>".repeat(200_000));
-    let start = std::time::Instant::now();
+    // Escaped, not sanitised; the time it takes is measured by bench/run.sh step (g).
     let out = render(
         &body,
         &MdOptions {
@@ -1663,10 +1661,8 @@ fn deep_raw_html_is_not_quadratic() {
             external_rel: &[],
         },
     );
-    let took = start.elapsed();
     assert!(out.html_too_deep);
     assert!(!out.html.contains("<div>"));
-    assert!(took.as_secs() < 10, "render took {took:?}");
 }
 
 #[test]
@@ -1682,10 +1678,10 @@ fn huge_front_matter_array_does_not_crash() {
     );
     let out = m.build();
     out.expect_no_crash("100,000 tags");
-    if out.code == Some(0) {
-        let doc = m.html("case-studies/mini/many-tags/index.html");
-        assert_eq!(select(&doc, ".tag-list .tag").len(), 100_000);
-    }
+    // Valid input: it must build, and every tag must be there.
+    assert_eq!(out.code, Some(0), "{}", out.describe());
+    let doc = m.html("case-studies/mini/many-tags/index.html");
+    assert_eq!(select(&doc, ".tag-list .tag").len(), 100_000);
 }
 
 #[test]
@@ -1699,15 +1695,23 @@ fn deeply_nested_toml_does_not_crash() {
             "content/partners/mini/case-studies/nested.md",
             format!("+++\ntitle = \"T\"\ndate = 2026-01-01\ntags = {value}\n+++\n"),
         );
-        m.build().expect_no_crash(&format!("front matter {what}"));
+        // Each is a wrong type (tags, languages and vocabulary labels are flat): a clear
+        // error, never a crash or a stack overflow.
+        let run = m.build();
+        run.expect_no_crash(&format!("front matter {what}"));
+        assert_eq!(run.code, Some(1), "{}", run.describe());
         let m = Mini::new("");
         m.write(
             "content/partners/mini/partner.toml",
             format!("{PARTNER}languages = {value}\n"),
         );
-        m.build().expect_no_crash(&format!("partner.toml {what}"));
+        let run = m.build();
+        run.expect_no_crash(&format!("partner.toml {what}"));
+        assert_eq!(run.code, Some(1), "{}", run.describe());
         let m = Mini::new(&format!("\n[pricing]\nx = {value}\n"));
-        m.build().expect_no_crash(&format!("site.toml {what}"));
+        let run = m.build();
+        run.expect_no_crash(&format!("site.toml {what}"));
+        assert_eq!(run.code, Some(1), "{}", run.describe());
     }
 }
 
@@ -1731,14 +1735,15 @@ fn control_characters_keep_xml_well_formed() {
     );
     let out = m.build();
     out.expect_no_crash("control characters");
-    if out.code == Some(0) {
-        let files = tree(&m.out());
-        let mut problems = Vec::new();
-        for (rel, bytes) in &files {
-            if rel.ends_with(".xml") || rel.ends_with(".svg") {
-                problems.extend(xml_problems(rel, &String::from_utf8_lossy(bytes)));
-            }
+    // The escaper drops what XML forbids, so the build succeeds and every feed and badge
+    // is well-formed.
+    assert_eq!(out.code, Some(0), "{}", out.describe());
+    let files = tree(&m.out());
+    let mut problems = Vec::new();
+    for (rel, bytes) in &files {
+        if rel.ends_with(".xml") || rel.ends_with(".svg") {
+            problems.extend(xml_problems(rel, &String::from_utf8_lossy(bytes)));
         }
-        assert_no_problems(problems);
     }
+    assert_no_problems(problems);
 }
