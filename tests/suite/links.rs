@@ -2,7 +2,7 @@
 //! and `check` with the link's line, root-relative URLs under base_url's path, `@/`
 //! content links, images next to an item copied with their size, external images warned.
 
-mod common;
+use crate::common;
 
 use common::{TestSite, attr, one, select};
 

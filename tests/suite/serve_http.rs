@@ -1,7 +1,7 @@
 //! The preview server under hostile or careless clients, over raw TCP on loopback:
 //! size limits, the connection cap, the `Host` check, redirects, `HEAD`, IPv6 binds.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};

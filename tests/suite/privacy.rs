@@ -4,7 +4,7 @@
 //! auditor written here (exact integer search, not the build's LP) checks `leads.json`:
 //! no withheld cell is determined or narrowed to fewer than `min_cell` values.
 
-mod common;
+use crate::common;
 
 use common::copy_dir;
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! `git checkout`, folders moved away and back or created after start; a site broken at
 //! start shows the error overlay and recovers by itself; `--partner` typos are refused.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 use std::io::{BufRead, BufReader, Read, Write};

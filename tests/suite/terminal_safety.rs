@@ -2,7 +2,7 @@
 //! in every format, so no input can forge a GitHub workflow command (a line starting
 //! with `::`) or send an escape sequence to the terminal.
 
-mod common;
+use crate::common;
 
 use common::{Run, TestSite};
 

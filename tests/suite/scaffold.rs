@@ -1,7 +1,7 @@
 //! Scaffolds keep a site green: `init` -> `check` -> `build`, `new partner` in a fresh
 //! site and in the example site -> `build`, under every `on_missing`.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, run_in};
 use std::path::Path;

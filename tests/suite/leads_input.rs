@@ -5,7 +5,7 @@
 //! codes, and no canary in any printed line or output byte. Then the category forms:
 //! declared values (a vocabulary table or an ordered list) and the slugs-only plain form.
 
-mod common;
+use crate::common;
 
 use common::{Run, TestSite, tree};
 use partnersite::leads::{Cell, Digest};

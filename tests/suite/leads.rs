@@ -2,7 +2,7 @@
 //! every bad-input message, the aggregates against hand counts, suppression, and the
 //! privacy promise (no private value or lead id in any output byte).
 
-mod common;
+use crate::common;
 
 use common::copy_dir;
 use partnersite::config;

@@ -2,7 +2,7 @@
 //! folders it did not write, swaps its output in without a gap, recovers what killed
 //! builds left behind, and serialises concurrent builds to one output.
 
-mod common;
+use crate::common;
 
 use common::{TestSite, tree};
 use std::collections::BTreeMap;

@@ -2,7 +2,7 @@
 //! fails exactly when `build` fails, with the same diagnostics (file:line:col) in every
 //! `--format`, and a failed build leaves the previous output as it was.
 
-mod common;
+use crate::common;
 
 use common::{TestSite, tree};
 

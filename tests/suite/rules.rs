@@ -14,7 +14,7 @@
 //! - delta-academy: exempt, no content at all (22 clients, X = 5).
 //! - ember-draft: a draft partner, never checked.
 
-mod common;
+use crate::common;
 
 use common::{Run, TestSite, assert_snapshot, card_slugs, one, select, text, tree};
 use partnersite::config::{Kind, OnMissing, RuleName, Rules};

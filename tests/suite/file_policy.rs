@@ -3,7 +3,7 @@
 //! alike (and by `serve`'s re-read), naming the file; SVG logos pass an allow-list.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use common::{Run, TestSite};
 use std::os::unix::fs::symlink;

@@ -2,7 +2,7 @@
 //! line in JSON diagnostics, one strict "did you mean", and counts that read right in the
 //! singular.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 use std::path::Path;

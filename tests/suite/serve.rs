@@ -1,7 +1,7 @@
 //! `serve`: incremental rebuilds produce exactly what a full rebuild would, and the
 //! preview server answers safely over real HTTP.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 use partnersite::content::{self, Patched};

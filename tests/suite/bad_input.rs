@@ -2,7 +2,7 @@
 //! editor sees (`path:line:col: error: message`, the hint, the count), and all problems of
 //! a run reported together, sorted by path.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 

@@ -2,7 +2,7 @@
 //! comes out together; a usable site.toml with errors does not hide content errors;
 //! content errors do not hide lead-export errors; date mistakes get advice that works.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 

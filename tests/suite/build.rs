@@ -2,7 +2,7 @@
 //! drafts, anonymity, base_url, escaping, partners.json, badges, feeds, links,
 //! determinism, atomic failure and the CLI's exit codes.
 
-mod common;
+use crate::common;
 
 use common::{
     BASE_URL, TestSite, assert_snapshot, assert_well_formed_xml, attr, card_slugs, check_links,

@@ -7,7 +7,7 @@
 //! field a partner controls. Every injected script, if it ever ran, sets
 //! `window.__xss = 1` or opens a dialog (for the browser test).
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, tree};
 use scraper::{ElementRef, Html, Selector};

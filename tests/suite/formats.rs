@@ -2,13 +2,13 @@
 //! `version`; a digest written by an earlier release still loads; a digest of a newer
 //! format is refused as such, and unknown keys in a known format remain errors.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 use serde_json::Value;
 
 /// A digest written by partnersite at commit 88383ec, before digests had a version.
-const V0_DIGEST: &str = include_str!("fixtures/digests/v0-88383ec.json");
+const V0_DIGEST: &str = include_str!("../fixtures/digests/v0-88383ec.json");
 
 /// The leads fixture site with `[leads] source` pointing at `leads/digest.json`, which
 /// holds `digest`.

@@ -1,0 +1,26 @@
+//! The integration test suite, one binary (as mdBook's tests/testsuite): small fixture
+//! sites in `tests/fixtures/` copied into temp dirs, the real binary run against them, and
+//! checks over the output. `cargo test` runs it; one area alone: `cargo test --test suite
+//! links::`. The headless Chromium tests are a separate target (`tests/browser.rs`).
+
+mod common;
+
+mod all_errors;
+mod bad_input;
+mod build;
+mod check_contract;
+mod file_policy;
+mod formats;
+mod leads;
+mod leads_input;
+mod links;
+mod output_safety;
+mod privacy;
+mod rules;
+mod scaffold;
+mod security;
+mod serve;
+mod serve_http;
+mod serve_watch;
+mod small_items;
+mod terminal_safety;
