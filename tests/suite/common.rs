@@ -1,6 +1,6 @@
-//! Test harness shared by the modules of the integration suite: fixture sites copied into temp dirs,
-//! the real binary run against them, and checks over the output tree (HTML parsing, a
-//! link checker, a small XML well-formedness check).
+//! Test harness shared by the modules of the integration suite: fixture sites copied into
+//! temp dirs, the real binary run against them, and checks over the output tree (HTML
+//! parsing, a link checker, a small XML well-formedness check).
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
 use scraper::{ElementRef, Html, Selector};
