@@ -161,13 +161,6 @@ fn evaluate(
             }
         }
     }
-    // `check` renders nothing but must refuse the templates and static files that
-    // `build` would (a template linked to the lead export, a FIFO in static/).
-    if opts.depth == content::Depth::Validate
-        && let Err(d) = Theme::for_site(&full.config)
-    {
-        diags.extend(d);
-    }
     let leads = match crate::leads::load_with_warnings(&full.config, &full.partners) {
         Ok((d, warnings)) => {
             diags.extend(warnings);

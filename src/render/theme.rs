@@ -161,13 +161,8 @@ impl Theme {
     }
 
     /// Load the theme of a site under its read policy (`[security] max_file_size` for
-    /// templates and static files; links must stay in the site root); any error fails.
-    pub fn for_site(config: &SiteConfig) -> Result<Theme, Diagnostics> {
-        strict(Self::for_site_lenient(config))
-    }
-
-    /// [`Theme::for_site`], with every template error as a diagnostic (see
-    /// `Theme::load_lenient`).
+    /// templates and static files; links must stay in the site root), with every
+    /// template error as a diagnostic (see `Theme::load_lenient`).
     pub fn for_site_lenient(config: &SiteConfig) -> Result<(Theme, Diagnostics), Diagnostics> {
         Self::load_lenient(&SiteFiles::new(config), &config.root, &config.theme)
     }
