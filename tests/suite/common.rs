@@ -803,3 +803,35 @@ fn check_entity(s: &str) -> Result<(), String> {
         Err(format!("unknown entity &{name};"))
     }
 }
+
+/// Start `partnersite serve --port 0 --root ROOT EXTRA...` (stdout discarded); each line
+/// it prints to stderr arrives on the receiver. The caller kills and waits for the child.
+#[allow(clippy::zombie_processes)] // the caller's job (usually a Drop)
+pub fn spawn_serve(
+    root: &Path,
+    extra: &[&str],
+) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_partnersite"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .args(extra)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run partnersite serve");
+    let stderr = child.stderr.take().expect("piped stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    (child, rx)
+}

@@ -9,8 +9,7 @@ use crate::common;
 
 use common::{Run, TestSite, tree};
 use partnersite::leads::{Cell, Digest};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Command, Stdio};
+use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 const HEADER: &str = "lead_id,received_date,requester_name,email,phone,country,region,assigned_provider,status,service_requested,budget_band,notes\n";
@@ -657,21 +656,7 @@ fn serve_prints_and_shows_no_private_value() {
             "hosting"
         ),
     ));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_partnersite"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(site.root())
-        .env("NO_COLOR", "1")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+    let (mut child, rx) = common::spawn_serve(site.root(), &[]);
     let mut printed = Vec::new();
     let mut base = None;
     let deadline = Instant::now() + Duration::from_secs(30);

@@ -11,7 +11,6 @@ use partnersite::render::{Dirty, RenderOptions};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn opts(root: &Path) -> BuildOptions {
@@ -130,20 +129,7 @@ impl Drop for Server {
 
 #[allow(clippy::zombie_processes)] // Server's Drop kills and waits.
 fn serve(site: &TestSite) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_partnersite"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(site.root())
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+    let (child, rx) = common::spawn_serve(site.root(), &[]);
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
         if let Ok(line) = rx.recv_timeout(Duration::from_millis(200))

@@ -6,7 +6,7 @@ use crate::common;
 use common::TestSite;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 /// Mirrors `MAX_CONNECTIONS` in src/serve/http.rs.
@@ -32,21 +32,7 @@ impl Drop for Server {
 #[allow(clippy::zombie_processes)] // Server's Drop kills and waits.
 fn serve(args: &[&str]) -> Server {
     let site = TestSite::new("site-basic");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_partnersite"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(site.root())
-        .args(args)
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+    let (child, rx) = common::spawn_serve(site.root(), args);
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut seen = Vec::new();
     while Instant::now() < deadline {
