@@ -1201,22 +1201,11 @@ fn validate_rules(r: RawRules, topics: &Vocab, text: &str, diags: &mut Diagnosti
 /// The site folder (`content`, `static`, `templates`, `themes`) that holds the leads
 /// source, if any: files there are read as content or copied into the output.
 fn leads_in_site_folder(root: &Path, source: &str) -> Option<&'static str> {
-    let canonical_root = root.canonicalize().ok()?;
-    let path = root.join(source);
-    // The deepest existing ancestor, resolved, then the rest (the export may not exist yet).
-    let mut existing = path.as_path();
-    let mut rest = Vec::new();
-    let resolved = loop {
-        if let Ok(c) = existing.canonicalize() {
-            break c;
-        }
-        rest.push(existing.file_name()?.to_owned());
-        existing = existing.parent()?;
-    };
-    let full = rest.iter().rev().fold(resolved, |p, part| p.join(part));
+    let resolve = |p: &Path| crate::fsread::resolve_path(p).ok();
+    let (root, full) = (resolve(root)?, resolve(&root.join(source))?);
     ["content", "static", "templates", "themes"]
         .into_iter()
-        .find(|folder| full.starts_with(canonical_root.join(folder)))
+        .find(|folder| full.starts_with(root.join(folder)))
 }
 
 #[cfg(test)]

@@ -254,6 +254,40 @@ impl<'a> SiteFiles<'a> {
     }
 }
 
+/// `path` made absolute with every symlink and `..` resolved. For a path that does not
+/// exist yet, the deepest existing ancestor is resolved and the rest appended (`..` in
+/// the rest pops lexically: nothing there exists, so nothing there is a symlink).
+pub fn resolve_path(path: &Path) -> anyhow::Result<PathBuf> {
+    use anyhow::Context;
+    use std::path::Component;
+    let abs =
+        std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))?;
+    let parts: Vec<Component> = abs.components().collect();
+    for keep in (1..=parts.len()).rev() {
+        let prefix: PathBuf = parts.iter().take(keep).collect();
+        match prefix.canonicalize() {
+            Ok(mut real) => {
+                for part in parts.iter().skip(keep) {
+                    match part {
+                        Component::ParentDir => {
+                            real.pop();
+                        }
+                        Component::Normal(name) => real.push(name),
+                        _ => {}
+                    }
+                }
+                return Ok(real);
+            }
+            // It exists but does not resolve: a symlink to nothing, or unreadable.
+            Err(e) if std::fs::symlink_metadata(&prefix).is_ok() => {
+                return Err(e).with_context(|| format!("cannot resolve {}", prefix.display()));
+            }
+            Err(_) => {}
+        }
+    }
+    Ok(abs)
+}
+
 /// Open a file already vetted by [`SiteFiles`] (a path from [`SiteFiles::resolve`]) for
 /// copying into the output: still never blocking, never following a link swapped in
 /// since, and only a regular file.

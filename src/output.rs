@@ -2,10 +2,11 @@
 //! into a temporary sibling folder under a lock, then swapped in) or in memory (for `serve`).
 
 use crate::diagnostics::Diagnostic;
+use crate::fsread::resolve_path as resolve;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// The file that marks a folder as partnersite's own output: only a folder holding it (or
@@ -136,38 +137,6 @@ fn is_empty(dir: &Path) -> Result<bool> {
     let mut entries =
         std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
     Ok(entries.next().is_none())
-}
-
-/// `path` made absolute with every symlink and `..` resolved. For a path that does not
-/// exist yet, the deepest existing ancestor is resolved and the rest appended (`..` in
-/// the rest pops lexically: nothing there exists, so nothing there is a symlink).
-fn resolve(path: &Path) -> Result<PathBuf> {
-    let abs =
-        std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))?;
-    let parts: Vec<Component> = abs.components().collect();
-    for keep in (1..=parts.len()).rev() {
-        let prefix: PathBuf = parts.iter().take(keep).collect();
-        match prefix.canonicalize() {
-            Ok(mut real) => {
-                for part in parts.iter().skip(keep) {
-                    match part {
-                        Component::ParentDir => {
-                            real.pop();
-                        }
-                        Component::Normal(name) => real.push(name),
-                        _ => {}
-                    }
-                }
-                return Ok(real);
-            }
-            // It exists but does not resolve: a symlink to nothing, or unreadable.
-            Err(e) if std::fs::symlink_metadata(&prefix).is_ok() => {
-                return Err(e).with_context(|| format!("cannot resolve {}", prefix.display()));
-            }
-            Err(_) => {}
-        }
-    }
-    Ok(abs)
 }
 
 /// What in the site `out` would overwrite or delete, if anything: the root itself or a
