@@ -4,21 +4,21 @@
 
 use crate::common;
 
-use common::TestSite;
+use common::SiteTest;
 
 const CEDAR: &str = "content/partners/cedar-and-quill/partner.toml";
 const BLOG_POST: &str = "content/blog/welcome.md";
 
-fn site() -> TestSite {
-    TestSite::new("site-basic")
+fn site() -> SiteTest {
+    SiteTest::from_fixture("site-basic")
 }
 
 #[test]
 fn a_post_with_three_mistakes_reports_all_three() {
     let site = site();
-    site.edit(BLOG_POST, "title =", "tittle =");
-    site.edit(BLOG_POST, "date = 2026-01-01", "date = \"2026-01-01\"");
-    site.edit(BLOG_POST, "topic = \"company-news\"", "topic = \"news\"");
+    site.replace(BLOG_POST, "title =", "tittle =");
+    site.replace(BLOG_POST, "date = 2026-01-01", "date = \"2026-01-01\"");
+    site.replace(BLOG_POST, "topic = \"company-news\"", "topic = \"news\"");
     site.build(&[]).expect_errors(
         "content/blog/welcome.md:2:1: error: unknown key `tittle`
   = help: did you mean `title`?
@@ -36,12 +36,12 @@ content/blog/welcome.md:4:9: error: `topic`: `news` is not a topic in [topics] o
 #[test]
 fn a_wrong_value_that_leaves_a_required_key_missing_is_reported_once() {
     let site = site();
-    site.edit(
+    site.replace(
         BLOG_POST,
         "title = \"Welcome to the directory\"",
         "title = 5",
     );
-    site.edit(BLOG_POST, "summary =", "summry =");
+    site.replace(BLOG_POST, "summary =", "summry =");
     site.build(&[]).expect_errors(
         "content/blog/welcome.md:2:9: error: expected text in quotes, found the number `5`
   = help: write text in quotes here
@@ -53,15 +53,15 @@ content/blog/welcome.md:5:1: error: unknown key `summry`
 #[test]
 fn a_partner_toml_reports_every_unknown_key_wrong_type_and_unknown_id() {
     let site = site();
-    site.edit(CEDAR, "summary =", "sumary =");
-    site.edit(CEDAR, "pricing = \"subscription\"", "pricing = 5");
-    site.edit(
+    site.replace(CEDAR, "summary =", "sumary =");
+    site.replace(CEDAR, "pricing = \"subscription\"", "pricing = 5");
+    site.replace(
         CEDAR,
         "services = [\"hosting\", \"consulting\"]",
         "services = [\"hostin\", \"consulting\"]",
     );
-    site.edit(CEDAR, "acquired = 4", "acquired = \"4\"");
-    site.edit(CEDAR, "date = 2026-03-01", "dat = 2026-03-01");
+    site.replace(CEDAR, "acquired = 4", "acquired = \"4\"");
+    site.replace(CEDAR, "date = 2026-03-01", "dat = 2026-03-01");
     site.build(&[]).expect_errors(
         "content/partners/cedar-and-quill/partner.toml:5:1: error: unknown key `sumary`
   = help: did you mean `summary`?
@@ -79,19 +79,19 @@ content/partners/cedar-and-quill/partner.toml:24:1: error: unknown key `dat`
 #[test]
 fn a_site_toml_error_does_not_hide_content_errors() {
     let site = site();
-    site.edit(
+    site.replace(
         "site.toml",
         "cname = \"partners.example.org\"",
         "cname = \"partners.example.org\"\ncolour = \"blue\"",
     );
     site.write(
         "site.toml",
-        &format!(
+        format!(
             "{}\n[security]\npartner_html = \"sanitise\"\n",
             site.read("site.toml")
         ),
     );
-    site.edit(BLOG_POST, "topic = \"company-news\"", "topic = \"news\"");
+    site.replace(BLOG_POST, "topic = \"company-news\"", "topic = \"news\"");
     site.build(&[]).expect_errors(
         "content/blog/welcome.md:4:9: error: `topic`: `news` is not a topic in [topics] of site.toml
   = help: valid values: `accessibility`, `company-news`
@@ -103,8 +103,8 @@ site.toml:48:16: error: `sanitise` is not a valid value (expected one of `saniti
     // But content is checked against the vocabularies: a cut-short [services] would
     // blame every partner offering the dropped service, so that still stops first.
     let site = self::site();
-    site.edit("site.toml", "hosting = \"Hosting\"", "hosting = 5");
-    site.edit(BLOG_POST, "topic = \"company-news\"", "topic = \"news\"");
+    site.replace("site.toml", "hosting = \"Hosting\"", "hosting = 5");
+    site.replace(BLOG_POST, "topic = \"company-news\"", "topic = \"news\"");
     site.build(&[]).expect_errors(
         "site.toml:25:11: error: expected text in quotes, found the number `5`
   = help: write text in quotes here",
@@ -113,10 +113,10 @@ site.toml:48:16: error: `sanitise` is not a valid value (expected one of `saniti
 
 #[test]
 fn content_errors_do_not_hide_lead_export_errors() {
-    let site = TestSite::new("leads/site");
+    let site = SiteTest::from_fixture("leads/site");
     site.build(&[]).expect_success();
-    site.edit("leads/export.csv", ",won,", ",wom,");
-    site.edit(
+    site.replace("leads/export.csv", ",won,", ",wom,");
+    site.replace(
         "content/partners/beta-learning/partner.toml",
         "tier = \"verified-provider\"",
         "tier = \"verified-providr\"",
@@ -135,11 +135,11 @@ fn content_errors_do_not_hide_lead_export_errors() {
 /// write the value the advice names and expect the build to pass.
 fn date_advice(value: &str, error: &str, advice: &str, fixed: &str) {
     let site = site();
-    site.edit(BLOG_POST, "date = 2026-01-01", &format!("date = {value}"));
+    site.replace(BLOG_POST, "date = 2026-01-01", &format!("date = {value}"));
     site.build(&[])
         .expect_errors(&format!("{error}\n  = help: {advice}"));
     assert!(advice.contains(fixed), "the advice names {fixed}");
-    site.edit(
+    site.replace(
         BLOG_POST,
         &format!("date = {value}"),
         &format!("date = {fixed}"),

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::TestSite;
+use common::SiteTest;
 
 const CEDAR: &str = "content/partners/cedar-and-quill/partner.toml";
 const NANDU: &str = "content/partners/nandu/partner.toml";
@@ -13,8 +13,8 @@ const TESTIMONIAL: &str = "content/partners/cedar-and-quill/testimonials/jane.md
 const PAGE: &str = "content/pages/about-the-program.md";
 const BLOG_POST: &str = "content/blog/welcome.md";
 
-fn site() -> TestSite {
-    TestSite::new("site-basic")
+fn site() -> SiteTest {
+    SiteTest::from_fixture("site-basic")
 }
 
 // --- Malformed TOML: the position is in the original file -----------------------------
@@ -22,7 +22,7 @@ fn site() -> TestSite {
 #[test]
 fn malformed_toml_in_site_toml() {
     let site = site();
-    site.edit(
+    site.replace(
         "site.toml",
         "base_url = \"https://example.org/dir/\"",
         "base_url = \"https://example.org/dir/",
@@ -36,7 +36,7 @@ fn malformed_toml_in_site_toml() {
 #[test]
 fn malformed_toml_in_partner_toml() {
     let site = site();
-    site.edit(CEDAR, "tier = \"partner\"", "tier = partner");
+    site.replace(CEDAR, "tier = \"partner\"", "tier = partner");
     site.build(&[]).expect_errors(
         r#"content/partners/cedar-and-quill/partner.toml:2:8: error: text values must be quoted
   = help: write it like `key = "text"`"#,
@@ -47,12 +47,12 @@ fn malformed_toml_in_partner_toml() {
 fn malformed_toml_in_front_matter_is_placed_in_the_markdown_file() {
     let site = site();
     // Line 4 of the file is line 3 of the front matter: the `+++` line counts.
-    site.edit(
+    site.replace(
         CASE_STUDY,
         "client = \"Example University\"",
         "client = \"Example University",
     );
-    site.edit(
+    site.replace(
         BLOG_POST,
         "topic = \"company-news\"",
         "topic \"company-news\"",
@@ -67,7 +67,7 @@ content/partners/cedar-and-quill/case-studies/campus-migration.md:4:29: error: t
 #[test]
 fn duplicate_key() {
     let site = site();
-    site.edit(
+    site.replace(
         CEDAR,
         "tier = \"partner\"",
         "tier = \"partner\"\nname = \"Twice\"",
@@ -105,11 +105,11 @@ fn unclosed_front_matter() {
 #[test]
 fn missing_required_field() {
     let site = site();
-    site.edit(CEDAR, "website = \"https://cedar-quill.example\"\n", "");
+    site.replace(CEDAR, "website = \"https://cedar-quill.example\"\n", "");
     // Every missing key of a record at once, not one per build.
-    site.edit(CEDAR, "logo = \"logo.svg\"\n", "");
-    site.edit(CASE_STUDY, "date = 2026-01-15\n", "");
-    site.edit(TESTIMONIAL, "author = \"Jane Doe\"\n", "");
+    site.replace(CEDAR, "logo = \"logo.svg\"\n", "");
+    site.replace(CASE_STUDY, "date = 2026-01-15\n", "");
+    site.replace(TESTIMONIAL, "author = \"Jane Doe\"\n", "");
     site.build(&[]).expect_errors(
         "content/partners/cedar-and-quill/case-studies/campus-migration.md:2:1: error: missing required key `date`
   = help: add `date = ...`
@@ -125,16 +125,16 @@ content/partners/cedar-and-quill/testimonials/jane.md:2:1: error: missing requir
 #[test]
 fn unknown_key_with_did_you_mean() {
     let site = site();
-    site.edit("site.toml", "[services]", "[servics]");
+    site.replace("site.toml", "[services]", "[servics]");
     site.build(&[]).expect_errors(
         "site.toml:24:2: error: unknown key `servics`
   = help: did you mean `services`?",
     );
 
     let site = self::site();
-    site.edit(CEDAR, "summary =", "sumary =");
-    site.edit(BLOG_POST, "title =", "tilte =");
-    site.edit(TESTIMONIAL, "role =", "rol =");
+    site.replace(CEDAR, "summary =", "sumary =");
+    site.replace(BLOG_POST, "title =", "tilte =");
+    site.replace(TESTIMONIAL, "role =", "rol =");
     site.build(&[]).expect_errors(
         "content/blog/welcome.md:2:1: error: unknown key `tilte`
   = help: did you mean `title`?
@@ -150,24 +150,24 @@ content/partners/cedar-and-quill/testimonials/jane.md:3:1: error: unknown key `r
 #[test]
 fn unknown_vocabulary_ids_with_the_closest_valid_ids() {
     let site = site();
-    site.edit(CEDAR, "tier = \"partner\"", "tier = \"partners\"");
-    site.edit(
+    site.replace(CEDAR, "tier = \"partner\"", "tier = \"partners\"");
+    site.replace(
         CEDAR,
         "regions = [\"north-america\", \"europe\"]",
         "regions = [\"north-amerika\", \"asia\"]",
     );
-    site.edit(
+    site.replace(
         CEDAR,
         "services = [\"hosting\", \"consulting\"]",
         "services = [\"hostin\"]",
     );
-    site.edit(CEDAR, "pricing = \"subscription\"", "pricing = \"monthly\"");
-    site.edit(
+    site.replace(CEDAR, "pricing = \"subscription\"", "pricing = \"monthly\"");
+    site.replace(
         CEDAR,
         "company_size = \"11-50\"",
         "company_size = \"11-49\"",
     );
-    site.edit(BLOG_POST, "topic = \"company-news\"", "topic = \"news\"");
+    site.replace(BLOG_POST, "topic = \"company-news\"", "topic = \"news\"");
     site.build(&[]).expect_errors(
         "content/blog/welcome.md:4:9: error: `topic`: `news` is not a topic in [topics] of site.toml
   = help: valid values: `accessibility`, `company-news`
@@ -189,9 +189,9 @@ content/partners/cedar-and-quill/partner.toml:11:16: error: `company_size`: `11-
 #[test]
 fn invalid_country_codes() {
     let site = site();
-    site.edit(CEDAR, "country = \"US\"", "country = \"XX\"");
-    site.edit(NANDU, "country = \"AR\"", "country = \"ar\"");
-    site.edit(
+    site.replace(CEDAR, "country = \"US\"", "country = \"XX\"");
+    site.replace(NANDU, "country = \"AR\"", "country = \"ar\"");
+    site.replace(
         "site.toml",
         "countries = [\"CA\", \"US\"]",
         "countries = [\"CA\", \"USA\"]",
@@ -209,9 +209,9 @@ site.toml:18:20: error: region `north-america`: `USA` is not an ISO 3166-1 alpha
 #[test]
 fn invalid_dates() {
     let site = site();
-    site.edit(CASE_STUDY, "date = 2026-01-15", "date = 2026-02-30");
-    site.edit(BLOG_POST, "date = 2026-01-01", "date = \"2026-01-01\"");
-    site.edit(CEDAR, "joined = 2021-12-14", "joined = 2021-13-01");
+    site.replace(CASE_STUDY, "date = 2026-01-15", "date = 2026-02-30");
+    site.replace(BLOG_POST, "date = 2026-01-01", "date = \"2026-01-01\"");
+    site.replace(CEDAR, "joined = 2021-12-14", "joined = 2021-13-01");
     site.build(&[]).expect_errors(
         "content/blog/welcome.md:3:8: error: expected a date like 2026-03-14 (without quotes)
   = help: remove the quotes: 2026-01-01
@@ -223,12 +223,12 @@ content/partners/cedar-and-quill/partner.toml:13:10: error: invalid date, expect
 #[test]
 fn invalid_urls() {
     let site = site();
-    site.edit(
+    site.replace(
         CEDAR,
         "website = \"https://cedar-quill.example\"",
         "website = \"cedar-quill.example\"",
     );
-    site.edit(
+    site.replace(
         CEDAR,
         "contact = \"mailto:hello@cedar-quill.example\"",
         "contact = \"javascript:alert(1)\"",
@@ -241,7 +241,7 @@ content/partners/cedar-and-quill/partner.toml:14:11: error: `contact` "javascrip
     );
 
     let site = self::site();
-    site.edit(
+    site.replace(
         "site.toml",
         "base_url = \"https://example.org/dir/\"",
         "base_url = \"example.org/dir/\"",
@@ -256,7 +256,7 @@ content/partners/cedar-and-quill/partner.toml:14:11: error: `contact` "javascrip
 fn summary_over_200_characters() {
     let site = site();
     let long = "é".repeat(201); // characters, not bytes
-    site.edit(
+    site.replace(
         NANDU,
         "summary = \"Consultoría Open edX en Argentina.\"",
         &format!("summary = \"{long}\""),
@@ -266,7 +266,7 @@ fn summary_over_200_characters() {
   = help: shorten it by 1 character; the long text belongs in about.md",
     );
     let site = self::site();
-    site.edit(
+    site.replace(
         NANDU,
         "summary = \"Consultoría Open edX en Argentina.\"",
         &format!("summary = \"{}\"", "é".repeat(200)),
@@ -301,7 +301,7 @@ fn two_items_with_the_same_url() {
         "content/partners/nandu-sur/logo.svg",
         "content/partners/nandu-sur/badge.svg",
     );
-    logo.edit(
+    logo.replace(
         "content/partners/nandu-sur/partner.toml",
         "logo = \"logo.svg\"",
         "logo = \"badge.svg\"",
@@ -334,8 +334,8 @@ content/pages/case-studies.md:1:1: error: the URL /case-studies/ is reserved: pa
 #[test]
 fn logo_missing_not_an_image_or_mislabelled() {
     let site = site();
-    site.edit(NANDU, "logo = \"logo.svg\"", "logo = \"nandu.svg\"");
-    site.edit(
+    site.replace(NANDU, "logo = \"logo.svg\"", "logo = \"nandu.svg\"");
+    site.replace(
         "content/partners/oconnell-learning/partner.toml",
         "logo = \"logo.svg\"",
         "logo = \"logo.png\"",
@@ -345,7 +345,7 @@ fn logo_missing_not_an_image_or_mislabelled() {
         "this is not a picture",
     );
     // An SVG saved under a .png name.
-    site.edit(
+    site.replace(
         "content/partners/edunext-like/partner.toml",
         "logo = \"logo.svg\"",
         "logo = \"logo.png\"",
@@ -354,12 +354,12 @@ fn logo_missing_not_an_image_or_mislabelled() {
         "content/partners/edunext-like/logo.svg",
         "content/partners/edunext-like/logo.png",
     );
-    site.edit(
+    site.replace(
         "content/partners/ostersjo-larande/partner.toml",
         "logo = \"logo.svg\"",
         "logo = \"logo.txt\"",
     );
-    site.edit(
+    site.replace(
         CEDAR,
         "file = \"clients/pixel-college.png\"",
         "file = \"clients/pixel-college.jpg\"",
@@ -376,17 +376,17 @@ content/partners/ostersjo-larande/partner.toml:4:8: error: `logo`: `logo.txt` is
 #[test]
 fn logo_outside_the_partner_folder() {
     let site = site();
-    site.edit(
+    site.replace(
         NANDU,
         "logo = \"logo.svg\"",
         "logo = \"../nandu-sur/logo.svg\"",
     );
-    site.edit(
+    site.replace(
         "content/partners/oconnell-learning/partner.toml",
         "logo = \"logo.svg\"",
         "logo = \"/etc/logo.svg\"",
     );
-    site.edit(
+    site.replace(
         CEDAR,
         "file = \"clients/example-university.svg\"",
         "file = \"clients/../../nandu/logo.svg\"",
@@ -436,12 +436,12 @@ content/partners/nandu/partner.toml:4:8: error: `logo`: `logo.svg` is a link to 
 #[test]
 fn non_utf8_text() {
     let site = site();
-    site.write_bytes(
+    site.write(
         BLOG_POST,
         b"+++\ntitle = \"Caf\xe9\"\ndate = 2026-01-01\n+++\nLatin-1, not UTF-8.\n",
     );
-    site.write_bytes("content/partners/nandu/about.md", b"Hola.\n\n\xff\xfe\n");
-    site.write_bytes(NANDU, b"name = \"\xd1and\xfa\"\n");
+    site.write("content/partners/nandu/about.md", b"Hola.\n\n\xff\xfe\n");
+    site.write(NANDU, b"name = \"\xd1and\xfa\"\n");
     site.build(&[]).expect_errors(
         "content/blog/welcome.md:2:13: error: file is not valid UTF-8 text
   = help: re-save the file with UTF-8 encoding
@@ -454,7 +454,7 @@ content/partners/nandu/partner.toml:1:9: error: file is not valid UTF-8 text
     let site = self::site();
     let mut text = site.read("site.toml").into_bytes();
     text.extend_from_slice(b"# \xe9\n");
-    site.write_bytes("site.toml", &text);
+    site.write("site.toml", &text);
     site.build(&[]).expect_errors(
         "site.toml:45:3: error: file is not valid UTF-8 text
   = help: re-save the file with UTF-8 encoding",
@@ -464,19 +464,19 @@ content/partners/nandu/partner.toml:1:9: error: file is not valid UTF-8 text
 #[test]
 fn empty_titles_and_names() {
     let site = site();
-    site.edit(PAGE, "title = \"About the program\"", "title = \"  \"");
-    site.edit(
+    site.replace(PAGE, "title = \"About the program\"", "title = \"  \"");
+    site.replace(
         CASE_STUDY,
         "title = \"Campus migration to Open edX\"",
         "title = \"\"",
     );
-    site.edit(
+    site.replace(
         BLOG_POST,
         "title = \"Welcome to the directory\"",
         "title = \"\"",
     );
-    site.edit(NANDU, "name = \"Ñandú\"", "name = \"\"");
-    site.edit(
+    site.replace(NANDU, "name = \"Ñandú\"", "name = \"\"");
+    site.replace(
         "site.toml",
         "title = \"Test Partner Directory\"",
         "title = \"\"",
@@ -501,21 +501,21 @@ site.toml:1:9: error: `title` is empty
 fn every_problem_of_a_run_is_reported_sorted_by_path() {
     let site = site();
     // One problem in each of several files, written in an order unlike the sorted one.
-    site.edit(
+    site.replace(
         "site.toml",
         "countries = [\"AR\", \"BR\"]",
         "countries = [\"AR\", \"br\"]",
     );
     site.write(PAGE, "No front matter.\n");
-    site.edit(NANDU, "tier = \"verified-provider\"", "tier = \"verified\"");
-    site.edit(CASE_STUDY, "date = 2026-01-15", "date = 2026-01-32");
-    site.edit(BLOG_POST, "title =", "titel =");
-    site.edit(
+    site.replace(NANDU, "tier = \"verified-provider\"", "tier = \"verified\"");
+    site.replace(CASE_STUDY, "date = 2026-01-15", "date = 2026-01-32");
+    site.replace(BLOG_POST, "title =", "titel =");
+    site.replace(
         "content/partners/ostersjo-larande/partner.toml",
         "country = \"SE\"",
         "country = \"Sweden\"",
     );
-    site.write_bytes(
+    site.write(
         "content/partners/oconnell-learning/posts/hello.md",
         b"+++\ntitle = \"Dia dhuit\"\ndate = 2026-01-01\n+++\n\xe1\n",
     );
@@ -546,7 +546,7 @@ site.toml:22:20: error: region `latin-america`: `br` is not an ISO 3166-1 alpha-
 #[test]
 fn check_reports_the_same_problems_and_writes_nothing() {
     let site = site();
-    site.edit(CEDAR, "tier = \"partner\"", "tier = \"gold\"");
+    site.replace(CEDAR, "tier = \"partner\"", "tier = \"gold\"");
     site.check(&[]).expect_failure(1).expect_stderr(
         "content/partners/cedar-and-quill/partner.toml:2:8: error: `tier`: `gold` is not an id in [tiers] of site.toml
   = help: valid values: `partner`, `verified-provider`
@@ -561,7 +561,7 @@ fn check_reports_the_same_problems_and_writes_nothing() {
 #[test]
 fn a_country_listed_twice_in_one_region_names_the_region_once() {
     let site = site();
-    site.edit(
+    site.replace(
         "site.toml",
         "countries = [\"DE\", \"ES\", \"IE\", \"SE\"]",
         "countries = [\"DE\", \"ES\", \"IE\", \"SE\", \"DE\"]",

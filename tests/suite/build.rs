@@ -5,7 +5,7 @@
 use crate::common;
 
 use common::{
-    BASE_URL, TestSite, assert_snapshot, assert_well_formed_xml, attr, card_slugs, check_links,
+    BASE_URL, SiteTest, assert_snapshot, assert_well_formed_xml, attr, card_slugs, check_links,
     html_file, one, one_in, run_in, select, text, tree,
 };
 use std::collections::BTreeSet;
@@ -117,8 +117,8 @@ const DRAFT_CANARIES: &[&str] = &[
     "Zephyr Draft",
 ];
 
-fn built() -> TestSite {
-    let site = TestSite::new("site-basic");
+fn built() -> SiteTest {
+    let site = SiteTest::from_fixture("site-basic");
     site.build(&[]).expect_success();
     site
 }
@@ -231,7 +231,7 @@ fn drafts_are_excluded_by_default() {
 
 #[test]
 fn drafts_are_included_with_the_drafts_flag() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     site.build(&["--drafts"]).expect_success();
     let mut expected = slugs(PARTNERS);
     expected.push(DRAFT.0.to_string());
@@ -258,7 +258,7 @@ fn drafts_are_included_with_the_drafts_flag() {
 
 #[test]
 fn anonymous_clients_and_authors_appear_in_no_output_file() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     // With drafts too: the more that is published, the more places a name could leak.
     for args in [&[][..], &["--drafts"][..]] {
         site.build(args).expect_success();
@@ -304,7 +304,7 @@ fn every_internal_url_honours_the_base_url_sub_path() {
 
 #[test]
 fn the_base_url_flag_overrides_site_toml() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let out = site.root().join("out");
     let out_arg = out.display().to_string();
     site.build(&[
@@ -572,8 +572,8 @@ fn feeds_sitemap_and_site_files_are_written() {
     assert_eq!(text(one(&not_found, "h1")), "Page not found");
 
     // No CNAME when site.toml sets none.
-    let site = TestSite::new("site-basic");
-    site.edit("site.toml", "cname = \"partners.example.org\"\n", "");
+    let site = SiteTest::from_fixture("site-basic");
+    site.replace("site.toml", "cname = \"partners.example.org\"\n", "");
     site.build(&[]).expect_success();
     assert!(!site.output_files().contains(&"CNAME".to_string()));
 }
@@ -696,11 +696,11 @@ fn the_link_checker_reports_broken_links_and_anchors() {
     // The checker must be able to fail, or its passing means nothing.
     // The build's own link check would refuse these: make it warn so they reach the output.
     // `/elsewhere/` is raw HTML, as Markdown's root-relative links get the base path.
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let toml = site.read("site.toml");
     site.write(
         "site.toml",
-        &format!("{toml}\n[links]\ninternal = \"warn\"\n"),
+        format!("{toml}\n[links]\ninternal = \"warn\"\n"),
     );
     site.write(
         "content/pages/broken.md",
@@ -740,8 +740,8 @@ fn the_link_checker_reports_broken_links_and_anchors() {
 #[test]
 fn two_builds_of_the_same_input_are_byte_identical() {
     // Two copies in two temp dirs: the output depends neither on the run nor on the path.
-    let a = TestSite::new("site-basic");
-    let b = TestSite::new("site-basic");
+    let a = SiteTest::from_fixture("site-basic");
+    let b = SiteTest::from_fixture("site-basic");
     a.build(&["--drafts"]).expect_success();
     b.build(&["--drafts"]).expect_success();
     let (ta, tb) = (tree(&a.public()), tree(&b.public()));
@@ -766,7 +766,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     assert_eq!(entries, ["content", "public", "site.toml"]);
 
     // A content error: stops before rendering.
-    site.edit(
+    site.replace(
         "content/partners/nandu/partner.toml",
         "tier = \"verified-provider\"",
         "tier = \"gold\"",
@@ -779,7 +779,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
 
     // A render-stage error (a page taking a generated URL): the temporary output had been
     // started and must be gone.
-    site.edit(
+    site.replace(
         "content/partners/nandu/partner.toml",
         "tier = \"gold\"",
         "tier = \"verified-provider\"",
@@ -794,7 +794,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
 
     // Fixed: the next build replaces the output and leaves nothing beside it.
     site.remove("content/pages/blog.md");
-    site.edit(
+    site.replace(
         "content/partners/nandu/partner.toml",
         "name = \"Ñandú\"",
         "name = \"Ñandú Renamed\"",
@@ -809,7 +809,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
 
 #[test]
 fn usage_and_io_errors_exit_with_2() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let missing = site.root().join("no-such-folder").display().to_string();
     site.run(&["build", "--root", &missing])
         .expect_failure(2)
@@ -824,7 +824,7 @@ fn usage_and_io_errors_exit_with_2() {
 
 #[test]
 fn help_and_version() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     site.run(&["--help"])
         .expect_success()
         .stdout_contains("build");
@@ -840,7 +840,7 @@ fn help_and_version() {
 
 #[test]
 fn a_successful_build_prints_a_short_summary() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let run = site.build(&[]);
     run.expect_success();
     assert_eq!(run.stderr, "");
@@ -884,11 +884,11 @@ fn the_example_site_builds_and_every_link_resolves() {
 
 #[test]
 fn deeply_nested_raw_html_is_shown_as_text_with_a_warning() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let body = "<div>".repeat(600) + "deep" + &"</div>".repeat(600);
     site.write(
         "content/partners/cedar-and-quill/posts/deep.md",
-        &format!("+++\ntitle = \"Deep\"\ndate = 2026-04-01\n+++\n\n{body}\n"),
+        format!("+++\ntitle = \"Deep\"\ndate = 2026-04-01\n+++\n\n{body}\n"),
     );
     let run = site.build(&[]);
     run.expect_success();

@@ -4,20 +4,20 @@
 
 use crate::common;
 
-use common::{TestSite, tree};
+use common::{SiteTest, tree};
 
 const NANDU: &str = "content/partners/nandu/partner.toml";
 
 /// A built copy of the `site-basic` fixture: a later failed build must leave it as is.
-fn built_site() -> TestSite {
-    let site = TestSite::new("site-basic");
+fn built_site() -> SiteTest {
+    let site = SiteTest::from_fixture("site-basic");
     site.build(&[]).expect_success();
     site
 }
 
 /// `build` and `check` both fail with exactly `diagnostics` (text format), and the
 /// previous output is untouched.
-fn both_fail_with(site: &TestSite, diagnostics: &str) {
+fn both_fail_with(site: &SiteTest, diagnostics: &str) {
     let before = tree(&site.public());
     site.build(&[]).expect_errors(diagnostics);
     assert_eq!(
@@ -53,7 +53,7 @@ fn both_fail_with(site: &TestSite, diagnostics: &str) {
 }
 
 /// `check --format github` and `--format json` report the same locations and messages.
-fn machine_formats(site: &TestSite, github: &[&str], json: &[(&str, usize, usize, &str)]) {
+fn machine_formats(site: &SiteTest, github: &[&str], json: &[(&str, usize, usize, &str)]) {
     let run = site.check(&["--format", "github"]);
     run.expect_failure(1);
     let lines: Vec<&str> = run
@@ -204,9 +204,9 @@ fn a_logo_in_a_folder_named_index_html_and_a_static_file_over_a_page_fail_cleanl
     let site = built_site();
     site.write(
         "content/partners/nandu/index.html/logo.svg",
-        &site.read("content/partners/nandu/logo.svg"),
+        site.read("content/partners/nandu/logo.svg"),
     );
-    site.edit(
+    site.replace(
         NANDU,
         "logo = \"logo.svg\"",
         "logo = \"index.html/logo.svg\"",
@@ -253,14 +253,14 @@ static/blog/index.html/style.css: error: the output file /blog/index.html/style.
 }
 
 /// One way to break (or not) the fixture site.
-type Breakage = (&'static str, fn(&TestSite));
+type Breakage = (&'static str, fn(&SiteTest));
 
 #[test]
 fn check_fails_if_and_only_if_build_fails() {
     let cases: &[Breakage] = &[
         ("unchanged", |_| {}),
         ("a content error", |s| {
-            s.edit(NANDU, "tier = \"verified-provider\"", "tier = \"gold\"");
+            s.replace(NANDU, "tier = \"verified-provider\"", "tier = \"gold\"");
         }),
         ("a page on /case-studies/", |s| {
             s.write(
@@ -273,7 +273,7 @@ fn check_fails_if_and_only_if_build_fails() {
                 "content/partners/nandu/logo.svg",
                 "content/partners/nandu/badge.svg",
             );
-            s.edit(NANDU, "logo = \"logo.svg\"", "logo = \"badge.svg\"");
+            s.replace(NANDU, "logo = \"logo.svg\"", "logo = \"badge.svg\"");
         }),
         ("a static file inside a generated page", |s| {
             s.write("static/partners/nandu/index.html/x.css", "p {}");
@@ -296,7 +296,7 @@ fn check_fails_if_and_only_if_build_fails() {
     ];
     let mut failures = Vec::new();
     for (name, breakage) in cases {
-        let site = TestSite::new("site-basic");
+        let site = SiteTest::from_fixture("site-basic");
         breakage(&site);
         let check = site.check(&[]).code;
         let build = site.build(&[]).code;

@@ -1,38 +1,79 @@
-//! Test harness shared by the modules of the integration suite: fixture sites copied into
-//! temp dirs, the real binary run against them, and checks over the output tree (HTML
-//! parsing, a link checker, a small XML well-formedness check).
-#![allow(dead_code)] // each test binary uses a different part of the harness
+//! Test harness shared by the modules of the integration suite, after mdBook's
+//! `BookTest`: a [`SiteTest`] is a site in a fresh temp dir (a fixture, the repo's example
+//! site, or nothing), edited with chained calls, run with the real binary; a [`Run`]
+//! checks exit code and exact stderr. Also: parsed output (HTML, JSON), snapshots
+//! (`PARTNERSITE_BLESS=1` rewrites them), a link checker and a small XML checker.
+#![allow(dead_code)] // not every module uses every helper
 
 use scraper::{ElementRef, Html, Selector};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 /// The site.toml base_url of the `site-basic` fixture.
 pub const BASE_URL: &str = "https://example.org/dir/";
 
-/// A fixture site copied into a fresh temp dir (removed when dropped).
-pub struct TestSite {
+/// A run still going after this long is killed and fails its test (a read that blocks, a
+/// loop): a watchdog against hangs, not a timing assertion.
+const WATCHDOG: Duration = Duration::from_secs(120);
+
+/// The repository root, where the example site lives.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A site in a fresh temp dir (removed when dropped). Editing methods return `&Self` so
+/// that they chain: `site.write(..).replace(..).build(&[]).expect_success()`.
+pub struct SiteTest {
     _dir: tempfile::TempDir,
     root: PathBuf,
 }
 
-impl TestSite {
-    /// Copy `tests/fixtures/<name>` into a temp dir.
-    pub fn new(fixture: &str) -> TestSite {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(fixture);
-        assert!(src.is_dir(), "no fixture {}", src.display());
+impl SiteTest {
+    /// An empty site folder (for `init`, or a site written file by file).
+    pub fn empty() -> SiteTest {
         let dir = tempfile::Builder::new()
             .prefix("partnersite-test-")
             .tempdir()
             .expect("create temp dir");
         let root = dir.path().join("site");
-        copy_dir(&src, &root);
-        TestSite { _dir: dir, root }
+        std::fs::create_dir_all(&root).unwrap();
+        SiteTest { _dir: dir, root }
     }
 
+    /// A copy of `tests/fixtures/<name>` (`name` may be a sub-path, e.g. `leads/site`).
+    pub fn from_fixture(name: &str) -> SiteTest {
+        let src = repo().join("tests/fixtures").join(name);
+        assert!(src.is_dir(), "no fixture {}", src.display());
+        let site = SiteTest::empty();
+        copy_dir(&src, &site.root);
+        site
+    }
+
+    /// A copy of the repository's example site (its sources only: no `public/`,
+    /// `target/` or code).
+    pub fn example() -> SiteTest {
+        let site = SiteTest::empty();
+        for entry in [
+            "site.toml",
+            "content",
+            "leads",
+            "static",
+            "themes",
+            "templates",
+        ] {
+            let src = repo().join(entry);
+            if src.is_dir() {
+                copy_dir(&src, &site.root.join(entry));
+            } else if src.is_file() {
+                std::fs::copy(&src, site.root.join(entry)).unwrap();
+            }
+        }
+        site
+    }
+
+    /// The site folder.
     pub fn root(&self) -> &Path {
         &self.root
     }
@@ -47,12 +88,8 @@ impl TestSite {
         self.root.join("public")
     }
 
-    /// Write (or overwrite) a text file, creating folders.
-    pub fn write(&self, rel: &str, text: &str) -> &Self {
-        self.write_bytes(rel, text.as_bytes())
-    }
-
-    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) -> &Self {
+    /// Write (or overwrite) a file, creating folders.
+    pub fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> &Self {
         let path = self.path(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).unwrap();
@@ -61,17 +98,26 @@ impl TestSite {
         self
     }
 
-    /// Replace `from` by `to` in a file; panics when `from` is not there (a stale test).
-    pub fn edit(&self, rel: &str, from: &str, to: &str) -> &Self {
-        let text = self.read(rel);
-        assert!(text.contains(from), "{rel} does not contain {from:?}");
-        self.write(rel, &text.replacen(from, to, 1))
+    /// Rewrite a text file through `f`; panics when `f` changes nothing (a stale test).
+    pub fn edit(&self, rel: &str, f: impl FnOnce(&str) -> String) -> &Self {
+        let before = self.read(rel);
+        let after = f(&before);
+        assert!(after != before, "the edit of {rel} changed nothing");
+        self.write(rel, after)
     }
 
-    /// Remove a file or folder.
+    /// Replace the first `from` by `to` in a file; panics when `from` is not there.
+    pub fn replace(&self, rel: &str, from: &str, to: &str) -> &Self {
+        self.edit(rel, |text| {
+            assert!(text.contains(from), "{rel} does not contain {from:?}");
+            text.replacen(from, to, 1)
+        })
+    }
+
+    /// Remove a file, link or folder.
     pub fn remove(&self, rel: &str) -> &Self {
         let path = self.path(rel);
-        if path.is_dir() {
+        if path.is_dir() && !path.is_symlink() {
             std::fs::remove_dir_all(&path).unwrap();
         } else {
             std::fs::remove_file(&path).unwrap_or_else(|e| panic!("remove {rel}: {e}"));
@@ -85,11 +131,23 @@ impl TestSite {
         self
     }
 
+    /// A symlink at `at` (inside the site) pointing to `target`, written as given.
+    #[cfg(unix)]
+    pub fn symlink(&self, target: impl AsRef<Path>, at: &str) -> &Self {
+        let path = self.path(at);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::os::unix::fs::symlink(target, &path).unwrap_or_else(|e| panic!("link {at}: {e}"));
+        self
+    }
+
+    /// A source file of the site.
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
     }
 
-    /// Run the binary with exactly these arguments (no `--root` added).
+    /// Run the binary in the site folder with exactly these arguments (no `--root`).
     pub fn run(&self, args: &[&str]) -> Run {
         run_in(&self.root, args)
     }
@@ -114,6 +172,12 @@ impl TestSite {
     /// Parse an output file of the default output folder (`dir/` means `dir/index.html`).
     pub fn html(&self, rel: &str) -> Html {
         html_file(&self.public(), rel)
+    }
+
+    /// Parse a JSON output file of the default output folder.
+    pub fn json(&self, rel: &str) -> serde_json::Value {
+        let text = self.output_text(rel);
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("output {rel}: {e}\n{text}"))
     }
 
     /// Raw text of an output file of the default output folder.
@@ -156,8 +220,8 @@ impl TestSite {
     }
 }
 
-/// The outcome of one run of the binary; stdout and stderr have the temp dir replaced by
-/// `[ROOT]`.
+/// The outcome of one run of the binary; stdout and stderr have the site folder replaced
+/// by `[ROOT]`.
 #[derive(Debug)]
 pub struct Run {
     pub args: Vec<String>,
@@ -167,26 +231,50 @@ pub struct Run {
 }
 
 impl Run {
-    fn describe(&self) -> String {
+    /// The command and its output, long output clipped, for failure messages.
+    pub fn describe(&self) -> String {
+        let clip = |s: &str| -> String {
+            match s.char_indices().nth(4000) {
+                Some((at, _)) => format!("{}… ({} bytes)", &s[..at], s.len()),
+                None => s.to_string(),
+            }
+        };
         format!(
             "partnersite {}\nexit code: {:?}\n--- stdout\n{}--- stderr\n{}---",
             self.args.join(" "),
             self.code,
-            self.stdout,
-            self.stderr
+            clip(&self.stdout),
+            clip(&self.stderr)
         )
     }
 
+    /// Exit code 0.
     pub fn expect_success(&self) -> &Self {
-        assert_eq!(self.code, Some(0), "expected success\n{}", self.describe());
-        self
+        self.expect_code(0)
     }
 
-    pub fn expect_failure(&self, code: i32) -> &Self {
+    /// Exactly this exit code (so never a panic's 101 or a signal).
+    pub fn expect_code(&self, code: i32) -> &Self {
         assert_eq!(
             self.code,
             Some(code),
             "expected exit code {code}\n{}",
+            self.describe()
+        );
+        self
+    }
+
+    /// Same as [`Run::expect_code`]; reads better for a non-zero code.
+    pub fn expect_failure(&self, code: i32) -> &Self {
+        self.expect_code(code)
+    }
+
+    /// Exit code 1 with at least one located `path: error: ` diagnostic and no panic.
+    pub fn expect_error(&self) -> &Self {
+        self.expect_code(1);
+        assert!(
+            self.stderr.contains(": error: ") && !self.stderr.contains("panicked"),
+            "expected a clear error\n{}",
             self.describe()
         );
         self
@@ -228,6 +316,12 @@ impl Run {
         self
     }
 
+    /// Stdout parsed as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON: {e}\n{}", self.describe()))
+    }
+
     pub fn stdout_contains(&self, needle: &str) -> &Self {
         assert!(
             self.stdout.contains(needle),
@@ -247,27 +341,94 @@ impl Run {
     }
 }
 
-/// Run the binary in `dir` with these arguments; `dir` is redacted to `[ROOT]` in the output.
+/// Run the binary in `dir` with these arguments; `dir` is redacted to `[ROOT]` in the
+/// output.
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_partnersite"))
-        .args(args)
-        .current_dir(dir)
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_partnersite"));
+    cmd.args(args).current_dir(dir);
+    run_command(cmd, dir, args)
+}
+
+/// Run a prepared command (the binary, or a wrapper around it) with a clean environment
+/// and no stdin, killed by the watchdog if it hangs; `dir` is redacted to `[ROOT]` and
+/// `args` names the run in failure messages.
+pub fn run_command(mut cmd: Command, dir: &Path, args: &[&str]) -> Run {
+    let mut child = cmd
         .env("NO_COLOR", "1")
-        .output()
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("run partnersite");
-    let redact = |b: &[u8]| {
-        let s = String::from_utf8_lossy(b).into_owned();
+    // Drain both pipes on threads so that a chatty run cannot fill one and stall.
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut pipe) = pipe {
+                pipe.read_to_end(&mut buf).unwrap();
+            }
+            buf
+        })
+    };
+    let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    let status = with_watchdog(child.id(), WATCHDOG, args, || child.wait().unwrap());
+    let redact = |b: Vec<u8>| {
+        let s = String::from_utf8_lossy(&b).into_owned();
         s.replace(&dir.display().to_string(), "[ROOT]")
     };
     Run {
         args: args.iter().map(|s| s.to_string()).collect(),
-        code: out.status.code(),
-        stdout: redact(&out.stdout),
-        stderr: redact(&out.stderr),
+        code: status.code(),
+        stdout: redact(out.join().unwrap()),
+        stderr: redact(err.join().unwrap()),
     }
 }
 
-pub fn copy_dir(from: &Path, to: &Path) {
+/// Run `wait`; if it has not returned after `limit`, kill the process `pid` so that `wait`
+/// returns, and fail the test.
+fn with_watchdog<T>(pid: u32, limit: Duration, args: &[&str], wait: impl FnOnce() -> T) -> T {
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let watchdog = std::thread::spawn(move || {
+        let hung = matches!(
+            finished.recv_timeout(limit),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout)
+        );
+        if hung {
+            // SAFETY: kill(2) on the pid of our own child, not yet reaped (wait blocks).
+            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+        }
+        hung
+    });
+    let value = wait();
+    let _ = done.send(());
+    if watchdog.join().unwrap() {
+        panic!("partnersite {} did not finish: it hangs", args.join(" "));
+    }
+    value
+}
+
+#[test]
+fn the_watchdog_kills_a_run_that_hangs() {
+    let mut child = Command::new("sleep").arg("60").spawn().unwrap();
+    let pid = child.id();
+    let limit = Duration::from_millis(100);
+    let hung = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        with_watchdog(pid, limit, &["sleep"], || child.wait().unwrap())
+    }));
+    let why = hung.expect_err("the watchdog let a hung run pass");
+    assert_eq!(
+        why.downcast_ref::<String>().map(String::as_str),
+        Some("partnersite sleep did not finish: it hangs")
+    );
+    // A run that ends in time passes through.
+    let mut quick = Command::new("true").spawn().unwrap();
+    let pid = quick.id();
+    assert!(with_watchdog(pid, WATCHDOG, &["true"], || quick.wait().unwrap()).success());
+}
+
+fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -371,6 +532,12 @@ pub fn text(el: ElementRef) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Elements matching a CSS selector inside `el`.
+pub fn select_in<'a>(el: ElementRef<'a>, css: &str) -> Vec<ElementRef<'a>> {
+    let sel = Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"));
+    el.select(&sel).collect()
 }
 
 /// The one element matching `css` inside `el`.

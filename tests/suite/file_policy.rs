@@ -5,35 +5,31 @@
 
 use crate::common;
 
-use common::{Run, TestSite};
-use std::os::unix::fs::symlink;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use common::SiteTest;
+use std::process::Command;
 
 const ALPHA: &str = "content/partners/alpha-hosting";
 const CANARY: &str = "CANARYTOKEN-GIT-0001";
 
 /// The leads fixture (a private export in `leads/export.csv`) with a `.git/config`
 /// holding a token, as in a CI checkout.
-fn site() -> TestSite {
-    let site = TestSite::new("leads/site");
+fn site() -> SiteTest {
+    let site = SiteTest::from_fixture("leads/site");
     site.write(
         ".git/config",
-        &format!("[http]\n\textraheader = AUTHORIZATION: basic {CANARY}\n"),
+        format!("[http]\n\textraheader = AUTHORIZATION: basic {CANARY}\n"),
     );
     site
 }
 
-fn link(site: &TestSite, target: &str, at: &str) {
-    let path = site.path(at);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    if path.exists() {
-        std::fs::remove_file(&path).unwrap();
+fn link(site: &SiteTest, target: &str, at: &str) {
+    if site.path(at).exists() {
+        site.remove(at);
     }
-    symlink(target, &path).unwrap();
+    site.symlink(target, at);
 }
 
-fn mkfifo(site: &TestSite, at: &str) {
+fn mkfifo(site: &SiteTest, at: &str) {
     let path = site.path(at);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     if path.exists() {
@@ -43,43 +39,12 @@ fn mkfifo(site: &TestSite, at: &str) {
     assert!(made.success(), "mkfifo {at}");
 }
 
-/// Run the binary, killed after 60 s so that a read that blocks fails the test instead
-/// of hanging it.
-fn run_bounded(site: &TestSite, args: &[&str]) -> Run {
-    let root = site.root().display().to_string();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_partnersite"))
-        .args(args)
-        .args(["--root", &root])
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("partnersite {} blocked on a read", args.join(" "));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
-    let redact = |b: &[u8]| String::from_utf8_lossy(b).replace(&root, "[ROOT]");
-    Run {
-        args: args.iter().map(|s| s.to_string()).collect(),
-        code: out.status.code(),
-        stdout: redact(&out.stdout),
-        stderr: redact(&out.stderr),
-    }
-}
-
 /// `build` and `check` both fail with exactly these diagnostics, print no private byte
 /// and write nothing.
-fn refused_by_build_and_check(site: &TestSite, diagnostics: &str) {
-    let build = run_bounded(site, &["build"]);
+fn refused_by_build_and_check(site: &SiteTest, diagnostics: &str) {
+    let build = site.build(&[]);
     build.expect_errors(diagnostics);
-    let check = run_bounded(site, &["check"]);
+    let check = site.check(&[]);
     check.expect_failure(1);
     let n = diagnostics.matches(": error: ").count();
     let count = format!("{n} error{} found", if n == 1 { "" } else { "s" });
@@ -103,8 +68,8 @@ fn refused_by_build_and_check(site: &TestSite, diagnostics: &str) {
 fn baseline_builds_and_checks() {
     let site = site();
     site.write(&format!("{ALPHA}/about.md"), "We host Open edX.\n");
-    run_bounded(&site, &["check"]).expect_success();
-    run_bounded(&site, &["build"]).expect_success();
+    site.check(&[]).expect_success();
+    site.build(&[]).expect_success();
 }
 
 #[test]
@@ -127,7 +92,7 @@ fn case_study_linked_to_git_config() {
     let site = site();
     site.write(
         ".git/notes.md",
-        &format!("+++\ntitle = \"x\"\ndate = 2025-01-01\n+++\n{CANARY}\n"),
+        format!("+++\ntitle = \"x\"\ndate = 2025-01-01\n+++\n{CANARY}\n"),
     );
     link(
         &site,
@@ -153,7 +118,7 @@ fn content_links_leaving_content_are_refused() {
     let site = site();
     site.write(
         "notes/secret.md",
-        &format!("+++\ntitle = \"x\"\ndate = 2025-01-01\n+++\n{CANARY}\n"),
+        format!("+++\ntitle = \"x\"\ndate = 2025-01-01\n+++\n{CANARY}\n"),
     );
     link(
         &site,
@@ -190,8 +155,8 @@ content/partners/alpha-hosting/posts: error: this is a link to a file outside co
         "../beta-learning/logo.svg",
         &format!("{ALPHA}/logo.svg"),
     );
-    run_bounded(&site, &["check"]).expect_success();
-    run_bounded(&site, &["build"]).expect_success();
+    site.check(&[]).expect_success();
+    site.build(&[]).expect_success();
     assert!(
         site.output_text("partners/alpha-hosting/index.html")
             .contains("Shared text.")
@@ -201,7 +166,7 @@ content/partners/alpha-hosting/posts: error: this is a link to a file outside co
 #[test]
 fn logo_linked_to_the_lead_export() {
     let site = site();
-    site.edit(
+    site.replace(
         &format!("{ALPHA}/partner.toml"),
         "logo = \"logo.svg\"",
         "logo = \"logo.png\"",
@@ -270,17 +235,17 @@ fn fifo_lead_export_never_blocks() {
 #[test]
 fn size_limit_and_utf8_apply_to_templates_and_static_files() {
     let site = site();
-    site.edit(
+    site.replace(
         "site.toml",
         "[leads]",
         "[security]\nmax_file_size = 1000\n\n[leads]",
     );
-    site.write("static/big.txt", &"x".repeat(1001));
+    site.write("static/big.txt", "x".repeat(1001));
     site.write(
         "templates/404.html",
-        &format!("{{# {} #}}", "y".repeat(1000)),
+        format!("{{# {} #}}", "y".repeat(1000)),
     );
-    site.write_bytes("templates/page.html", b"{{ page.title }} caf\xe9\n");
+    site.write("templates/page.html", b"{{ page.title }} caf\xe9\n");
     refused_by_build_and_check(
         &site,
         "static/big.txt: error: file is 1001 bytes; the limit is 1000 bytes
@@ -299,7 +264,7 @@ fn site_toml_is_read_under_the_policy() {
     site.write("private/site.toml", &text);
     site.remove("site.toml");
     link(&site, ".git/config", "site.toml");
-    let out = run_bounded(&site, &["check"]);
+    let out = site.check(&[]);
     out.expect_failure(1);
     assert_eq!(
         out.stderr.trim_end(),
@@ -311,7 +276,7 @@ fn site_toml_is_read_under_the_policy() {
     site.remove("site.toml");
     let big = format!("{text}\n#{}\n", "z".repeat(5 * 1024 * 1024));
     site.write("site.toml", &big);
-    let out = run_bounded(&site, &["build"]);
+    let out = site.build(&[]);
     out.expect_errors(&format!(
         "site.toml: error: file is {} bytes; the limit is 5242880 bytes
   = help: split the content or raise [security] max_file_size in site.toml",
@@ -432,7 +397,7 @@ fn svg_refusal_fails_build_and_check_naming_the_construct() {
     let site = site();
     site.write(
         &format!("{ALPHA}/logo.svg"),
-        &svg("<style>rect { fill: u/**/rl(http://evil.example/p) }</style>"),
+        svg("<style>rect { fill: u/**/rl(http://evil.example/p) }</style>"),
     );
     refused_by_build_and_check(
         &site,
@@ -465,8 +430,8 @@ fn clean_svg_logo_still_passes() {
     assert_eq!(partnersite::assets::check_svg(clean.as_bytes()), Ok(()));
     let site = site();
     site.write(&format!("{ALPHA}/logo.svg"), &clean);
-    run_bounded(&site, &["check"]).expect_success();
-    run_bounded(&site, &["build"]).expect_success();
+    site.check(&[]).expect_success();
+    site.build(&[]).expect_success();
 }
 
 /// A lead export kept in a folder that is read or published (here `static/`, copied into
@@ -477,7 +442,7 @@ fn a_lead_export_inside_a_published_folder_is_refused() {
         let site = site();
         let export = site.read("leads/export.csv");
         site.write(&format!("{folder}/export.csv"), &export);
-        site.edit(
+        site.replace(
             "site.toml",
             "source = \"leads/export.csv\"",
             &format!("source = \"{folder}/export.csv\""),

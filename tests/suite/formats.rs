@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::TestSite;
+use common::SiteTest;
 use serde_json::Value;
 
 /// A digest written by partnersite at commit 88383ec, before digests had a version.
@@ -12,9 +12,9 @@ const V0_DIGEST: &str = include_str!("../fixtures/digests/v0-88383ec.json");
 
 /// The leads fixture site with `[leads] source` pointing at `leads/digest.json`, which
 /// holds `digest`.
-fn site_with_digest(digest: &str) -> TestSite {
-    let site = TestSite::new("leads/site");
-    site.edit(
+fn site_with_digest(digest: &str) -> SiteTest {
+    let site = SiteTest::from_fixture("leads/site");
+    site.replace(
         "site.toml",
         "source = \"leads/export.csv\"",
         "source = \"leads/digest.json\"",
@@ -86,7 +86,7 @@ fn an_unknown_key_in_a_digest_of_a_known_format_is_an_error() {
 
 #[test]
 fn leads_json_and_the_digest_command_carry_the_version_first() {
-    let site = TestSite::new("leads/site");
+    let site = SiteTest::from_fixture("leads/site");
     site.build(&[]).expect_success();
     let published = site.output_text("transparency/leads.json");
     assert!(
@@ -111,7 +111,7 @@ fn leads_json_and_the_digest_command_carry_the_version_first() {
 // A regression guard: partners.json has carried `"version": 1` since its first release.
 #[test]
 fn partners_json_carries_a_version() {
-    let site = TestSite::new("leads/site");
+    let site = SiteTest::from_fixture("leads/site");
     site.build(&[]).expect_success();
     let partners = json(&site.output_text("partners.json"));
     assert_eq!(partners["version"], Value::from(1));

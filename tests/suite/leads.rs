@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::copy_dir;
+use common::SiteTest;
 use partnersite::config;
 use partnersite::content::{self, Site};
 use partnersite::diagnostics::Diagnostics;
@@ -16,52 +16,22 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/leads/site")
+    common::repo().join("tests/fixtures/leads/site")
 }
 
 /// A scratch copy of the fixture site.
-struct TestSite {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
+fn leads_site() -> SiteTest {
+    SiteTest::from_fixture("leads/site")
 }
 
-impl TestSite {
-    fn new() -> TestSite {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("site");
-        copy_dir(&fixture(), &root);
-        TestSite { _dir: dir, root }
-    }
+/// The fixture's one lead export.
+const EXPORT: &str = "leads/export.csv";
 
-    fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> &Self {
-        let path = self.root.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-        self
-    }
-
-    /// Replace a line of site.toml.
-    fn edit_toml(&self, from: &str, to: &str) -> &Self {
-        let path = self.root.join("site.toml");
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "site.toml has no {from:?}");
-        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-        self
-    }
-
-    fn export(&self, csv: &str) -> &Self {
-        self.write("leads/export.csv", csv)
-    }
-
-    fn digest(&self) -> Result<Option<Digest>, Diagnostics> {
-        digest_of(&self.root)
-    }
-
-    fn errors(&self) -> Vec<String> {
-        match self.digest() {
-            Ok(_) => panic!("expected errors"),
-            Err(d) => d.iter().map(|d| d.to_string()).collect(),
-        }
+/// The diagnostics of a digest that must fail, as text.
+fn digest_errors(site: &SiteTest) -> Vec<String> {
+    match digest_of(site.root()) {
+        Ok(_) => panic!("expected errors"),
+        Err(d) => d.iter().map(|d| d.to_string()).collect(),
     }
 }
 
@@ -259,14 +229,17 @@ fn small_counts_are_withheld_with_a_complement() {
 
 #[test]
 fn rfc4180_quoting_and_plain_lf() {
-    let s = TestSite::new();
-    s.export(&format!(
-        "{HEADER}\
+    let s = leads_site();
+    s.write(
+        EXPORT,
+        format!(
+            "{HEADER}\
          a1,2025-02-01,DE,,alpha-hosting,won,\"consulting, training\",\"say \"\"hi\"\"\"\n\
          a2,2025-02-02,DE,,alpha-hosting,won,\"multi\nline\",x\n\
          a3,2025-02-03,DE,,alpha-hosting,lost,\"consulting, training\",x\n"
-    ));
-    let d = s.digest().unwrap().unwrap();
+        ),
+    );
+    let d = digest_of(s.root()).unwrap().unwrap();
     // The quoted values are read whole (the rows stay aligned), and, not being slugs,
     // counted as `other`.
     let service = d.by_category.get("service").unwrap();
@@ -285,12 +258,12 @@ fn bom_and_crlf() {
     assert!(bytes.windows(2).any(|w| w == b"\r\n"));
     assert_eq!(digest().totals.leads, 47);
     // A BOM before a quoted first header.
-    let s = TestSite::new();
-    s.export(
+    let s = leads_site();
+    s.write(EXPORT,
         "\u{feff}\"lead_id\",received_date,country,region,assigned_provider,status,service_requested,budget_band\r\n\
          b1,2025-03-01,,,,new,,\r\n",
     );
-    let d = s.digest().unwrap().unwrap();
+    let d = digest_of(s.root()).unwrap().unwrap();
     assert_eq!(d.totals.leads, 1);
     // One lead: a table of one cell equals the published total, so it is published
     // (withholding it would only pretend).
@@ -303,8 +276,8 @@ fn bom_and_crlf() {
 
 #[test]
 fn a_folder_of_exports_is_read_in_name_order() {
-    let s = TestSite::new();
-    s.edit_toml("source = \"leads/export.csv\"", "source = \"monthly/\"")
+    let s = leads_site();
+    s.replace("site.toml", "source = \"leads/export.csv\"", "source = \"monthly/\"")
         .write(
             "monthly/2025-02.csv",
             format!("{HEADER}m2,2025-02-01,US,,beta-learning,won,,\n"),
@@ -316,7 +289,7 @@ fn a_folder_of_exports_is_read_in_name_order() {
              lost,m1,2025-01-01,US,,beta-learning,,,private\n",
         )
         .write("monthly/readme.txt", "not an export");
-    let d = s.digest().unwrap().unwrap();
+    let d = digest_of(s.root()).unwrap().unwrap();
     assert_eq!(d.totals.leads, 2);
     assert_eq!(
         d.by_partner.get("beta-learning").unwrap().won_rate,
@@ -327,7 +300,7 @@ fn a_folder_of_exports_is_read_in_name_order() {
         "monthly/2025-03.csv",
         format!("{HEADER}m1,2025-03-01,US,,beta-learning,won,,\n"),
     );
-    let errors = s.errors();
+    let errors = digest_errors(&s);
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
         errors[0].starts_with("monthly/2025-03.csv:2: error: duplicate lead id: line 2 repeats the id of monthly/2025-01.csv:2"),
@@ -337,21 +310,24 @@ fn a_folder_of_exports_is_read_in_name_order() {
 
 #[test]
 fn rows_outside_the_period_are_skipped() {
-    let s = TestSite::new();
-    s.export(&format!(
-        "{HEADER}o1,2024-12-31,DE,,no-such-partner,won,,\n\
+    let s = leads_site();
+    s.write(
+        EXPORT,
+        format!(
+            "{HEADER}o1,2024-12-31,DE,,no-such-partner,won,,\n\
          o2,2025-01-01,DE,,alpha-hosting,won,,\n\
          o3,2026-01-01,DE,,alpha-hosting,won,,\n"
-    ));
-    let d = s.digest().unwrap().unwrap();
+        ),
+    );
+    let d = digest_of(s.root()).unwrap().unwrap();
     assert_eq!(d.totals.leads, 1);
     // Without bounds the period is the first and last date seen.
-    s.edit_toml("from = 2025-01-01\n", "")
-        .edit_toml("to = 2025-12-31\n", "")
-        .export(&format!(
+    s.replace("site.toml", "from = 2025-01-01\n", "")
+        .replace("site.toml", "to = 2025-12-31\n", "")
+        .write(EXPORT, format!(
             "{HEADER}o2,2025-03-04,DE,,alpha-hosting,won,,\no3,2026-01-01,DE,,alpha-hosting,won,,\n"
         ));
-    let d = s.digest().unwrap().unwrap();
+    let d = digest_of(s.root()).unwrap().unwrap();
     assert_eq!(d.totals.leads, 2);
     assert_eq!(
         (d.period.from.to_string(), d.period.to.to_string()),
@@ -366,9 +342,9 @@ fn rows_outside_the_period_are_skipped() {
 // ---------- bad input ----------
 
 fn one_error(csv: &str) -> String {
-    let s = TestSite::new();
-    s.export(csv);
-    let errors = s.errors();
+    let s = leads_site();
+    s.write(EXPORT, csv);
+    let errors = digest_errors(&s);
     assert_eq!(errors.len(), 1, "{errors:?}");
     errors.into_iter().next().unwrap()
 }
@@ -444,15 +420,19 @@ fn invalid_values_name_line_and_column() {
 
 #[test]
 fn unknown_partners_can_be_allowed_into_the_audit() {
-    let s = TestSite::new();
-    s.edit_toml(
+    let s = leads_site();
+    s.replace(
+        "site.toml",
         "policy = \"allocation\"",
         "policy = \"allocation\"\nallow_unknown_partners = true",
     )
-    .export(&format!(
-        "{HEADER}u1,2025-02-03,DE,,someone-else,won,,\nu2,2025-02-03,FR,,delta-draft,won,,\n"
-    ));
-    let d = s.digest().unwrap().unwrap();
+    .write(
+        EXPORT,
+        format!(
+            "{HEADER}u1,2025-02-03,DE,,someone-else,won,,\nu2,2025-02-03,FR,,delta-draft,won,,\n"
+        ),
+    );
+    let d = digest_of(s.root()).unwrap().unwrap();
     assert_eq!(d.audit.unknown_partner, 2);
     assert_eq!(d.totals.assigned, 2);
     assert!(d.by_partner.get("someone-else").is_none());
@@ -490,9 +470,9 @@ fn errors_are_all_collected_then_capped() {
         csv.push_str(&format!("e{i},not-a-date,DE,,,new,,\n"));
     }
     csv.push_str("e70,2025-01-01,DE,,,sold,,\n");
-    let s = TestSite::new();
-    s.export(&csv);
-    let errors = s.errors();
+    let s = leads_site();
+    s.write(EXPORT, &csv);
+    let errors = digest_errors(&s);
     assert_eq!(errors.len(), 51, "{errors:?}");
     assert!(
         errors
@@ -504,15 +484,16 @@ fn errors_are_all_collected_then_capped() {
 
 #[test]
 fn bad_digests_are_rejected_with_a_position() {
-    let s = TestSite::new();
-    s.edit_toml(
+    let s = leads_site();
+    s.replace(
+        "site.toml",
         "source = \"leads/export.csv\"",
         "source = \"public-leads.json\"",
     );
     let mut json = String::from_utf8(leads::write_digest(&digest())).unwrap();
     json = json.replacen("\"leads\": 47", "\"leeds\": 47", 1);
     s.write("public-leads.json", &json);
-    let errors = s.errors();
+    let errors = digest_errors(&s);
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
         errors[0].starts_with("public-leads.json:9:11:")
@@ -524,7 +505,7 @@ fn bad_digests_are_rejected_with_a_position() {
         .unwrap()
         .replacen("\"min_cell\": 5", "\"min_cell\": 2", 1);
     s.write("public-leads.json", &json);
-    let errors = s.errors();
+    let errors = digest_errors(&s);
     assert!(errors[0].contains("made with min_cell = 2"), "{errors:?}");
 }
 
@@ -546,14 +527,15 @@ fn digest_round_trips() {
 #[test]
 fn site_from_digest_is_byte_identical() {
     let from_csv = build(&fixture());
-    let s = TestSite::new();
+    let s = leads_site();
     s.write("private/digest.json", leads::write_digest(&digest()))
-        .edit_toml(
+        .replace(
+            "site.toml",
             "source = \"leads/export.csv\"",
             "source = \"private/digest.json\"",
         );
-    std::fs::remove_dir_all(s.root.join("leads")).unwrap();
-    let from_digest = build(&s.root);
+    std::fs::remove_dir_all(s.root().join("leads")).unwrap();
+    let from_digest = build(s.root());
     assert_eq!(
         from_csv.keys().collect::<Vec<_>>(),
         from_digest.keys().collect::<Vec<_>>()
@@ -684,9 +666,13 @@ fn unpublished_partners_are_named_without_a_link() {
 
 #[test]
 fn policy_must_be_a_published_page() {
-    let s = TestSite::new();
-    s.edit_toml("policy = \"allocation\"", "policy = \"alocation\"");
-    let site = full_site(&s.root);
+    let s = leads_site();
+    s.replace(
+        "site.toml",
+        "policy = \"allocation\"",
+        "policy = \"alocation\"",
+    );
+    let site = full_site(s.root());
     let e = leads::policy_url(&site).unwrap_err().to_string();
     assert!(
         e.contains("no published page `alocation`") && e.contains("did you mean `allocation`?"),

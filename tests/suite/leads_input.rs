@@ -7,7 +7,7 @@
 
 use crate::common;
 
-use common::{Run, TestSite, tree};
+use common::{Run, SiteTest, tree};
 use partnersite::leads::{Cell, Digest};
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
@@ -26,8 +26,8 @@ fn row(id: &str, date: &str, country: &str, partner: &str, status: &str, service
     )
 }
 
-fn site_with(csv: &str) -> TestSite {
-    let site = TestSite::new("leads/site");
+fn site_with(csv: &str) -> SiteTest {
+    let site = SiteTest::from_fixture("leads/site");
     site.write("leads/export.csv", csv);
     site
 }
@@ -84,7 +84,7 @@ fn assert_run_clean(run: &Run) {
 
 /// `build`, `check` (text, json, github) and `leads digest` all fail with exactly these
 /// errors (sorted as printed) and print no canary; the output is left as it was.
-fn expect_errors_everywhere(site: &TestSite, want: &[Want]) {
+fn expect_errors_everywhere(site: &SiteTest, want: &[Want]) {
     let text = text_of(want);
     let before = site.public().exists().then(|| tree(&site.public()));
     let build = site.build(&[]);
@@ -153,7 +153,7 @@ fn expect_errors_everywhere(site: &TestSite, want: &[Want]) {
 }
 
 /// `build` and `leads digest` succeed; nothing printed or written holds a canary.
-fn expect_clean_build(site: &TestSite) -> (Run, Digest) {
+fn expect_clean_build(site: &SiteTest) -> (Run, Digest) {
     let build = site.build(&[]);
     build.expect_success();
     assert_run_clean(&build);
@@ -242,7 +242,7 @@ fn a_status_column_mapped_to_e_mails_prints_no_e_mail() {
             "hosting"
         ),
     ));
-    site.edit("site.toml", "status = \"status\"", "status = \"email\"");
+    site.replace("site.toml", "status = \"status\"", "status = \"email\"");
     let message = "the value in column `email` is not a known status (not shown: it does not look like one and may be personal data)";
     let hint = "the statuses are new, contacted, won and lost; check that [leads.columns] status names the status column";
     expect_errors_everywhere(
@@ -366,7 +366,7 @@ fn closed_list_values_are_shown_only_when_they_look_like_ids_and_ids_never() {
     // A partner typo (in a row that is otherwise valid) is shown with its suggestion.
     site.write(
         "leads/export.csv",
-        &format!(
+        format!(
             "{HEADER}{}",
             row(
                 "LID-CANARY-4",
@@ -542,8 +542,8 @@ fn without_period_bounds_a_lead_before_2000_is_an_error() {
     let quarters: Vec<&str> = digest.by_quarter.keys().collect();
     assert_eq!(quarters, ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]);
 
-    site.edit("site.toml", "from = 2025-01-01\n", "")
-        .edit("site.toml", "to = 2025-12-31\n", "");
+    site.replace("site.toml", "from = 2025-01-01\n", "")
+        .replace("site.toml", "to = 2025-12-31\n", "");
     expect_errors_everywhere(
         &site,
         &[Want {
@@ -585,8 +585,8 @@ fn without_period_bounds_a_period_over_ten_years_is_a_warning() {
         ),
     );
     let site = site_with(&csv);
-    site.edit("site.toml", "from = 2025-01-01\n", "")
-        .edit("site.toml", "to = 2025-12-31\n", "");
+    site.replace("site.toml", "from = 2025-01-01\n", "")
+        .replace("site.toml", "to = 2025-12-31\n", "");
     let warning = "leads/export.csv:3: warning: the report's period runs from 2014-03-01 to 2025-06-30, more than 10 years (from the first lead to the last)\n  = help: check this lead's received date for a typo in the year, or set [leads] from and to in site.toml";
     let (build, digest) = expect_clean_build(&site);
     build.stderr_contains(warning);
@@ -608,7 +608,7 @@ fn without_period_bounds_a_period_over_ten_years_is_a_warning() {
     // Ten years exactly is no warning.
     site.write(
         "leads/export.csv",
-        &format!(
+        format!(
             "{HEADER}{}{}",
             row(
                 "LID-CANARY-1",
@@ -723,7 +723,7 @@ fn declared_values_publish_in_their_order_with_other() {
     ));
     cells.extend(std::iter::repeat_n(("web-design", ""), 5));
     let site = site_with(&category_export(&cells));
-    site.edit(
+    site.replace(
         "site.toml",
         "service = \"service_requested\"\nbudget = \"budget_band\"",
         "service = { column = \"service_requested\", values = \"services\" }\nbudget = { column = \"budget_band\", values = [\"lt-5k\", \"5k-20k\", \"20k-50k\"] }",
@@ -777,7 +777,7 @@ fn the_plain_form_publishes_slugs_and_counts_the_rest_as_other() {
 #[test]
 fn category_declarations_are_checked_with_positions() {
     let site = site_with(&category_export(&[("hosting", "x")]));
-    site.edit(
+    site.replace(
         "site.toml",
         "service = \"service_requested\"\nbudget = \"budget_band\"",
         "service = { column = \"service_requested\", values = \"sevices\" }\nbudget = { column = \"budget_band\", values = [\"<5k\", \"5k-20k\", \"5k-20k\"] }\nleak = \"lead_id\"",
@@ -805,7 +805,7 @@ site.toml:{}:1: error: [leads.categories] leak reads the column `lead_id`, alrea
         line + 2
     ));
     // Unknown keys get a suggestion.
-    site.edit(
+    site.replace(
         "site.toml",
         "leak = \"lead_id\"",
         "leak = { colum = \"x\" }",
@@ -847,11 +847,11 @@ fn a_digest_source_may_publish_only_allowed_category_values() {
         .1
         .0
         .push(("Other: please call Jane on +44 7700 900123".into(), None));
-    site.write_bytes(
+    site.write(
         "private/digest.json",
-        &partnersite::leads::write_digest(&digest),
+        partnersite::leads::write_digest(&digest),
     )
-    .edit(
+    .replace(
         "site.toml",
         "source = \"leads/export.csv\"",
         "source = \"private/digest.json\"",

@@ -4,14 +4,14 @@
 
 use crate::common;
 
-use common::{TestSite, attr, one, select};
+use common::{SiteTest, attr, one, select};
 
 /// A program page at `content/pages/links.md` whose body starts on line 4.
-fn with_page(body: &str) -> TestSite {
-    let site = TestSite::new("site-basic");
+fn with_page(body: &str) -> SiteTest {
+    let site = SiteTest::from_fixture("site-basic");
     site.write(
         "content/pages/links.md",
-        &format!("+++\ntitle = \"Links\"\n+++\n{body}"),
+        format!("+++\ntitle = \"Links\"\n+++\n{body}"),
     );
     site
 }
@@ -28,7 +28,7 @@ fn diagnostics(stderr: &str) -> String {
 }
 
 /// `build` and `check` both fail with exactly these diagnostics; nothing is written.
-fn fails_with(site: &TestSite, expected: &str) {
+fn fails_with(site: &SiteTest, expected: &str) {
     site.build(&[]).expect_errors(expected);
     assert!(
         !site.public().exists(),
@@ -97,8 +97,8 @@ fn a_missing_anchor_on_another_page_fails() {
 #[test]
 fn a_relative_link_resolves_against_the_page_url() {
     // `../nowhere/` from /blog/welcome/ is /blog/nowhere/.
-    let site = TestSite::new("site-basic");
-    site.edit(
+    let site = SiteTest::from_fixture("site-basic");
+    site.replace(
         "content/blog/welcome.md",
         "Browse [the partners](../../)",
         "Browse [the partners](../nowhere/)",
@@ -130,7 +130,7 @@ fn links_internal_warn_reports_and_builds() {
     let toml = site.read("site.toml");
     site.write(
         "site.toml",
-        &format!("{toml}\n[links]\ninternal = \"warn\"\n"),
+        format!("{toml}\n[links]\ninternal = \"warn\"\n"),
     );
     let run = site.build(&[]);
     run.expect_success();
@@ -145,11 +145,11 @@ fn links_internal_warn_reports_and_builds() {
 
 #[test]
 fn a_misspelt_links_value_gets_a_suggestion() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let toml = site.read("site.toml");
     site.write(
         "site.toml",
-        &format!("{toml}\n[links]\ninternal = \"warning\"\n"),
+        format!("{toml}\n[links]\ninternal = \"warning\"\n"),
     );
     let run = site.build(&[]);
     run.expect_failure(1);
@@ -223,13 +223,13 @@ const CASE: &str = "content/partners/cedar-and-quill/case-studies/campus-migrati
 
 #[test]
 fn an_image_next_to_an_item_is_copied_with_its_size() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let bytes = png(640, 480);
-    site.write_bytes(
+    site.write(
         "content/partners/cedar-and-quill/case-studies/diagram.png",
         &bytes,
     );
-    site.edit(
+    site.replace(
         CASE,
         "Forty courses",
         "![The old setup](diagram.png \"Before\")\n\nForty courses",
@@ -262,10 +262,10 @@ fn an_image_next_to_an_item_is_copied_with_its_size() {
 
 #[test]
 fn an_image_not_shown_is_still_reported_as_ignored() {
-    let site = TestSite::new("site-basic");
-    site.write_bytes(
+    let site = SiteTest::from_fixture("site-basic");
+    site.write(
         "content/partners/cedar-and-quill/case-studies/unused.png",
-        &png(2, 2),
+        png(2, 2),
     );
     let run = site.build(&[]);
     run.expect_success();
@@ -281,8 +281,8 @@ fn an_image_not_shown_is_still_reported_as_ignored() {
 
 #[test]
 fn a_missing_image_is_an_error_with_its_line() {
-    let site = TestSite::new("site-basic");
-    site.edit(CASE, "Forty courses", "Forty ![d](diagram.png) courses");
+    let site = SiteTest::from_fixture("site-basic");
+    site.replace(CASE, "Forty courses", "Forty ![d](diagram.png) courses");
     fails_with(
         &site,
         "content/partners/cedar-and-quill/case-studies/campus-migration.md:10:7: error: image: file `diagram.png` not found in the folder of this file\n  \
@@ -293,7 +293,7 @@ fn a_missing_image_is_an_error_with_its_line() {
 #[cfg(unix)]
 #[test]
 fn an_image_linked_to_a_file_outside_the_site_is_refused() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let outside = site.root().parent().unwrap().join("secret.png");
     std::fs::write(&outside, png(4, 4)).unwrap();
     std::os::unix::fs::symlink(
@@ -301,7 +301,7 @@ fn an_image_linked_to_a_file_outside_the_site_is_refused() {
         site.path("content/partners/cedar-and-quill/case-studies/d.png"),
     )
     .unwrap();
-    site.edit(CASE, "Forty courses", "![d](d.png)\nForty courses");
+    site.replace(CASE, "Forty courses", "![d](d.png)\nForty courses");
     fails_with(
         &site,
         "content/partners/cedar-and-quill/case-studies/campus-migration.md:10:1: error: image: `d.png` is a link to a file outside the site; copy the file into the folder of this file\n  \
@@ -311,8 +311,8 @@ fn an_image_linked_to_a_file_outside_the_site_is_refused() {
 
 #[test]
 fn an_external_image_is_a_warning_naming_the_fix() {
-    let site = TestSite::new("site-basic");
-    site.edit(
+    let site = SiteTest::from_fixture("site-basic");
+    site.replace(
         CASE,
         "Forty courses",
         "See ![d](https://cdn.example/d.png).\nForty courses",

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{TestSite, tree};
+use common::{SiteTest, tree};
 use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::Path;
@@ -43,8 +43,8 @@ fn snapshot(dir: &Path) -> BTreeMap<String, String> {
 
 /// The leads fixture with every kind of source present: static/, templates/, themes/,
 /// .git/ and the leads export, plus a symlink to content/.
-fn full_site() -> TestSite {
-    let site = TestSite::new("leads/site");
+fn full_site() -> SiteTest {
+    let site = SiteTest::from_fixture("leads/site");
     site.write("static/robots.txt", "User-agent: *\n")
         .write("templates/.keep", "")
         .write("themes/plain/templates/.keep", "")
@@ -54,12 +54,12 @@ fn full_site() -> TestSite {
     site
 }
 
-fn sandbox(site: &TestSite) -> &Path {
+fn sandbox(site: &SiteTest) -> &Path {
     site.root().parent().unwrap()
 }
 
 /// Exit code 2, exactly this message, and not one byte changed around the site.
-fn assert_refused(site: &TestSite, args: &[&str], expected: &str) {
+fn assert_refused(site: &SiteTest, args: &[&str], expected: &str) {
     let before = snapshot(sandbox(site));
     let run = site.build(args);
     run.expect_failure(2).expect_stderr(expected);
@@ -169,7 +169,7 @@ fn the_sites_sources_are_refused_even_with_force() {
 
 #[test]
 fn the_git_repository_above_the_site_is_refused() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     std::fs::create_dir_all(sandbox(&site).join(".git/refs")).unwrap();
     let git = sandbox(&site).join(".git");
     let expected = source_refusal(
@@ -184,7 +184,7 @@ fn the_git_repository_above_the_site_is_refused() {
 
 #[test]
 fn a_file_is_refused_even_with_force() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     std::fs::write(sandbox(&site).join("notes.txt"), "keep me\n").unwrap();
     let expected = "../notes.txt: error: cannot build into this path: it is a file, not a folder\n  \
 = help: remove it or choose another --output (a new or empty folder, or one partnersite wrote)\n\
@@ -195,7 +195,7 @@ build refused: nothing was written";
 
 #[test]
 fn a_folder_partnersite_did_not_write_needs_force() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     site.write("dist/keep.txt", "mine\n");
     let expected = "dist: error: cannot replace this folder: it is not empty and partnersite did \
 not write it (it has no `.partnersite-output` file), so replacing it would delete what it holds\n  \
@@ -222,7 +222,7 @@ fn assert_marker(dir: &Path) {
 
 #[test]
 fn a_marked_folder_is_replaced_and_an_empty_one_is_used() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     site.build(&[]).expect_success();
     assert_marker(&site.public());
     let first = tree(&site.public());
@@ -247,7 +247,7 @@ fn a_marked_folder_is_replaced_and_an_empty_one_is_used() {
 
 #[test]
 fn temporary_folders_of_killed_builds_are_removed() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     site.build(&[]).expect_success();
     let good = tree(&site.public());
     // A build killed while writing, and one killed after its swap but before removing the
@@ -262,7 +262,7 @@ fn temporary_folders_of_killed_builds_are_removed() {
 
 #[test]
 fn a_half_finished_swap_is_recovered_by_the_next_build() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     site.build(&[]).expect_success();
     let previous = snapshot(&site.public());
     // Killed between moving the previous output aside and moving the new one in.
@@ -284,7 +284,7 @@ fn a_half_finished_swap_is_recovered_by_the_next_build() {
 
 #[test]
 fn a_build_waits_for_the_lock_of_another_build() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let lock_path = site.path(".public.partnersite-lock");
     let lock = std::fs::File::create(&lock_path).unwrap();
     fs4::FileExt::lock(&lock).unwrap();
@@ -314,7 +314,7 @@ fn a_build_waits_for_the_lock_of_another_build() {
 
 #[test]
 fn concurrent_builds_to_one_output_each_commit_completely() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     site.build(&["--output", "../single"]).expect_success();
     let single = tree(&sandbox(&site).join("single"));
     assert!(single.contains_key(".partnersite-output"));
@@ -358,7 +358,7 @@ fn concurrent_builds_to_one_output_each_commit_completely() {
 
 #[test]
 fn an_output_that_is_a_symlink_replaces_its_folder_and_keeps_the_link() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     site.build(&["--output", "../real"]).expect_success();
     let real = sandbox(&site).join("real");
     std::os::unix::fs::symlink(&real, site.path("public")).unwrap();

@@ -6,13 +6,8 @@
 
 use crate::common;
 
-use common::copy_dir;
+use common::SiteTest;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/leads/site")
-}
 
 /// The regions the sites below declare (site.toml is public: the attacker knows them).
 const REGIONS: [(&str, &[&str]); 3] = [
@@ -21,48 +16,38 @@ const REGIONS: [(&str, &[&str]); 3] = [
     ("latin-america", &["BR"]),
 ];
 
-struct Site {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-}
-
-impl Site {
-    /// The fixture site with one-country regions (US, BR; CA and AR are in no region),
-    /// the period `from..to` and this export (`(date, country, partner, status,
-    /// service, budget, how many)` rows).
-    fn new(from: &str, to: &str, rows: &[(&str, &str, &str, &str, &str, &str, usize)]) -> Site {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("site");
-        copy_dir(&fixture(), &root);
-        let toml = std::fs::read_to_string(root.join("site.toml")).unwrap();
-        let toml = toml
-            .replacen("countries = [\"CA\", \"US\"]", "countries = [\"US\"]", 1)
+/// The fixture site with one-country regions (US, BR; CA and AR are in no region), the
+/// period `from..to` and this export (`(date, country, partner, status, service, budget,
+/// how many)` rows).
+fn site(from: &str, to: &str, rows: &[(&str, &str, &str, &str, &str, &str, usize)]) -> SiteTest {
+    let site = SiteTest::from_fixture("leads/site");
+    site.edit("site.toml", |toml| {
+        toml.replacen("countries = [\"CA\", \"US\"]", "countries = [\"US\"]", 1)
             .replacen("countries = [\"AR\", \"BR\"]", "countries = [\"BR\"]", 1)
             .replacen("from = 2025-01-01", &format!("from = {from}"), 1)
-            .replacen("to = 2025-12-31", &format!("to = {to}"), 1);
-        std::fs::write(root.join("site.toml"), toml).unwrap();
-        let mut csv = String::from(
-            "lead_id,received_date,country,region,assigned_provider,status,service_requested,budget_band\n",
-        );
-        let mut id = 0;
-        for &(date, country, partner, status, service, budget, n) in rows {
-            for _ in 0..n {
-                id += 1;
-                csv.push_str(&format!(
-                    "L{id},{date},{country},,{partner},{status},{service},{budget}\n"
-                ));
-            }
+            .replacen("to = 2025-12-31", &format!("to = {to}"), 1)
+    });
+    let mut csv = String::from(
+        "lead_id,received_date,country,region,assigned_provider,status,service_requested,budget_band\n",
+    );
+    let mut id = 0;
+    for &(date, country, partner, status, service, budget, n) in rows {
+        for _ in 0..n {
+            id += 1;
+            csv.push_str(&format!(
+                "L{id},{date},{country},,{partner},{status},{service},{budget}\n"
+            ));
         }
-        std::fs::write(root.join("leads/export.csv"), csv).unwrap();
-        Site { _dir: dir, root }
     }
+    site.write("leads/export.csv", csv);
+    site
+}
 
-    /// `partnersite leads digest`: exactly the bytes of /transparency/leads.json.
-    fn digest(&self) -> Value {
-        let run = common::run_in(&self.root, &["leads", "digest", "--output", "digest.json"]);
-        assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
-        serde_json::from_slice(&std::fs::read(self.root.join("digest.json")).unwrap()).unwrap()
-    }
+/// `partnersite leads digest`: exactly the bytes of /transparency/leads.json.
+fn digest(site: &SiteTest) -> Value {
+    site.run(&["leads", "digest", "--output", "digest.json"])
+        .expect_success();
+    serde_json::from_str(&site.read("digest.json")).unwrap()
 }
 
 // ---------- the independent auditor ----------
@@ -299,9 +284,9 @@ fn exposed(d: &Value) -> Vec<String> {
 
 /// One quarter; US and BR each alone in their region; CA and AR in no region; one lead
 /// of a category value, of a status and of a partner.
-fn one_quarter_site() -> Site {
+fn one_quarter_site() -> SiteTest {
     let d = "2025-05-02";
-    Site::new(
+    site(
         "2025-04-01",
         "2025-06-30",
         &[
@@ -320,7 +305,7 @@ fn one_quarter_site() -> Site {
 
 #[test]
 fn a_one_country_region_does_not_give_its_country_away() {
-    let d = one_quarter_site().digest();
+    let d = digest(&one_quarter_site());
     // Old code: US (3) withheld but equal to north-america's published total.
     assert_eq!(d["by_region"]["north-america"]["leads"], 3);
     let found = exposed(&d);
@@ -333,7 +318,7 @@ fn a_one_country_region_does_not_give_its_country_away() {
 
 #[test]
 fn a_country_outside_every_region_is_not_unspecified_minus_no_country() {
-    let d = one_quarter_site().digest();
+    let d = digest(&one_quarter_site());
     // CA (2) and AR (40) are in no region: with `unspecified` (9) they make up the
     // unspecified region's 51. Old code published 40 and 9, so CA = 51 - 49.
     assert_eq!(d["by_region"]["unspecified"]["leads"], 51);
@@ -347,7 +332,7 @@ fn a_country_outside_every_region_is_not_unspecified_minus_no_country() {
 
 #[test]
 fn a_one_quarter_period_does_not_repeat_region_totals_as_withheld_cells() {
-    let d = one_quarter_site().digest();
+    let d = digest(&one_quarter_site());
     let row = &d["by_quarter_region"]["2025-Q2"];
     // Each cell is its region's published total: published, not a pretend `null`.
     assert_eq!(row["north-america"], 3);
@@ -360,7 +345,7 @@ fn a_one_quarter_period_does_not_repeat_region_totals_as_withheld_cells() {
 
 #[test]
 fn one_lead_categories_and_small_sums_leave_min_cell_of_doubt() {
-    let d = one_quarter_site().digest();
+    let d = digest(&one_quarter_site());
     // consulting (1) and training (4): withheld with enough published away that
     // neither can be narrowed to fewer than 5 values.
     assert!(d["by_category"]["service"]["consulting"].is_null());
@@ -372,7 +357,7 @@ fn one_lead_categories_and_small_sums_leave_min_cell_of_doubt() {
 fn a_small_quarter_region_block_is_not_narrowed() {
     // Four 1s in a 2 x 2 block: the old pairing rule withheld just them, and their
     // rows and columns pin each to [0, 2] (the quarters themselves are 12 and 14).
-    let site = Site::new(
+    let site = site(
         "2025-01-01",
         "2025-12-31",
         &[
@@ -390,7 +375,7 @@ fn a_small_quarter_region_block_is_not_narrowed() {
             ("2025-11-01", "BR", "", "lost", "hosting", "under-10k", 9),
         ],
     );
-    let d = site.digest();
+    let d = digest(&site);
     assert!(d["by_quarter_region"]["2025-Q1"]["europe"].is_null());
     assert_eq!(exposed(&d), Vec::<String>::new());
 }
@@ -398,35 +383,22 @@ fn a_small_quarter_region_block_is_not_narrowed() {
 #[test]
 fn the_build_refuses_a_digest_its_auditor_can_undo() {
     let site = one_quarter_site();
-    let mut d = site.digest();
+    let mut d = digest(&site);
     assert!(d["by_country"]["CA"].is_null());
     // Publish the no-country count: CA is then the unspecified region minus AR minus it.
     d["by_country"]["unspecified"] = Value::from(9);
     d["by_country"]["AR"] = Value::from(40);
-    std::fs::write(
-        site.root.join("leads/old.json"),
-        serde_json::to_vec_pretty(&d).unwrap(),
-    )
-    .unwrap();
-    let toml = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
-    std::fs::write(
-        site.root.join("site.toml"),
-        toml.replacen(
+    site.write("leads/old.json", serde_json::to_vec_pretty(&d).unwrap())
+        .replace(
+            "site.toml",
             "source = \"leads/export.csv\"",
             "source = \"leads/old.json\"",
-            1,
-        ),
-    )
-    .unwrap();
-    let out = site.root.parent().unwrap().join("public");
-    let run = common::run_in(&site.root, &["build", "--output", out.to_str().unwrap()]);
-    assert_ne!(run.code, Some(0), "{}", run.stderr);
-    assert!(
-        run.stderr.contains(
-            "error: by_country `CA`: the withheld count can be recovered from the published totals"
-        ),
-        "{}",
-        run.stderr
-    );
+        );
+    let out = site.root().parent().unwrap().join("public");
+    site.run(&["build", "--output", out.to_str().unwrap()])
+        .expect_error()
+        .stderr_contains(
+            "error: by_country `CA`: the withheld count can be recovered from the published totals",
+        );
     assert!(!out.exists());
 }

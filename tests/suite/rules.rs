@@ -16,7 +16,7 @@
 
 use crate::common;
 
-use common::{Run, TestSite, assert_snapshot, card_slugs, one, select, text, tree};
+use common::{Run, SiteTest, assert_snapshot, card_slugs, one, select, text, tree};
 use partnersite::config::{Kind, OnMissing, RuleName, Rules};
 use partnersite::content::{Depth, Partner, Site};
 use partnersite::pipeline::{BuildOptions, load_full};
@@ -52,28 +52,28 @@ approved_topics = ["accessibility", "platform-release-highlights"]
 on_missing = "fail"
 "#;
 
-fn site() -> TestSite {
-    TestSite::new("rules-site")
+fn site() -> SiteTest {
+    SiteTest::from_fixture("rules-site")
 }
 
 // --- Helpers -----------------------------------------------------------------------------
 
 /// Replace everything from `[rules]` to the end of site.toml (the fixture keeps `[rules]`
 /// last) by `rules`; an empty string removes the table.
-fn set_rules(site: &TestSite, rules: &str) {
+fn set_rules(site: &SiteTest, rules: &str) {
     let text = site.read("site.toml");
     let (head, _) = text
         .split_once("\n[rules]\n")
         .expect("site.toml has [rules]");
-    site.write("site.toml", &format!("{head}\n{rules}"));
+    site.write("site.toml", format!("{head}\n{rules}"));
 }
 
 /// A minimal published partner; `clients` is the `[clients]` table (or "").
-fn add_partner(site: &TestSite, slug: &str, clients: &str) {
+fn add_partner(site: &SiteTest, slug: &str, clients: &str) {
     site.write(&format!("content/partners/{slug}/logo.svg"), LOGO);
     site.write(
         &format!("content/partners/{slug}/partner.toml"),
-        &format!(
+        format!(
             "name = \"Generated {slug}\"\ntier = \"partner\"\nwebsite = \"https://{slug}.example\"\n\
              logo = \"logo.svg\"\nsummary = \"Generated for a rule case.\"\ncountry = \"DE\"\n\
              regions = [\"europe\"]\nservices = [\"hosting\"]\n{clients}\n"
@@ -85,7 +85,7 @@ fn add_partner(site: &TestSite, slug: &str, clients: &str) {
 /// client logo: ignored). Testimonials get an author unless `extra` is given. Returns the
 /// path that reports name.
 fn add_item(
-    site: &TestSite,
+    site: &SiteTest,
     slug: &str,
     kind: &str,
     name: &str,
@@ -99,7 +99,7 @@ fn add_item(
         let text = site.read(&record);
         site.write(
             &record,
-            &format!(
+            format!(
                 "{text}\n[[client_logos]]\nclient = \"{name}\"\nfile = \"clients/{name}.svg\"\ndate = {date}\n"
             ),
         );
@@ -114,12 +114,12 @@ fn add_item(
         other => panic!("unknown kind {other}"),
     };
     let path = format!("{dir}/{kind}/{name}.md");
-    site.write(&path, &format!("+++\n{}\n+++\nBody.\n", front.trim_end()));
+    site.write(&path, format!("+++\n{}\n+++\nBody.\n", front.trim_end()));
     path
 }
 
 /// `check --format json <args>`: the run and the parsed output.
-fn check_json(site: &TestSite, args: &[&str]) -> (Run, Value) {
+fn check_json(site: &SiteTest, args: &[&str]) -> (Run, Value) {
     let mut all = vec!["--format", "json"];
     all.extend_from_slice(args);
     let run = site.check(&all);
@@ -171,7 +171,7 @@ fn partner_slugs(json: &Value) -> Vec<String> {
 }
 
 /// Load the site through the library, as `check` does.
-fn load(site: &TestSite) -> Site {
+fn load(site: &SiteTest) -> Site {
     let opts = BuildOptions {
         root: site.root().to_path_buf(),
         depth: Depth::Validate,
@@ -888,7 +888,7 @@ fn exemptions_are_reported_with_their_reason_and_never_fail() {
     // Exempting a failing partner makes the check pass.
     site.remove(BIRCH_CASE_STUDY);
     site.check(&[]).expect_failure(1);
-    site.edit(
+    site.replace(
         "site.toml",
         "[rules.exemptions]\n",
         "[rules.exemptions]\nbirch-digital = \"Paused for 2026\"\n",
@@ -1003,10 +1003,10 @@ fn without_a_rules_table_nothing_is_checked() {
 
 /// The fixture with two failing partners: aurora lacks an approved post, birch's only case
 /// study is dated 2027-01-01.
-fn failing_site() -> TestSite {
+fn failing_site() -> SiteTest {
     let site = site();
     site.remove(AURORA_A11Y_POST);
-    site.edit(BIRCH_CASE_STUDY, "date = 2026-05-05", "date = 2027-01-01");
+    site.replace(BIRCH_CASE_STUDY, "date = 2026-05-05", "date = 2027-01-01");
     site
 }
 
@@ -1053,9 +1053,9 @@ fn check_exit_codes() {
     );
 
     // A content error: 1.
-    site.write(AURORA_A11Y_POST, &site_file_of_fixture(AURORA_A11Y_POST));
+    site.write(AURORA_A11Y_POST, site_file_of_fixture(AURORA_A11Y_POST));
     site.check(&[]).expect_success();
-    site.edit(
+    site.replace(
         BIRCH_TOML,
         "tier = \"verified-provider\"",
         "tier = \"gold\"",
@@ -1098,7 +1098,7 @@ fn check_with_an_unknown_partner_is_a_usage_error_even_without_a_report() {
         .stderr_contains("no published partner `nosuch`");
     // With a content error elsewhere (the report could not be computed).
     let site = self::site();
-    site.edit(
+    site.replace(
         BIRCH_TOML,
         "tier = \"verified-provider\"",
         "tier = \"gold\"",
@@ -1113,7 +1113,7 @@ fn check_partner_never_passes_when_its_rules_were_not_checked() {
     // aurora is missing a post; another partner's content error stops the loading before
     // the rules run. `check --partner aurora-learning` must not say "check passed".
     let site = failing_site();
-    site.edit(
+    site.replace(
         BIRCH_TOML,
         "tier = \"verified-provider\"",
         "tier = \"gold\"",
@@ -1129,7 +1129,7 @@ fn check_partner_never_passes_when_its_rules_were_not_checked() {
 #[test]
 fn check_with_a_content_error_does_not_claim_there_is_no_rules_table() {
     let site = site();
-    site.edit(
+    site.replace(
         BIRCH_TOML,
         "tier = \"verified-provider\"",
         "tier = \"gold\"",
@@ -1293,7 +1293,7 @@ fn check_github_annotates_partner_toml() {
     assert!(!run.stdout.contains(COBALT) && !run.stdout.contains(DELTA));
 
     // Content errors carry their line and column.
-    site.edit(
+    site.replace(
         BIRCH_TOML,
         "tier = \"verified-provider\"",
         "tier = \"gold\"",
@@ -1366,7 +1366,7 @@ fn on_missing_fail_exits_1_lists_partners_and_leaves_the_output_untouched() {
     assert!(before.contains_key("partners/birch-digital/index.html"));
     let entries = site.root_entries();
 
-    site.edit(BIRCH_CASE_STUDY, "date = 2026-05-05", "date = 2027-01-01");
+    site.replace(BIRCH_CASE_STUDY, "date = 2026-05-05", "date = 2027-01-01");
     let run = site.build(&["--output", &out_arg]);
     run.expect_failure(1);
     run.expect_stderr(
@@ -1401,12 +1401,12 @@ build failed: nothing was written"#,
 #[test]
 fn on_missing_warn_builds_and_prints_warnings() {
     let site = site();
-    site.edit(
+    site.replace(
         "site.toml",
         "on_missing = \"fail\"",
         "on_missing = \"warn\"",
     );
-    site.edit(BIRCH_CASE_STUDY, "date = 2026-05-05", "date = 2027-01-01");
+    site.replace(BIRCH_CASE_STUDY, "date = 2026-05-05", "date = 2027-01-01");
     let run = site.build(&[]);
     run.expect_success();
     run.expect_stderr(
@@ -1455,7 +1455,7 @@ const BIRCH_PLACES: &[&str] = &[
 fn on_missing_unlist_publishes_nothing_of_the_partner() {
     // Published (compliant): birch is in every place listed.
     let site = site();
-    site.edit(
+    site.replace(
         "site.toml",
         "on_missing = \"fail\"",
         "on_missing = \"unlist\"",
@@ -1474,7 +1474,7 @@ fn on_missing_unlist_publishes_nothing_of_the_partner() {
     }
 
     // Unlisted: gone from all of them.
-    site.edit(BIRCH_CASE_STUDY, "date = 2026-05-05", "date = 2027-01-01");
+    site.replace(BIRCH_CASE_STUDY, "date = 2026-05-05", "date = 2027-01-01");
     let run = site.build(&[]);
     run.expect_success();
     run.expect_stderr(
@@ -1540,7 +1540,7 @@ fn on_missing_unlist_publishes_nothing_of_the_partner() {
 #[test]
 fn contributions_page_lists_partners_with_their_counts() {
     let site = site();
-    site.edit(
+    site.replace(
         "site.toml",
         "on_missing = \"fail\"",
         "on_missing = \"unlist\"\npublish_contributions = true",
@@ -1585,7 +1585,7 @@ fn contributions_page_lists_partners_with_their_counts() {
     site.assert_links_ok(&site.public(), common::BASE_URL);
 
     // An unlisted partner is not on the page.
-    site.edit(BIRCH_CASE_STUDY, "date = 2026-05-05", "date = 2027-01-01");
+    site.replace(BIRCH_CASE_STUDY, "date = 2026-05-05", "date = 2027-01-01");
     site.build(&[]).expect_success();
     let names: Vec<String> = select(&site.html("program/contributions/"), "tbody th")
         .into_iter()
@@ -1614,7 +1614,7 @@ fn select_in(el: scraper::ElementRef, css: &str) -> Vec<String> {
 /// Replace `from` by `to` in the fixture's site.toml and build: exactly these diagnostics.
 fn rules_error(from: &str, to: &str, diagnostics: &str) {
     let site = site();
-    site.edit("site.toml", from, to);
+    site.replace("site.toml", from, to);
     site.build(&[]).expect_errors(diagnostics);
     site.check(&[])
         .expect_failure(1)
@@ -1670,8 +1670,8 @@ fn unknown_kind_in_overrides() {
 #[test]
 fn refused_counts_above_acquired() {
     let site = site();
-    site.edit(BIRCH_TOML, "refused_logo = 3", "refused_logo = 4");
-    site.edit(
+    site.replace(BIRCH_TOML, "refused_logo = 3", "refused_logo = 4");
+    site.replace(
         BIRCH_TOML,
         "refused_testimonial = 2",
         "refused_testimonial = 5",
@@ -1684,7 +1684,7 @@ content/partners/birch-digital/partner.toml:15:23: error: [clients] `refused_tes
     );
     // Equal to acquired is fine (all refused).
     let site = self::site();
-    site.edit(
+    site.replace(
         BIRCH_TOML,
         "refused_testimonial = 2",
         "refused_testimonial = 3",
@@ -1696,8 +1696,7 @@ content/partners/birch-digital/partner.toml:15:23: error: [clients] `refused_tes
     let site = self::site();
     site.write(
         AURORA_TOML,
-        &site
-            .read(AURORA_TOML)
+        site.read(AURORA_TOML)
             .replace("acquired = 10\n", "")
             .replace("refused_logo = 0", "refused_logo = 1"),
     );
@@ -1710,7 +1709,7 @@ content/partners/birch-digital/partner.toml:15:23: error: [clients] `refused_tes
 /// there, and a help line.
 fn rules_error_with_hint(from: &str, to: &str, position: &str, words: &[&str]) {
     let site = site();
-    site.edit("site.toml", from, to);
+    site.replace("site.toml", from, to);
     let run = site.build(&[]);
     run.expect_failure(1);
     let lines: Vec<&str> = run.stderr.lines().collect();
@@ -1770,7 +1769,7 @@ fn non_integer_numbers() {
         rules_error_with_hint(from, to, position, &[value]);
         // Rust's type names mean nothing to a content editor.
         let site = site();
-        site.edit("site.toml", from, to);
+        site.replace("site.toml", from, to);
         let run = site.build(&[]);
         assert!(!run.stderr.contains("i64"), "{}", run.stderr);
     }

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use common::TestSite;
+use common::SiteTest;
 use partnersite::content::{self, Patched};
 use partnersite::output::MemorySink;
 use partnersite::pipeline::{self, BuildOptions, Outcome};
@@ -47,7 +47,7 @@ fn render(
 
 #[test]
 fn incremental_rebuild_equals_full_rebuild() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let o = opts(site.root());
     let (mut full, _) = pipeline::load_full(&o).unwrap().unwrap();
     let mut files = render(&full, &o, None);
@@ -97,7 +97,7 @@ fn incremental_rebuild_equals_full_rebuild() {
 
 #[test]
 fn a_changed_date_or_a_new_file_needs_a_full_rebuild() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let o = opts(site.root());
     let (mut full, _) = pipeline::load_full(&o).unwrap().unwrap();
     site.write(
@@ -128,7 +128,7 @@ impl Drop for Server {
 }
 
 #[allow(clippy::zombie_processes)] // Server's Drop kills and waits.
-fn serve(site: &TestSite) -> Server {
+fn serve(site: &SiteTest) -> Server {
     let (child, rx) = common::spawn_serve(site.root(), &[]);
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
@@ -158,7 +158,7 @@ fn get(base: &str, path: &str) -> (u16, String, Vec<u8>) {
 
 #[test]
 fn preview_server_serves_only_the_site() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let server = serve(&site);
     let (status, head, body) = get(&server.base, "/");
     assert_eq!(status, 200);
@@ -196,7 +196,7 @@ fn preview_server_serves_only_the_site() {
 
 #[test]
 fn preview_server_pushes_a_reload_after_an_edit() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let server = serve(&site);
     let addr = server
         .base

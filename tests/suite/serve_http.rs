@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use common::TestSite;
+use common::SiteTest;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::process::Child;
@@ -19,7 +19,7 @@ struct Server {
     /// `host:port` as printed, e.g. `127.0.0.1:40123` or `[::1]:40123`.
     addr: String,
     port: u16,
-    _site: TestSite,
+    _site: SiteTest,
 }
 
 impl Drop for Server {
@@ -31,7 +31,7 @@ impl Drop for Server {
 
 #[allow(clippy::zombie_processes)] // Server's Drop kills and waits.
 fn serve(args: &[&str]) -> Server {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let (child, rx) = common::spawn_serve(site.root(), args);
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut seen = Vec::new();

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::TestSite;
+use common::SiteTest;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -32,7 +32,7 @@ impl Drop for Server {
 
 impl Server {
     #[allow(clippy::zombie_processes)] // Drop kills and waits.
-    fn start(site: &TestSite, extra: &[&str]) -> Server {
+    fn start(site: &SiteTest, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_partnersite"))
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root())
@@ -113,7 +113,7 @@ impl Server {
 }
 
 /// Save like vim with `backupcopy=no` or an IDE: write a sibling temp file, rename it over.
-fn rename_save(site: &TestSite, rel: &str, temp_name: &str, text: &str) {
+fn rename_save(site: &SiteTest, rel: &str, temp_name: &str, text: &str) {
     let target = site.path(rel);
     let temp = target.parent().unwrap().join(temp_name);
     std::fs::write(&temp, text).unwrap();
@@ -133,7 +133,7 @@ fn run(dir: &Path, program: &str, args: &[&str]) {
     );
 }
 
-fn git(site: &TestSite, args: &[&str]) {
+fn git(site: &SiteTest, args: &[&str]) {
     let mut all = vec![
         "-c",
         "user.name=Test",
@@ -148,7 +148,7 @@ fn git(site: &TestSite, args: &[&str]) {
 
 #[test]
 fn rename_replace_saves_are_seen_every_time() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let server = Server::start(&site, &[]);
     server.wait_for(PROFILE, "Cedar &amp; Quill designs courses");
     let about = site.read(ABOUT);
@@ -176,13 +176,13 @@ fn rename_replace_saves_are_seen_every_time() {
     rename_save(&site, "site.toml", "site.toml.tmp", &renamed);
     server.wait_for("/", "Renamed Directory Two");
     // And a plain in-place write after all that.
-    site.write(ABOUT, &format!("{about}\nIn-place write.\n"));
+    site.write(ABOUT, format!("{about}\nIn-place write.\n"));
     server.wait_for(PROFILE, "In-place write.");
 }
 
 #[test]
 fn sed_in_place_edits_are_seen_every_time() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let server = Server::start(&site, &[]);
     server.wait_for("/", "Test Partner Directory");
     run(
@@ -213,7 +213,7 @@ fn sed_in_place_edits_are_seen_every_time() {
 
 #[test]
 fn deleted_and_recreated_files_and_folders_are_seen() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let server = Server::start(&site, &[]);
     let about = site.read(ABOUT);
     server.wait_for(PROFILE, "Cedar &amp; Quill designs courses");
@@ -221,7 +221,7 @@ fn deleted_and_recreated_files_and_folders_are_seen() {
     server.wait_without(PROFILE, "Cedar &amp; Quill designs courses");
     site.write(
         ABOUT,
-        &about.replace("designs courses", "re-created courses"),
+        about.replace("designs courses", "re-created courses"),
     );
     server.wait_for(PROFILE, "re-created courses");
     // site.toml deleted and written anew, twice.
@@ -230,7 +230,7 @@ fn deleted_and_recreated_files_and_folders_are_seen() {
         site.remove("site.toml");
         site.write(
             "site.toml",
-            &toml.replacen("Test Partner Directory", title, 1),
+            toml.replacen("Test Partner Directory", title, 1),
         );
         server.wait_for("/", title);
     }
@@ -248,11 +248,11 @@ fn deleted_and_recreated_files_and_folders_are_seen() {
     server.wait_without(PROFILE, &title);
     site.write(
         &format!("{posts}/accessible-video.md"),
-        &post.replacen(&title, "A title from a re-created folder", 1),
+        post.replacen(&title, "A title from a re-created folder", 1),
     );
     server.wait_for(PROFILE, "A title from a re-created folder");
     // Files inside the re-created folder are watched too.
-    site.edit(
+    site.replace(
         &format!("{posts}/accessible-video.md"),
         "A title from a re-created folder",
         "Edited inside the re-created folder",
@@ -262,14 +262,14 @@ fn deleted_and_recreated_files_and_folders_are_seen() {
 
 #[test]
 fn git_checkout_of_another_branch_and_back_is_seen() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     git(&site, &["init", "-q"]);
     git(&site, &["add", "-A"]);
     git(&site, &["commit", "-q", "-m", "start"]);
     git(&site, &["branch", "-M", "main"]);
     git(&site, &["checkout", "-q", "-b", "other"]);
-    site.edit(ABOUT, "designs courses", "courses from the other branch");
-    site.edit(
+    site.replace(ABOUT, "designs courses", "courses from the other branch");
+    site.replace(
         "site.toml",
         "Test Partner Directory",
         "Other Branch Directory",
@@ -288,13 +288,13 @@ fn git_checkout_of_another_branch_and_back_is_seen() {
         server.wait_for("/", "Test Partner Directory");
     }
     // Edits after the checkouts are still seen.
-    site.edit(ABOUT, "designs courses", "edited after checkouts");
+    site.replace(ABOUT, "designs courses", "edited after checkouts");
     server.wait_for(PROFILE, "edited after checkouts");
 }
 
 #[test]
 fn content_moved_away_and_back_is_seen() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let server = Server::start(&site, &[]);
     server.wait_for(PROFILE, "Cedar &amp; Quill designs courses");
     let away = site.root().parent().unwrap().join("content-away");
@@ -313,7 +313,7 @@ fn content_moved_away_and_back_is_seen() {
     std::fs::rename(&away, site.path("content")).unwrap();
     server.wait_for(PROFILE, "courses edited away");
     // The moved-back folder is watched again.
-    site.edit(ABOUT, "courses edited away", "courses edited back home");
+    site.replace(ABOUT, "courses edited away", "courses edited back home");
     server.wait_for(PROFILE, "courses edited back home");
     // Replaced by a copy (a restored backup, an unpacked archive): a new folder.
     let backup = site.root().parent().unwrap().join("content-backup");
@@ -328,7 +328,7 @@ fn content_moved_away_and_back_is_seen() {
         ],
     );
     server.wait_for(PROFILE, "courses edited back home");
-    site.edit(
+    site.replace(
         ABOUT,
         "courses edited back home",
         "courses edited in the copy",
@@ -338,7 +338,7 @@ fn content_moved_away_and_back_is_seen() {
 
 #[test]
 fn folders_created_after_start_are_watched() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     assert!(!site.path("static").exists(), "the fixture has no static/");
     let server = Server::start(&site, &[]);
     server.wait_for("/", "Test Partner Directory");
@@ -353,22 +353,22 @@ fn folders_created_after_start_are_watched() {
 
 #[test]
 fn partner_folders_named_target_or_public_are_watched() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let server = Server::start(&site, &["--drafts"]);
     server.wait_for("/", "Test Partner Directory");
     let partner = site.read("content/partners/nandu/partner.toml");
     let logo = std::fs::read(site.path("content/partners/nandu/logo.svg")).unwrap();
     for slug in ["target", "public"] {
         let name = format!("Partner In {slug}");
-        site.write_bytes(&format!("content/partners/{slug}/logo.svg"), &logo);
+        site.write(&format!("content/partners/{slug}/logo.svg"), &logo);
         site.write(
             &format!("content/partners/{slug}/partner.toml"),
-            &partner.replacen("name = \"Ñandú\"", &format!("name = \"{name}\""), 1),
+            partner.replacen("name = \"Ñandú\"", &format!("name = \"{name}\""), 1),
         );
         server.wait_for(&format!("/partners/{slug}/"), &name);
         site.write(
             &format!("content/partners/{slug}/about.md"),
-            &format!("About the partner in {slug}.\n"),
+            format!("About the partner in {slug}.\n"),
         );
         server.wait_for(
             &format!("/partners/{slug}/"),
@@ -379,9 +379,9 @@ fn partner_folders_named_target_or_public_are_watched() {
 
 #[test]
 fn a_site_broken_at_start_shows_the_overlay_and_recovers() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let good = site.read("site.toml");
-    site.write("site.toml", &good.replacen("title = ", "titel = ", 1));
+    site.write("site.toml", good.replacen("title = ", "titel = ", 1));
     let server = Server::start(&site, &[]);
     for path in ["/", PROFILE, "/no/such/page/"] {
         let body = server.wait_until(path, "the error overlay", |_, b| {
@@ -405,16 +405,16 @@ fn a_site_broken_at_start_shows_the_overlay_and_recovers() {
     );
 
     // Watching goes on after the recovery.
-    site.edit(ABOUT, "designs courses", "still served");
+    site.replace(ABOUT, "designs courses", "still served");
     server.wait_for(PROFILE, "still served");
 }
 
 #[test]
 fn a_content_error_at_start_shows_the_overlay_and_recovers() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let toml = "content/partners/cedar-and-quill/partner.toml";
     let good = site.read(toml);
-    site.write(toml, &format!("{good}\ncolour = \"red\"\n"));
+    site.write(toml, format!("{good}\ncolour = \"red\"\n"));
     let server = Server::start(&site, &[]);
     let body = server.wait_until("/", "the error overlay", |_, b| {
         b.contains("partnersite-overlay")
@@ -427,7 +427,7 @@ fn a_content_error_at_start_shows_the_overlay_and_recovers() {
 
 /// Run `serve` expecting it to exit by itself: (exit code, stderr). A server still
 /// running after the deadline is killed and reported as `None`.
-fn serve_exit(site: &TestSite, extra: &[&str]) -> (Option<i32>, String) {
+fn serve_exit(site: &SiteTest, extra: &[&str]) -> (Option<i32>, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_partnersite"))
         .args(["serve", "--port", "0", "--root"])
         .arg(site.root())
@@ -460,7 +460,7 @@ fn serve_exit(site: &TestSite, extra: &[&str]) -> (Option<i32>, String) {
 
 #[test]
 fn an_unknown_partner_is_a_usage_error() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let (code, stderr) = serve_exit(&site, &["--partner", "cedar-and-qill"]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(
@@ -476,8 +476,8 @@ fn an_unknown_partner_is_a_usage_error() {
 
 #[test]
 fn an_unknown_partner_on_a_broken_site_is_a_usage_error_too() {
-    let site = TestSite::new("site-basic");
-    site.edit("site.toml", "title = ", "titel = ");
+    let site = SiteTest::from_fixture("site-basic");
+    site.replace("site.toml", "title = ", "titel = ");
     let (code, stderr) = serve_exit(&site, &["--partner", "cedar-and-qill"]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::TestSite;
+use common::SiteTest;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -40,7 +40,7 @@ fn run_into_closed_pipe(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 
 #[test]
 fn a_closed_stdout_ends_every_command_quietly() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     let root = site.root().display().to_string();
     let root = root.as_str();
     for args in [
@@ -65,8 +65,8 @@ fn a_closed_stdout_ends_every_command_quietly() {
 
 #[test]
 fn a_closed_stdout_keeps_the_verdict_of_a_failing_check() {
-    let site = TestSite::new("site-basic");
-    site.edit(CEDAR, "tier = \"partner\"", "tier = \"gold\"");
+    let site = SiteTest::from_fixture("site-basic");
+    site.replace(CEDAR, "tier = \"partner\"", "tier = \"gold\"");
     let root = site.root().display().to_string();
     for format in ["json", "text", "github"] {
         let args = ["check", "--root", root.as_str(), "--format", format];
@@ -82,7 +82,7 @@ fn a_closed_stdout_keeps_the_verdict_of_a_failing_check() {
 /// `sh -c 'partnersite ... | head -1'` under `pipefail`, as a CI step runs it.
 #[test]
 fn check_piped_into_head_under_pipefail() {
-    let site = TestSite::new("site-basic");
+    let site = SiteTest::from_fixture("site-basic");
     // Far more output than a pipe holds, so head exits while partnersite still writes.
     for i in 0..2000 {
         site.write(
@@ -108,13 +108,13 @@ fn check_piped_into_head_under_pipefail() {
 
 #[test]
 fn json_diagnostics_keep_the_help_line() {
-    let site = TestSite::new("site-basic");
-    site.edit(
+    let site = SiteTest::from_fixture("site-basic");
+    site.replace(
         CEDAR,
         "services = [\"hosting\", \"consulting\"]",
         "services = [\"hostng\"]",
     );
-    site.edit(CASE_STUDY, "date = 2026-01-15", "date = 2026-01-32");
+    site.replace(CASE_STUDY, "date = 2026-01-15", "date = 2026-01-32");
     let run = site.check(&["--format", "json"]);
     run.expect_failure(1);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
@@ -141,13 +141,13 @@ fn json_diagnostics_keep_the_help_line() {
 
 #[test]
 fn did_you_mean_offers_only_the_best_candidate() {
-    let site = TestSite::new("site-basic");
-    site.edit(
+    let site = SiteTest::from_fixture("site-basic");
+    site.replace(
         CEDAR,
         "services = [\"hosting\", \"consulting\"]",
         "services = [\"hostng\"]",
     );
-    site.edit(
+    site.replace(
         CEDAR,
         "regions = [\"north-america\", \"europe\"]",
         "regions = [\"north-amerika\"]",
@@ -162,7 +162,7 @@ content/partners/cedar-and-quill/partner.toml:8:13: error: `services`: `hostng` 
 
 #[test]
 fn one_lead_and_one_partner_read_in_the_singular() {
-    let site = TestSite::new("leads/site");
+    let site = SiteTest::from_fixture("leads/site");
     for other in [
         "beta-learning",
         "delta-draft",

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{Run, TestSite};
+use common::{Run, SiteTest};
 
 /// A name that would start a line with a forged `::error` if printed raw.
 const FORGED: &str = "x\n::error file=a::pwned";
@@ -15,8 +15,8 @@ const C1_CSI: char = '\u{9b}';
 const BIDI: char = '\u{202e}';
 
 /// The rules fixture with hostile names and values in every place that reaches a message.
-fn hostile_site() -> TestSite {
-    let site = TestSite::new("rules-site");
+fn hostile_site() -> SiteTest {
+    let site = SiteTest::from_fixture("rules-site");
     // A partner folder whose name is not a slug, and a Markdown file under content/.
     site.write(
         &format!("content/partners/{FORGED}/partner.toml"),
@@ -194,11 +194,11 @@ fn check_github_escapes_names_and_values() {
 
 /// The rules fixture plus a valid partner whose name, item title and exemption reason hold
 /// escape sequences: they reach the required-content report of `check` and `build`.
-fn hostile_partner_site() -> TestSite {
-    let site = TestSite::new("rules-site");
+fn hostile_partner_site() -> SiteTest {
+    let site = SiteTest::from_fixture("rules-site");
     site.write(
         "content/partners/evil/logo.svg",
-        &site.read("content/partners/aurora-learning/logo.svg"),
+        site.read("content/partners/aurora-learning/logo.svg"),
     );
     site.write(
         "content/partners/evil/partner.toml",
