@@ -1,9 +1,9 @@
 //! `site.toml` -> [`SiteConfig`]: site settings, the ordered vocabularies, and the
 //! `[rules]`, `[leads]`, `[security]` and `[links]` tables. Unknown keys are errors everywhere.
 //!
-//! This file reads the file and validates the site settings; each table with rules of
-//! its own is checked in a submodule: [`vocab`] (the `id = "label"` tables and regions),
-//! [`rules`] (`[rules]`) and [`leads`] (`[leads]` and its categories).
+//! This file reads site.toml and checks the site settings; each table with rules of its
+//! own has a submodule in `config/`: `vocab.rs` (the `id = "label"` tables and regions),
+//! `rules.rs` (`[rules]`) and `leads.rs` (`[leads]` and its categories).
 
 mod leads;
 mod rules;
@@ -14,7 +14,7 @@ pub use leads::{
     is_value_slug,
 };
 pub use rules::{OnMissing, RuleName, Rules};
-pub use vocab::{Region, RegionDef, Regions, Vocab, VocabEntry, is_slug, slugify};
+pub use vocab::{Region, Regions, Vocab, VocabEntry, is_slug, slugify};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
 use crate::tomlcheck::{self, Missing};
@@ -203,10 +203,6 @@ pub struct SiteConfig {
 }
 
 impl SiteConfig {
-    pub fn site_file(&self) -> PathBuf {
-        PathBuf::from(SITE_FILE)
-    }
-
     /// A diagnostic pointing at a byte span of site.toml.
     pub fn error_at(
         &self,

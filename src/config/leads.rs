@@ -10,6 +10,7 @@ use std::fmt;
 use std::path::Path;
 use toml::Spanned;
 
+/// `[leads.columns]`: the export's column names for the fields partnersite reads.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LeadColumns {

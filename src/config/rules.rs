@@ -5,6 +5,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
 use serde::Deserialize;
 use toml::Spanned;
 
+/// `rule = "percent"` (X is a share of the clients acquired) or `"fixed"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleName {
@@ -12,6 +13,7 @@ pub enum RuleName {
     Fixed,
 }
 
+/// `on_missing`: what a partner without its required content gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OnMissing {

@@ -49,14 +49,6 @@ impl Vocab {
     pub fn ids(&self) -> impl Iterator<Item = &str> + Clone {
         self.entries.iter().map(|e| e.id.as_str())
     }
-
-    /// Position of an id in display order (unknown ids sort last).
-    pub fn position(&self, id: &str) -> usize {
-        self.entries
-            .iter()
-            .position(|e| e.id == id)
-            .unwrap_or(usize::MAX)
-    }
 }
 
 impl<'de> Deserialize<'de> for Vocab {
@@ -86,12 +78,13 @@ impl<'de> Deserialize<'de> for Vocab {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RegionDef {
-    pub label: String,
+struct RegionDef {
+    label: String,
     #[serde(default)]
-    pub countries: Vec<Spanned<String>>,
+    countries: Vec<Spanned<String>>,
 }
 
+/// One `[regions.<id>]` table: a label and the countries (upper-case alpha-2) it holds.
 #[derive(Debug, Clone)]
 pub struct Region {
     pub id: String,
