@@ -58,47 +58,9 @@ pub fn sniff(bytes: &[u8]) -> Option<ImageKind> {
 /// read under the site's read policy ([`crate::fsread`]: a link must stay in content/).
 /// Returns the absolute path or an explanation for the editor.
 pub fn resolve_image(files: &SiteFiles, dir: &Path, rel: &str) -> Result<PathBuf, String> {
+    let expected = kind_of_name(rel)?;
     let rel_path = Path::new(rel);
-    if rel.is_empty() {
-        return Err("the file name is empty".into());
-    }
-    if rel_path.is_absolute() || rel.starts_with('/') || rel.starts_with('\\') {
-        return Err(format!(
-            "`{rel}` is an absolute path; name a file inside the partner folder"
-        ));
-    }
-    if rel_path
-        .components()
-        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
-    {
-        return Err(format!(
-            "`{rel}` leaves the partner folder; name a file inside it"
-        ));
-    }
-    let Some(expected) = rel_path
-        .extension()
-        .and_then(|e| e.to_str())
-        .and_then(ImageKind::from_extension)
-    else {
-        return Err(format!(
-            "`{rel}` is not an image file name; use .svg, .png, .jpg or .webp"
-        ));
-    };
     let full = dir.join(rel_path);
-    // Only a symlink can lead elsewhere (the path has no `..`): resolve the path fully
-    // only when the partner folder or a component of `rel` is one. `lstat` of a few
-    // components is far cheaper than `realpath` on every image of a large site.
-    let mut link = std::fs::symlink_metadata(dir)
-        .map(|m| m.file_type().is_symlink())
-        .unwrap_or(true);
-    let mut prefix = dir.to_path_buf();
-    for part in rel_path.components() {
-        prefix.push(part);
-        match std::fs::symlink_metadata(&prefix) {
-            Ok(m) => link |= m.file_type().is_symlink(),
-            Err(_) => return Err(format!("file `{rel}` not found in the partner folder")),
-        }
-    }
     let refused = |r: Refused| match r {
         Refused::NotFound => format!("file `{rel}` not found in the partner folder"),
         Refused::Dangling | Refused::Outside(_) | Refused::IntoGit | Refused::IntoLeads(_) => {
@@ -110,40 +72,16 @@ pub fn resolve_image(files: &SiteFiles, dir: &Path, rel: &str) -> Result<PathBuf
         r => format!("`{rel}` {}", r.describe()),
     };
     // The resolved target is what gets copied: the copy does not follow links.
-    let full = if link {
+    let full = if passes_symlink(dir, rel_path, rel)? {
         files.check_link(&full, Area::Content).map_err(refused)?
     } else {
         full
     };
     // One open and one fstat for the type, size and content checks.
-    let Opened { mut file, len } = files
+    let Opened { file, len } = files
         .open(&full, Area::Content, u64::MAX)
         .map_err(refused)?;
-    if expected == ImageKind::Svg && len > SVG_MAX_BYTES {
-        return Err(format!(
-            "`{rel}` is {} KiB; SVG logos are limited to {} KiB",
-            len / 1024,
-            SVG_MAX_BYTES / 1024
-        ));
-    }
-    if len > RASTER_MAX_BYTES {
-        return Err(format!(
-            "`{rel}` is {} KiB; images are limited to {} KiB",
-            len / 1024,
-            RASTER_MAX_BYTES / 1024
-        ));
-    }
-    let bytes = {
-        use std::io::Read;
-        let limit = if expected == ImageKind::Svg {
-            len
-        } else {
-            4096
-        };
-        let mut buf = Vec::with_capacity(usize::try_from(limit).unwrap_or(4096));
-        (&mut file).take(limit).read_to_end(&mut buf).map(|_| buf)
-    }
-    .map_err(|e| format!("cannot read `{rel}`: {e}"))?;
+    let bytes = read_checked(file, len, expected, rel)?;
     match sniff(&bytes) {
         Some(ImageKind::Svg) if expected == ImageKind::Svg => {
             check_svg(&bytes).map_err(|why| format!("`{rel}` is refused: {why}"))?;
@@ -163,6 +101,87 @@ pub fn resolve_image(files: &SiteFiles, dir: &Path, rel: &str) -> Result<PathBuf
             expected.name()
         )),
     }
+}
+
+/// The image kind `rel`'s extension names, once `rel` is a relative path that stays
+/// inside its folder.
+fn kind_of_name(rel: &str) -> Result<ImageKind, String> {
+    let rel_path = Path::new(rel);
+    if rel.is_empty() {
+        return Err("the file name is empty".into());
+    }
+    if rel_path.is_absolute() || rel.starts_with('/') || rel.starts_with('\\') {
+        return Err(format!(
+            "`{rel}` is an absolute path; name a file inside the partner folder"
+        ));
+    }
+    if rel_path
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err(format!(
+            "`{rel}` leaves the partner folder; name a file inside it"
+        ));
+    }
+    rel_path
+        .extension()
+        .and_then(|e| e.to_str())
+        .and_then(ImageKind::from_extension)
+        .ok_or_else(|| format!("`{rel}` is not an image file name; use .svg, .png, .jpg or .webp"))
+}
+
+/// True when `dir` or a component of `rel_path` is a symlink. Only a symlink can lead
+/// elsewhere (the path has no `..`), so the path is resolved fully only then: `lstat` of
+/// a few components is far cheaper than `realpath` on every image of a large site.
+fn passes_symlink(dir: &Path, rel_path: &Path, rel: &str) -> Result<bool, String> {
+    let mut link = std::fs::symlink_metadata(dir)
+        .map(|m| m.file_type().is_symlink())
+        .unwrap_or(true);
+    let mut prefix = dir.to_path_buf();
+    for part in rel_path.components() {
+        prefix.push(part);
+        match std::fs::symlink_metadata(&prefix) {
+            Ok(m) => link |= m.file_type().is_symlink(),
+            Err(_) => return Err(format!("file `{rel}` not found in the partner folder")),
+        }
+    }
+    Ok(link)
+}
+
+/// The bytes the content checks need (a whole SVG, the header of a raster image), once
+/// the file's size `len` is within the limit of its kind.
+fn read_checked(
+    mut file: std::fs::File,
+    len: u64,
+    expected: ImageKind,
+    rel: &str,
+) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    if expected == ImageKind::Svg && len > SVG_MAX_BYTES {
+        return Err(format!(
+            "`{rel}` is {} KiB; SVG logos are limited to {} KiB",
+            len / 1024,
+            SVG_MAX_BYTES / 1024
+        ));
+    }
+    if len > RASTER_MAX_BYTES {
+        return Err(format!(
+            "`{rel}` is {} KiB; images are limited to {} KiB",
+            len / 1024,
+            RASTER_MAX_BYTES / 1024
+        ));
+    }
+    let limit = if expected == ImageKind::Svg {
+        len
+    } else {
+        4096
+    };
+    let mut buf = Vec::with_capacity(usize::try_from(limit).unwrap_or(4096));
+    (&mut file)
+        .take(limit)
+        .read_to_end(&mut buf)
+        .map_err(|e| format!("cannot read `{rel}`: {e}"))?;
+    Ok(buf)
 }
 
 /// Largest SVG accepted.

@@ -378,52 +378,16 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     if let Some(code) = missing_site(&args.root) {
         return Ok(code);
     }
-    let opts = BuildOptions {
-        root: args.root.clone(),
-        base_url: None,
-        drafts: false,
-        preview: false,
-        depth: crate::content::Depth::Full,
-    };
-    // Every stage of `build` (rendering and output planning included) but the write.
-    let (diags, report) = match pipeline::prepare(&opts)? {
-        Outcome::Ready(p) => {
-            let mut diags = match pipeline::plan_site(&p)? {
-                Ok(summary) => summary.warnings,
-                Err(d) => d,
-            };
-            let p = *p;
-            diags.extend(p.warnings);
-            (diags.sorted(), p.report)
-        }
-        Outcome::Failed(d, r) => (d, r),
-    };
+    let (diags, report) = check_all(&args.root)?;
     // The rule as configured, even when content errors stopped its evaluation.
     let rules_cfg = crate::config::load(&args.root)
         .ok()
         .and_then(|(c, _)| c)
         .and_then(|c| c.rules.map(|r| (r.year, r.rule)));
-    if let Some(slug) = &args.partner {
-        let known: Vec<String> = match &report {
-            Some(r) => r.verdicts.iter().map(|v| v.slug.clone()).collect(),
-            None => std::fs::read_dir(args.root.join("content/partners"))
-                .map(|rd| {
-                    rd.filter_map(|e| e.ok())
-                        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                        .filter_map(|e| e.file_name().to_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        };
-        if !known.contains(slug) {
-            let hint = crate::diagnostics::suggest(slug, known.iter().map(String::as_str));
-            eprintln!(
-                "error: no published partner `{}` ({})",
-                esc(slug),
-                esc(&hint)
-            );
-            return Ok(ExitCode::from(EXIT_USAGE));
-        }
+    if let Some(slug) = &args.partner
+        && let Some(code) = unknown_partner(&args.root, slug, report.as_ref())
+    {
+        return Ok(code);
     }
     // A [rules] table whose verdicts could not be computed (content errors first).
     let not_checked = report.is_none() && rules_cfg.is_some();
@@ -448,25 +412,12 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         r.failing()
             .any(|v| args.partner.as_ref().is_none_or(|s| &v.slug == s))
     });
+    let partner = args.partner.as_deref();
     let mut out = stdout();
     match args.format {
         Format::Text => {
             print_diagnostics(&diags);
-            match &report {
-                Some(r) => write!(
-                    out,
-                    "{}",
-                    report::text(r, args.partner.as_deref(), colour_on(&std::io::stdout()))
-                )?,
-                None if not_checked => writeln!(
-                    out,
-                    "required content was not checked: fix the errors above first"
-                )?,
-                None => writeln!(
-                    out,
-                    "no [rules] table in site.toml: no required content is checked"
-                )?,
-            }
+            check_text(&mut out, report.as_ref(), partner, not_checked)?;
             if !diags.has_errors() && !failing && !not_checked {
                 writeln!(out, "check passed")?;
             }
@@ -475,11 +426,11 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
             writeln!(
                 out,
                 "{}",
-                report::json(report.as_ref(), &diags, args.partner.as_deref(), rules_cfg)?
+                report::json(report.as_ref(), &diags, partner, rules_cfg)?
             )?;
         }
         Format::Github => {
-            for line in report::github(report.as_ref(), &diags, args.partner.as_deref()) {
+            for line in report::github(report.as_ref(), &diags, partner) {
                 writeln!(out, "{line}")?;
             }
         }
@@ -489,6 +440,85 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Every stage of `build` (rendering and output planning included) but the write: the
+/// sorted diagnostics and the required-content report (when it could be computed).
+fn check_all(root: &std::path::Path) -> Result<(Diagnostics, Option<crate::rules::Report>)> {
+    let opts = BuildOptions {
+        root: root.to_path_buf(),
+        base_url: None,
+        drafts: false,
+        preview: false,
+        depth: crate::content::Depth::Full,
+    };
+    Ok(match pipeline::prepare(&opts)? {
+        Outcome::Ready(p) => {
+            let mut diags = match pipeline::plan_site(&p)? {
+                Ok(summary) => summary.warnings,
+                Err(d) => d,
+            };
+            let p = *p;
+            diags.extend(p.warnings);
+            (diags.sorted(), p.report)
+        }
+        Outcome::Failed(d, r) => (d, r),
+    })
+}
+
+/// Exit code 2 with a suggestion when `--partner` names no partner of the report (or,
+/// when content errors stopped it, no folder of content/partners/).
+fn unknown_partner(
+    root: &std::path::Path,
+    slug: &str,
+    report: Option<&crate::rules::Report>,
+) -> Option<ExitCode> {
+    let known: Vec<String> = match report {
+        Some(r) => r.verdicts.iter().map(|v| v.slug.clone()).collect(),
+        None => std::fs::read_dir(root.join("content/partners"))
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                    .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    if known.iter().any(|k| k == slug) {
+        return None;
+    }
+    let hint = crate::diagnostics::suggest(slug, known.iter().map(String::as_str));
+    eprintln!(
+        "error: no published partner `{}` ({})",
+        esc(slug),
+        esc(&hint)
+    );
+    Some(ExitCode::from(EXIT_USAGE))
+}
+
+/// `check --format text` after the diagnostics: the required-content table, or why
+/// there is none.
+fn check_text(
+    out: &mut Stdout,
+    report: Option<&crate::rules::Report>,
+    partner: Option<&str>,
+    not_checked: bool,
+) -> std::io::Result<()> {
+    match report {
+        Some(r) => write!(
+            out,
+            "{}",
+            report::text(r, partner, colour_on(&std::io::stdout()))
+        ),
+        None if not_checked => writeln!(
+            out,
+            "required content was not checked: fix the errors above first"
+        ),
+        None => writeln!(
+            out,
+            "no [rules] table in site.toml: no required content is checked"
+        ),
+    }
 }
 
 fn leads_digest(root: PathBuf, output: Option<PathBuf>) -> Result<ExitCode> {

@@ -52,11 +52,6 @@ impl Date {
     pub fn quarter(&self) -> String {
         format!("{}-Q{}", self.year, (self.month - 1) / 3 + 1)
     }
-
-    /// RFC 3339 timestamp at midnight UTC, for Atom feeds.
-    pub fn rfc3339(&self) -> String {
-        format!("{self}T00:00:00Z")
-    }
 }
 
 /// Advice that leads straight to a valid value for a date written another way

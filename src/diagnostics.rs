@@ -213,20 +213,39 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .collect()
 }
 
+/// The one wording of a suggestion: "did you mean `x`?" (callers pass `best` as it
+/// should read, e.g. `/partners/x/` or `#setup`).
+pub fn did_you_mean(best: &str) -> String {
+    format!("did you mean `{best}`?")
+}
+
 /// "did you mean `x`?" when something close exists, else the list of valid values.
 pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> String {
-    let near = closest(input, candidates.clone());
-    if near.is_empty() {
-        let all: Vec<String> = candidates.into_iter().map(|c| format!("`{c}`")).collect();
-        if all.is_empty() {
-            "no valid values are defined".to_string()
-        } else {
-            format!("valid values: {}", all.join(", "))
-        }
-    } else {
-        let near: Vec<String> = near.iter().map(|c| format!("`{c}`")).collect();
-        format!("did you mean {}?", near.join(" or "))
+    if candidates.clone().into_iter().next().is_none() {
+        return "no valid values are defined".to_string();
     }
+    suggest_among(input, candidates, "values")
+}
+
+/// "did you mean `x`?" when something close exists, else "valid <noun>: `a`, `b`".
+fn suggest_among<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+    noun: &str,
+) -> String {
+    match closest(input, candidates.clone()).first() {
+        Some(best) => did_you_mean(best),
+        None => format!("valid {noun}: {}", ticked(candidates)),
+    }
+}
+
+/// `a`, `b`, `c`: each in backticks, comma-separated.
+fn ticked<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    items
+        .into_iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// All diagnostics of one run, in a stable order.
@@ -347,8 +366,6 @@ fn date_advice(
     Some((better, advice))
 }
 
-/// serde's messages name fields with backticks: "unknown field `nmae`, expected one of
-/// `name`, `tier`". Turn them into a message plus a suggestion.
 /// The key and the expected keys of serde's "unknown field `x`, expected one of ...".
 pub fn unknown_field(raw: &str) -> Option<(String, Vec<String>)> {
     let rest = raw.strip_prefix("unknown field `")?;
@@ -362,28 +379,17 @@ pub fn unknown_field(raw: &str) -> Option<(String, Vec<String>)> {
     Some((field.to_string(), expected))
 }
 
+/// serde's and the TOML parser's message in an editor's words, with a hint. serde names
+/// fields with backticks ("unknown field `nmae`, expected one of `name`, `tier`"): an
+/// unknown key or value gets a "did you mean" or the valid ones.
 fn explain_toml_message(raw: &str) -> (String, Option<String>) {
     if let Some((field, expected)) = unknown_field(raw) {
-        {
-            let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
-            let hint = if expected.is_empty() {
-                "remove this key".to_string()
-            } else {
-                let near = closest(&field, expected.iter().copied());
-                match near.first() {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!(
-                        "valid keys: {}",
-                        expected
-                            .iter()
-                            .map(|e| format!("`{e}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                }
-            };
-            return (format!("unknown key `{field}`"), Some(hint));
-        }
+        let hint = if expected.is_empty() {
+            "remove this key".to_string()
+        } else {
+            suggest_among(&field, expected.iter().map(String::as_str), "keys")
+        };
+        return (format!("unknown key `{field}`"), Some(hint));
     }
     if let Some(rest) = raw.strip_prefix("missing field `")
         && let Some((field, _)) = rest.split_once('`')
@@ -397,51 +403,43 @@ fn explain_toml_message(raw: &str) -> (String, Option<String>) {
         && let Some((value, tail)) = rest.split_once('`')
     {
         let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
-        let hint = match closest(value, expected.iter().copied()).first() {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => format!(
-                "valid values: {}",
-                expected
-                    .iter()
-                    .map(|e| format!("`{e}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        let list = expected
-            .iter()
-            .map(|e| format!("`{e}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
         return (
-            format!("`{value}` is not a valid value (expected one of {list})"),
-            Some(hint),
+            format!(
+                "`{value}` is not a valid value (expected one of {})",
+                ticked(expected.iter().copied())
+            ),
+            Some(suggest_among(value, expected.iter().copied(), "values")),
         );
     }
     if let Some(rest) = raw.strip_prefix("invalid type: ") {
-        // serde: "invalid type: floating point `12.5`, expected i64".
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        let wanted = match expected {
-            e if e.starts_with('i') || e.starts_with('u') => "a whole number",
-            "a boolean" => "true or false",
-            "a string" => "text in quotes",
-            "a sequence" => "a list like [\"a\", \"b\"]",
-            "" => "another type",
-            e => e,
-        };
-        let found = found
-            .replace("floating point", "the number")
-            .replace("string", "the text")
-            .replace("integer", "the number");
-        return (
-            format!("expected {wanted}, found {found}"),
-            Some(format!("write {wanted} here")),
-        );
+        let (message, hint) = explain_invalid_type(rest);
+        return (message, Some(hint));
     }
     if let Some((message, hint)) = explain_syntax(raw) {
         return (message.to_string(), Some(hint.to_string()));
     }
     (raw.replace('\n', " "), None)
+}
+
+/// serde's "invalid type: floating point `12.5`, expected i64" (after the prefix).
+fn explain_invalid_type(rest: &str) -> (String, String) {
+    let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+    let wanted = match expected {
+        e if e.starts_with('i') || e.starts_with('u') => "a whole number",
+        "a boolean" => "true or false",
+        "a string" => "text in quotes",
+        "a sequence" => "a list like [\"a\", \"b\"]",
+        "" => "another type",
+        e => e,
+    };
+    let found = found
+        .replace("floating point", "the number")
+        .replace("string", "the text")
+        .replace("integer", "the number");
+    (
+        format!("expected {wanted}, found {found}"),
+        format!("write {wanted} here"),
+    )
 }
 
 /// The TOML parser's wording for the syntax slips editors make most, in their words.
@@ -534,6 +532,20 @@ mod tests {
         let (m, h) = explain_toml_message("unknown field `nmae`, expected one of `name`, `tier`");
         assert_eq!(m, "unknown key `nmae`");
         assert_eq!(h.as_deref(), Some("did you mean `name`?"));
+        let (_, h) = explain_toml_message("unknown field `zzzz`, expected one of `name`, `tier`");
+        assert_eq!(h.as_deref(), Some("valid keys: `name`, `tier`"));
+        let (_, h) = explain_toml_message("unknown field `zzzz`, there are no fields");
+        assert_eq!(h.as_deref(), Some("remove this key"));
+        let raw = "unknown variant `wran`, expected one of `fail`, `warn`, `unlist`";
+        let (m, h) = explain_toml_message(raw);
+        assert_eq!(
+            m,
+            "`wran` is not a valid value (expected one of `fail`, `warn`, `unlist`)"
+        );
+        assert_eq!(h.as_deref(), Some("did you mean `warn`?"));
+        let (_, h) = explain_toml_message(&raw.replace("wran", "zzzz"));
+        assert_eq!(h.as_deref(), Some("valid values: `fail`, `warn`, `unlist`"));
+        assert_eq!(suggest("x", []), "no valid values are defined");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use crate::assets;
 use crate::config::LinkLevel;
 use crate::content::Site;
-use crate::diagnostics::{Diagnostic, Diagnostics, closest};
+use crate::diagnostics::{Diagnostic, Diagnostics, closest, did_you_mean};
 use crate::fsread::SiteFiles;
 use crate::markdown::{LinkHook, Rewrite};
 use crate::render::views::paths;
@@ -449,9 +449,11 @@ fn broken(
             .iter()
             .filter_map(|o| o.strip_suffix("index.html"))
             .filter(|o| !o.is_empty());
-        let near = closest(&path, pages);
-        let hint = match near.first() {
-            Some(best) => format!("did you mean `/{best}`? (a draft page is not published)"),
+        let hint = match closest(&path, pages).first() {
+            Some(best) => format!(
+                "{} (a draft page is not published)",
+                did_you_mean(&format!("/{best}"))
+            ),
             None => "check the address (a draft page is not published)".to_string(),
         };
         return Some((
@@ -480,11 +482,22 @@ fn broken(
     } else {
         shown
     };
+    Some((
+        format!(
+            "broken link `{}`: no heading with id `{fragment}` on {place}",
+            link.written
+        ),
+        missing_anchor_hint(fragment, ids, &place),
+    ))
+}
+
+/// A "did you mean" for a `#fragment` that is no heading id of `place`, else its ids.
+fn missing_anchor_hint(fragment: &str, ids: &[String], place: &str) -> String {
     let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     ids.sort_unstable();
     ids.dedup();
-    let hint = match closest(fragment, ids.iter().copied()).first() {
-        Some(best) => format!("did you mean `#{best}`?"),
+    match closest(fragment, ids.iter().copied()).first() {
+        Some(best) => did_you_mean(&format!("#{best}")),
         None if ids.is_empty() => {
             format!("{place} has no headings; link to the page without `#{fragment}`")
         }
@@ -492,14 +505,7 @@ fn broken(
             let list: Vec<String> = ids.iter().take(10).map(|i| format!("`#{i}`")).collect();
             format!("the headings of {place} have the ids {}", list.join(", "))
         }
-    };
-    Some((
-        format!(
-            "broken link `{}`: no heading with id `{fragment}` on {place}",
-            link.written
-        ),
-        hint,
-    ))
+    }
 }
 
 #[cfg(test)]

@@ -61,6 +61,28 @@ pub fn text(report: &Report, only: Option<&str>, colour: bool) -> String {
         .iter()
         .filter(|v| only.is_none_or(|s| s == v.slug))
         .collect();
+    table(&mut out, report, &verdicts, colour);
+    let count = |status: Status| verdicts.iter().filter(|v| v.status == status).count();
+    let (ok, missing, exempt) = (
+        count(Status::Ok),
+        count(Status::Missing),
+        count(Status::Exempt),
+    );
+    let _ = writeln!(
+        out,
+        "\n{ok} complete, {missing} missing content, {exempt} exempt"
+    );
+    for v in verdicts
+        .iter()
+        .filter(|v| v.status == Status::Missing || only.is_some())
+    {
+        details(&mut out, v, colour);
+    }
+    out
+}
+
+/// One row per partner: its X, the counted/required content of each kind, its status.
+fn table(out: &mut String, report: &Report, verdicts: &[&Verdict], colour: bool) {
     let name_w = verdicts
         .iter()
         .map(|v| esc(&v.slug).chars().count())
@@ -72,7 +94,7 @@ pub fn text(report: &Report, only: Option<&str>, colour: bool) -> String {
         "\n{:name_w$}  {:>3}  {:>12}  {:>6}  {:>12}  {:>12}  status",
         "partner", "X", "case studies", "posts", "testimonials", "client logos"
     );
-    for v in &verdicts {
+    for v in verdicts {
         let req = |k: Kind| report.rules.require.contains(&k);
         let status = match v.status {
             Status::Ok => paint("ok", GREEN, colour),
@@ -90,54 +112,39 @@ pub fn text(report: &Report, only: Option<&str>, colour: bool) -> String {
             cell(v, Kind::ClientLogos, req(Kind::ClientLogos)),
         );
     }
-    let ok = verdicts.iter().filter(|v| v.status == Status::Ok).count();
-    let missing = verdicts
-        .iter()
-        .filter(|v| v.status == Status::Missing)
-        .count();
-    let exempt = verdicts
-        .iter()
-        .filter(|v| v.status == Status::Exempt)
-        .count();
+}
+
+/// One partner's verdict with what was counted and what was ignored, and why.
+fn details(out: &mut String, v: &Verdict, colour: bool) {
     let _ = writeln!(
         out,
-        "\n{ok} complete, {missing} missing content, {exempt} exempt"
+        "\n{} ({}): {}",
+        paint(&esc(&v.slug), BOLD, colour),
+        esc(&v.name),
+        match v.status {
+            Status::Missing => format!("missing {}", crate::rules::missing_phrase(v)),
+            Status::Exempt => format!("exempt: {}", esc(v.reason.as_deref().unwrap_or(""))),
+            Status::Ok => "complete".into(),
+        }
     );
-    for v in verdicts
-        .iter()
-        .filter(|v| v.status == Status::Missing || only.is_some())
-    {
+    let _ = writeln!(out, "  clients acquired: {}, so X = {}", v.acquired, v.x);
+    for item in &v.counted_items {
         let _ = writeln!(
             out,
-            "\n{} ({}): {}",
-            paint(&esc(&v.slug), BOLD, colour),
-            esc(&v.name),
-            match v.status {
-                Status::Missing => format!("missing {}", crate::rules::missing_phrase(v)),
-                Status::Exempt => format!("exempt: {}", esc(v.reason.as_deref().unwrap_or(""))),
-                Status::Ok => "complete".into(),
-            }
+            "  counted  {:13} {}",
+            item.kind.label(),
+            esc(&item.label)
         );
-        let _ = writeln!(out, "  clients acquired: {}, so X = {}", v.acquired, v.x);
-        for item in &v.counted_items {
-            let _ = writeln!(
-                out,
-                "  counted  {:13} {}",
-                item.kind.label(),
-                esc(&item.label)
-            );
-        }
-        for i in &v.ignored {
-            let _ = writeln!(
-                out,
-                "  ignored  {:13} {}: {}",
-                i.kind.label(),
-                esc(&i.path),
-                esc(&i.reason)
-            );
-        }
     }
-    out
+    for i in &v.ignored {
+        let _ = writeln!(
+            out,
+            "  ignored  {:13} {}: {}",
+            i.kind.label(),
+            esc(&i.path),
+            esc(&i.reason)
+        );
+    }
 }
 
 /// `check --format json`.
