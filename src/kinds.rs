@@ -313,10 +313,15 @@ mod tests {
 
     #[test]
     fn every_rule_kind_has_a_row_with_its_wording() {
+        use serde::Deserialize;
+        use serde::de::value::{Error, StrDeserializer};
         for rule in config::Kind::ALL {
             let k = by_rule(rule);
             assert_eq!(k.id, rule.id());
-            assert_eq!(k.plural, rule.label());
+            // The id in site.toml (`require = ["case-studies"]`) is the table's id.
+            let read = config::Kind::deserialize(StrDeserializer::<Error>::new(k.id));
+            assert_eq!(read.ok(), Some(rule));
+            assert!(!k.plural.is_empty() && !k.singular.is_empty());
         }
         // The rules count kinds in config::Kind::ALL's order.
         let order: Vec<_> = counted().filter_map(|k| k.rule).collect();
