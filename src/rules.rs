@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 /// Per-kind numbers, serialized with the kind ids as keys, in the documented order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct PerKind(pub [u64; 4]);
+pub struct PerKind(pub [u64; Kind::ALL.len()]);
 
 impl PerKind {
     pub fn get(&self, k: Kind) -> u64 {
@@ -31,7 +31,7 @@ impl PerKind {
 impl Serialize for PerKind {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(4))?;
+        let mut m = s.serialize_map(Some(Kind::ALL.len()))?;
         for k in Kind::ALL {
             m.serialize_entry(k.id(), &self.get(k))?;
         }
