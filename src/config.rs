@@ -52,13 +52,10 @@ impl Kind {
             Kind::ClientLogos => "client-logos",
         }
     }
+    /// Plural noun, lower case (`case studies`), from [`crate::kinds::KINDS`].
     pub fn label(self) -> &'static str {
-        match self {
-            Kind::CaseStudies => "case studies",
-            Kind::Posts => "posts",
-            Kind::Testimonials => "testimonials",
-            Kind::ClientLogos => "client logos",
-        }
+        let kind = crate::kinds::by_rule(self);
+        kind.plural
     }
 }
 

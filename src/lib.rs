@@ -19,6 +19,7 @@ pub mod date;
 pub mod diagnostics;
 pub mod fsread;
 pub mod iso;
+pub mod kinds;
 pub mod leads;
 pub mod links;
 pub mod markdown;

@@ -6,12 +6,13 @@ use crate::config::{Kind, RuleName, Rules};
 use crate::content::{Partner, Site};
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, display_path};
+use crate::kinds::{self, Shape};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Per-kind numbers, serialized with the kind ids as keys, in the documented order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct PerKind(pub [u64; 4]);
+pub struct PerKind(pub [u64; Kind::ALL.len()]);
 
 impl PerKind {
     pub fn get(&self, k: Kind) -> u64 {
@@ -30,7 +31,7 @@ impl PerKind {
 impl Serialize for PerKind {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(4))?;
+        let mut m = s.serialize_map(Some(Kind::ALL.len()))?;
         for k in Kind::ALL {
             m.serialize_entry(k.id(), &self.get(k))?;
         }
@@ -116,7 +117,7 @@ impl Report {
             RuleName::Fixed => format!("fixed rule: {} per kind", r.fixed),
         };
         for (k, n) in &r.overrides {
-            s.push_str(&format!("; {} {} (override)", n, k.label()));
+            s.push_str(&format!("; {} {} (override)", n, kinds::by_rule(*k).plural));
         }
         s
     }
@@ -162,107 +163,139 @@ fn in_year(d: Date, year: u16) -> bool {
     d.year == year
 }
 
+/// An item the rules may count, before its date and draft flag are checked.
+struct Candidate {
+    kind: Kind,
+    /// How the text report names it when it counts.
+    label: String,
+    /// Where the report says it is when it does not.
+    path: String,
+    date: Date,
+    draft: bool,
+    /// A reason specific to the kind why it does not count (a post's topic).
+    problem: Option<String>,
+    /// Prefix of the reason for items that are not files (`client logo "X" `).
+    what: String,
+}
+
+impl Candidate {
+    /// An item that is a Markdown file of its own.
+    fn file(kind: Kind, path: &std::path::Path, date: Date, draft: bool) -> Self {
+        let path = display_path(path);
+        Candidate {
+            kind,
+            label: path.clone(),
+            path,
+            date,
+            draft,
+            problem: None,
+            what: String::new(),
+        }
+    }
+}
+
+/// The items of `p` the rules may count as `kind`; the kind's shape says where they are.
+fn candidates(rules: &Rules, p: &Partner, kind: Kind, record_path: &str) -> Vec<Candidate> {
+    let file = |path, date, draft| Candidate::file(kind, path, date, draft);
+    match kinds::by_rule(kind).shape {
+        Shape::CaseStudy => p
+            .case_studies
+            .iter()
+            .map(|c| file(&c.path, c.date, c.draft))
+            .collect(),
+        Shape::Post => p
+            .posts
+            .iter()
+            .map(|post| Candidate {
+                problem: topic_problem(rules, post.topic.as_deref()),
+                ..file(&post.path, post.date, post.draft)
+            })
+            .collect(),
+        Shape::Testimonial => p
+            .testimonials
+            .iter()
+            .map(|t| file(&t.path, t.date, t.draft))
+            .collect(),
+        Shape::ClientLogo => p
+            .client_logos
+            .iter()
+            .map(|l| Candidate {
+                kind,
+                label: format!("{record_path} (client logo \"{}\")", l.client),
+                path: record_path.to_string(),
+                date: l.date,
+                draft: false,
+                problem: None,
+                what: format!("client logo \"{}\" ", l.client),
+            })
+            .collect(),
+        Shape::Page => Vec::new(),
+    }
+}
+
+/// Why a post does not count whatever its date: only posts on an approved topic do.
+fn topic_problem(rules: &Rules, topic: Option<&str>) -> Option<String> {
+    match topic {
+        None => Some("no topic: only posts on an approved topic count".to_string()),
+        Some(t) if !rules.approved_topics.iter().any(|a| a == t) => {
+            Some(format!("topic \"{t}\" is not an approved topic"))
+        }
+        Some(_) => None,
+    }
+}
+
+/// What counted and what was ignored, per kind.
+#[derive(Default)]
+struct Tally {
+    counted: PerKind,
+    ignored: Vec<Ignored>,
+    counted_items: Vec<Counted>,
+}
+
+impl Tally {
+    fn consider(&mut self, year: u16, c: Candidate) {
+        let reason = if c.draft {
+            Some("draft".to_string())
+        } else if !in_year(c.date, year) {
+            Some(format!("{}dated {}, outside {year}", c.what, c.date))
+        } else {
+            c.problem
+        };
+        match reason {
+            None => {
+                self.counted.set(c.kind, self.counted.get(c.kind) + 1);
+                self.counted_items.push(Counted {
+                    kind: c.kind,
+                    label: c.label,
+                });
+            }
+            // Items of other years are noise in the report unless they are this year's
+            // drafts or were dated just outside: list them all, the editor decides.
+            Some(reason) => self.ignored.push(Ignored {
+                path: c.path,
+                reason,
+                kind: c.kind,
+            }),
+        }
+    }
+}
+
 /// Evaluate one partner.
 pub fn verdict(rules: &Rules, p: &Partner) -> Verdict {
     let record_path = display_path(&p.record_path);
     let exemption = rules.exemptions.iter().find(|e| e.id == p.slug);
     let (x, req) = required(rules, p);
-    let year = rules.year;
-    let mut counted = PerKind::default();
-    let mut ignored = Vec::new();
-    let mut counted_items = Vec::new();
-    let wanted = |k: Kind| rules.require.contains(&k);
-
-    // `what` prefixes the reason for items that are not files ("client logo \"X\" ").
-    let mut consider = |kind: Kind,
-                        label: String,
-                        path: String,
-                        date: Date,
-                        draft: bool,
-                        extra: Option<String>,
-                        what: &str| {
-        if !wanted(kind) {
-            return;
-        }
-        let reason = if draft {
-            Some("draft".to_string())
-        } else if !in_year(date, year) {
-            Some(format!("{what}dated {date}, outside {year}"))
-        } else {
-            extra
-        };
-        match reason {
-            None => {
-                counted.set(kind, counted.get(kind) + 1);
-                counted_items.push(Counted { kind, label });
-            }
-            Some(reason) => {
-                // Items of other years are noise in the report unless they are this year's drafts
-                // or were dated just outside: list them all, the editor decides.
-                ignored.push(Ignored { path, reason, kind });
+    let mut tally = Tally::default();
+    for kind in kinds::counted().filter_map(|k| k.rule) {
+        if rules.require.contains(&kind) {
+            for c in candidates(rules, p, kind, &record_path) {
+                tally.consider(rules.year, c);
             }
         }
-    };
-    for c in &p.case_studies {
-        let path = display_path(&c.path);
-        consider(
-            Kind::CaseStudies,
-            path.clone(),
-            path,
-            c.date,
-            c.draft,
-            None,
-            "",
-        );
     }
-    for post in &p.posts {
-        let path = display_path(&post.path);
-        let topic_problem = match &post.topic {
-            None => Some("no topic: only posts on an approved topic count".to_string()),
-            Some(t) if !rules.approved_topics.contains(t) => {
-                Some(format!("topic \"{t}\" is not an approved topic"))
-            }
-            Some(_) => None,
-        };
-        consider(
-            Kind::Posts,
-            path.clone(),
-            path,
-            post.date,
-            post.draft,
-            topic_problem,
-            "",
-        );
-    }
-    for t in &p.testimonials {
-        let path = display_path(&t.path);
-        consider(
-            Kind::Testimonials,
-            path.clone(),
-            path,
-            t.date,
-            t.draft,
-            None,
-            "",
-        );
-    }
-    for l in &p.client_logos {
-        let label = format!("{record_path} (client logo \"{}\")", l.client);
-        let what = format!("client logo \"{}\" ", l.client);
-        consider(
-            Kind::ClientLogos,
-            label,
-            record_path.clone(),
-            l.date,
-            false,
-            None,
-            &what,
-        );
-    }
-
     let mut missing = PerKind::default();
     for k in Kind::ALL {
-        missing.set(k, req.get(k).saturating_sub(counted.get(k)));
+        missing.set(k, req.get(k).saturating_sub(tally.counted.get(k)));
     }
     let status = if exemption.is_some() {
         Status::Exempt
@@ -280,10 +313,10 @@ pub fn verdict(rules: &Rules, p: &Partner) -> Verdict {
         x,
         acquired: p.clients.acquired,
         required: req,
-        counted,
+        counted: tally.counted,
         missing,
-        ignored,
-        counted_items,
+        ignored: tally.ignored,
+        counted_items: tally.counted_items,
     }
 }
 
@@ -316,18 +349,7 @@ pub fn missing_phrase(v: &Verdict) -> String {
     let parts: Vec<String> = Kind::ALL
         .iter()
         .filter(|k| v.missing.get(**k) > 0)
-        .map(|&k| {
-            let n = v.missing.get(k);
-            let noun = match (k, n) {
-                (Kind::CaseStudies, 1) => "case study",
-                (Kind::Posts, 1) => "post on an approved topic",
-                (Kind::Testimonials, 1) => "testimonial",
-                (Kind::ClientLogos, 1) => "client logo",
-                (Kind::Posts, _) => "posts on an approved topic",
-                (k, _) => k.label(),
-            };
-            format!("{n} {noun}")
-        })
+        .map(|&k| kinds::by_rule(k).required(v.missing.get(k)))
         .collect();
     match parts.split_last() {
         None => String::new(),

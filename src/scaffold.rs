@@ -2,6 +2,7 @@
 //! `check` as written.
 
 use crate::config::{self, SiteConfig, Vocab, is_slug, slugify};
+use crate::kinds;
 use anyhow::{Context, Result, bail};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -48,139 +49,109 @@ pub fn placeholder_logo(name: &str) -> String {
     )
 }
 
-/// The commented partner.toml for a new partner, with the site's vocabularies listed.
-/// A commented partner.toml; `draft` is what the record starts as (`new partner` writes a
+/// Fill the `{name}` placeholders of a scaffold template in one pass (a value that
+/// itself holds braces is copied as written); unknown names are left as they are.
+fn fill(template: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let value = vars.iter().find(|(k, _)| *k == name)?.1;
+            Some((value, close))
+        });
+        match value {
+            Some((value, close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The optional vocabulary keys of partner.toml with their comment, listed in the
+/// scaffold when the site defines the vocabulary.
+fn optional_keys(c: &SiteConfig) -> String {
+    let mut s = String::new();
+    for (comment, key, vocab) in [
+        ("Pricing model", "pricing", &c.pricing),
+        ("Company size", "company_size", &c.company_size),
+        ("Market you serve", "market_size", &c.market_size),
+    ] {
+        if !vocab.entries.is_empty() {
+            let _ = writeln!(
+                s,
+                "# {comment}, one of: {}\n{key} = {}",
+                ids(vocab),
+                toml_str(first(vocab))
+            );
+        }
+    }
+    s
+}
+
+/// A commented partner.toml (`scaffold/partner.toml`) for a new partner, with the site's
+/// vocabularies listed; `draft` is what the record starts as (`new partner` writes a
 /// draft so the site stays green until the editor publishes it).
 pub fn partner_toml(c: &SiteConfig, name: &str, year: u16, draft: bool) -> String {
     let region = c.regions.0.first();
     let country = region
         .and_then(|r| r.countries.first())
         .map_or("US", |c| c.as_str());
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "# Partner record. Every key is explained; delete none of the required ones."
-    );
-    let _ = writeln!(
-        s,
-        "# Check your listing with: partnersite check --partner <slug>   Preview: partnersite serve --partner <slug>\n"
-    );
-    let _ = writeln!(s, "# Public name (required).\nname = {}", toml_str(name));
-    let _ = writeln!(
-        s,
-        "# Tier (required), one of: {}\ntier = {}",
-        ids(&c.tiers),
-        toml_str(first(&c.tiers))
-    );
-    let _ = writeln!(
-        s,
-        "# Website (required): a full http(s) URL.\nwebsite = \"https://example.org\""
-    );
-    let _ = writeln!(
-        s,
-        "# Logo (required): a .svg, .png, .jpg or .webp file inside this folder.\nlogo = \"logo.svg\""
-    );
-    let _ = writeln!(
-        s,
-        "# One sentence of plain text, at most 200 characters (required).\nsummary = {}",
-        toml_str(&format!("{name} helps organisations run Open edX."))
-    );
-    let _ = writeln!(
-        s,
-        "# Headquarters country, ISO 3166-1 alpha-2 code in upper case (required).\ncountry = {}",
-        toml_str(country)
-    );
-    let _ = writeln!(
-        s,
-        "# Regions served (required), ids from: {}\nregions = [{}]",
-        c.regions
-            .0
-            .iter()
-            .map(|r| format!("{} ({})", r.id, r.label))
-            .collect::<Vec<_>>()
-            .join(", "),
-        region.map_or(String::new(), |r| toml_str(&r.id))
-    );
-    let _ = writeln!(
-        s,
-        "# Services (required), ids from: {}\nservices = [{}]",
-        ids(&c.services),
-        toml_str(first(&c.services))
-    );
-    let _ = writeln!(
-        s,
-        "# Languages you work in, ISO 639-1 codes.\nlanguages = [\"en\"]"
-    );
-    if !c.pricing.entries.is_empty() {
-        let _ = writeln!(
-            s,
-            "# Pricing model, one of: {}\npricing = {}",
-            ids(&c.pricing),
-            toml_str(first(&c.pricing))
-        );
-    }
-    if !c.company_size.entries.is_empty() {
-        let _ = writeln!(
-            s,
-            "# Company size, one of: {}\ncompany_size = {}",
-            ids(&c.company_size),
-            toml_str(first(&c.company_size))
-        );
-    }
-    if !c.market_size.entries.is_empty() {
-        let _ = writeln!(
-            s,
-            "# Market you serve, one of: {}\nmarket_size = {}",
-            ids(&c.market_size),
-            toml_str(first(&c.market_size))
-        );
-    }
-    let _ = writeln!(
-        s,
-        "# Date you joined the program (a bare TOML date).\njoined = {year}-01-01"
-    );
-    let _ = writeln!(
-        s,
-        "# Optional contact: a mailto: or https: URL.\ncontact = \"mailto:hello@example.org\""
-    );
-    let _ = writeln!(
-        s,
-        "# true hides the whole listing until you are ready (see it with `serve --drafts`).\n\
-         # Set it to false to publish; the listing then needs its required content\n\
-         # (`partnersite check --partner <slug>` lists what is missing).\ndraft = {draft}\n"
-    );
-    let _ = writeln!(
-        s,
-        "# Client figures for the reporting year, used by the required-content rule:"
-    );
-    let _ = writeln!(
-        s,
-        "# acquired = new clients this year; refused_* = clients who refused a public logo / testimonial."
-    );
-    let _ = writeln!(
-        s,
-        "[clients]\nacquired = 0\nrefused_logo = 0\nrefused_testimonial = 0\n"
-    );
-    let _ = writeln!(
-        s,
-        "# One [[client_logos]] block per logo a client approved for publication (files in clients/):"
-    );
-    let _ = writeln!(
-        s,
-        "# [[client_logos]]\n# client = \"Example University\"\n# file = \"clients/example-university.svg\"\n# date = {year}-03-01"
-    );
-    s
+    let region_ids = c
+        .regions
+        .0
+        .iter()
+        .map(|r| format!("{} ({})", r.id, r.label))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let vars = [
+        ("name", toml_str(name)),
+        ("tier_ids", ids(&c.tiers)),
+        ("tier", toml_str(first(&c.tiers))),
+        (
+            "summary",
+            toml_str(&format!("{name} helps organisations run Open edX.")),
+        ),
+        ("country", toml_str(country)),
+        ("region_ids", region_ids),
+        ("region", region.map_or(String::new(), |r| toml_str(&r.id))),
+        ("service_ids", ids(&c.services)),
+        ("service", toml_str(first(&c.services))),
+        ("optional", optional_keys(c)),
+        ("year", year.to_string()),
+        ("draft", draft.to_string()),
+    ];
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    fill(include_str!("scaffold/partner.toml"), &vars)
 }
 
-fn example_files(year: u16, draft: bool, topic: &str) -> Vec<(&'static str, String)> {
-    let d = if draft { "draft = true\n" } else { "" };
-    vec![
-        ("about.md", "## Who we are\n\nTell learners and organisations what you do with Open edX, who you work with and where.\n\n## What we offer\n\n- Hosting, upgrades and support\n- Course design and production\n".into()),
-        ("case-studies/example-case-study.md", format!("+++\ntitle = \"How we helped an example university\"\ndate = {year}-02-01\nclient = \"Example University\"\nsummary = \"One sentence about the project.\"\ntags = [\"example\"]\n{d}+++\n\n## The challenge\n\nWhat the client needed.\n\n## What we did\n\nThe project, step by step.\n\n## Results\n\nNumbers, quotes and lessons learned.\n")),
-        ("posts/example-post.md", format!("+++\ntitle = \"An example post\"\ndate = {year}-02-15\ntopic = {}\nsummary = \"One sentence about the post.\"\n{d}+++\n\nWrite about a topic the program approved.\n", toml_str(topic))),
-        ("testimonials/example-testimonial.md", format!("+++\nauthor = \"Alex Example\"\nrole = \"Head of Digital Learning\"\nclient = \"Example University\"\ndate = {year}-03-01\n{d}+++\n\nThey moved our courses to Open edX in a month, without a single lost enrolment.\n")),
-    ]
+/// about.md and one example item per partner kind that has one ([`crate::kinds::Kind::example`]).
+fn example_files(year: u16, draft: bool, topic: &str) -> Vec<(String, String)> {
+    let (year, topic) = (year.to_string(), toml_str(topic));
+    let vars = [
+        ("year", year.as_str()),
+        ("draft", if draft { "draft = true\n" } else { "" }),
+        ("topic", topic.as_str()),
+    ];
+    let mut files = vec![("about.md".to_string(), ABOUT_MD.to_string())];
+    for kind in kinds::partner_kinds() {
+        if let (Some(folder), Some((file, template))) = (kind.partner_folder, kind.example) {
+            files.push((format!("{folder}/{file}"), fill(template, &vars)));
+        }
+    }
+    files
 }
+
+const ABOUT_MD: &str = "## Who we are\n\nTell learners and organisations what you do with Open edX, who you work with and where.\n\n## What we offer\n\n- Hosting, upgrades and support\n- Course design and production\n";
 
 /// Scaffold `content/partners/<slug>/`.
 pub fn new_partner(root: &Path, slug: &str, name: Option<&str>) -> Result<PathBuf> {

@@ -8,6 +8,7 @@ use crate::config::{HtmlPolicy, SiteConfig, is_slug, slugify};
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
 use crate::fsread::{Area, SiteFiles};
+use crate::kinds::{self, Kind, Shape};
 use crate::links::{self, DocLinks};
 use crate::markdown::{self, MdOptions};
 use crate::tomlcheck::{self, Missing, Parsed};
@@ -17,8 +18,6 @@ use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use toml::Spanned;
-
-const PARTNER_KINDS: [&str; 3] = ["case-studies", "posts", "testimonials"];
 
 // Dates are `Spanned` so that a missing `date` is reported as a missing key: `Date`'s own
 // deserializer rewords every error, "missing field" included, as a bad date.
@@ -389,7 +388,8 @@ impl Loader<'_> {
         })
     }
 
-    /// Load one partner folder: partner.toml, about.md and the three content kinds.
+    /// Load one partner folder: partner.toml, about.md and the items in the folders of
+    /// the partner kinds ([`kinds::partner_kinds`]).
     fn partner(&self, dir: &Path) -> (Option<Partner>, Diagnostics) {
         let mut diags = Diagnostics::default();
         let slug = dir
@@ -426,67 +426,59 @@ impl Loader<'_> {
             );
             return (None, diags);
         }
-        let html = self.config.security.partner_html;
         let record = self.read_text(&record_path, &mut diags).and_then(|text| {
             let (record, d) = parse_partner_toml(self.config, &rel_record, dir, &text);
             diags.extend(d);
             record
         });
-        let about_path = dir.join("about.md");
-        if self.depth == Depth::Records {
-            let Some(r) = record else {
-                return (None, diags);
-            };
-            return (
-                Some(assemble(
-                    slug,
-                    rel_record,
-                    r,
-                    None,
-                    Vec::new(),
-                    Vec::new(),
-                    Vec::new(),
-                )),
-                diags,
-            );
-        }
-        let about = if has_file("about.md") {
-            self.read_text(&about_path, &mut diags).map(|text| {
-                let (html, links) = self.render_doc(&about_path, &text, 0, html, &mut diags);
-                (html.into(), links)
-            })
+        let (about, items) = if self.depth == Depth::Records {
+            (None, Items::default())
         } else {
-            None
+            let about = has_file("about.md")
+                .then(|| self.about(&dir.join("about.md"), &mut diags))
+                .flatten();
+            (about, self.items(&slug, &entries, &mut diags))
         };
+        let partner = record.map(|record| Partner {
+            sort_key: sort_key(&record.name),
+            slug,
+            record_path: rel_record,
+            record,
+            about_links: about.as_ref().map(|a| a.1.clone()).unwrap_or_default(),
+            about_html: about.map(|a| a.0),
+            case_studies: items.case_studies,
+            posts: items.posts,
+            testimonials: items.testimonials,
+        });
+        (partner, diags)
+    }
+
+    /// A partner's about.md, rendered.
+    fn about(&self, path: &Path, diags: &mut Diagnostics) -> Option<(Arc<str>, Arc<DocLinks>)> {
+        self.read_text(path, diags).map(|text| {
+            let html = self.config.security.partner_html;
+            let (html, links) = self.render_doc(path, &text, 0, html, diags);
+            (html.into(), links)
+        })
+    }
+
+    /// The Markdown items in a partner folder's kind folders, sorted; warnings for
+    /// stray Markdown files and for files no item shows.
+    fn items(&self, slug: &str, entries: &[(PathBuf, bool)], diags: &mut Diagnostics) -> Items {
         // Files that are not Markdown: fine when an item shows them as an image.
         let mut others = Vec::new();
-
-        let mut case_studies = Vec::new();
-        let mut posts = Vec::new();
-        let mut testimonials = Vec::new();
-        for (entry, entry_is_dir) in &entries {
-            let name = entry
-                .file_name()
-                .and_then(|s| s.to_str())
-                .unwrap_or("")
-                .to_string();
+        let mut items = Items::default();
+        for (entry, entry_is_dir) in entries {
+            let name = entry.file_name().and_then(|s| s.to_str()).unwrap_or("");
             if *entry_is_dir {
-                if !PARTNER_KINDS.contains(&name.as_str()) {
+                let Some(kind) = kinds::by_partner_folder(name) else {
                     continue; // clients/ and other asset folders
-                }
-                for (file, file_is_dir) in read_dir_typed(entry, &mut diags, &self.files) {
-                    if file.extension().and_then(|e| e.to_str()) != Some("md") {
-                        if !file_is_dir {
-                            others.push(file);
-                        }
-                        continue;
-                    }
-                    match name.as_str() {
-                        "case-studies" => {
-                            case_studies.extend(self.case_study(&file, html, &mut diags))
-                        }
-                        "posts" => posts.extend(self.post(&file, Some(&slug), html, &mut diags)),
-                        _ => testimonials.extend(self.testimonial(&file, html, &mut diags)),
+                };
+                for (file, file_is_dir) in read_dir_typed(entry, diags, &self.files) {
+                    if file.extension().and_then(|e| e.to_str()) == Some("md") {
+                        self.item(kind, &file, slug, &mut items, diags);
+                    } else if !file_is_dir {
+                        others.push(file);
                     }
                 }
             } else if name.ends_with(".md") && name != "about.md" {
@@ -497,15 +489,13 @@ impl Loader<'_> {
                     )
                     .hint(format!(
                         "move it into one of {}/ or rename it about.md",
-                        PARTNER_KINDS.join("/, ")
+                        Kind::partner_folder_list()
                     )),
                 );
             }
         }
-        let shown: Vec<&Path> = case_studies
-            .iter()
-            .map(|x| &x.links)
-            .chain(posts.iter().map(|x| &x.links))
+        let shown: Vec<&Path> = items
+            .shown_images()
             .flat_map(|l| l.named_images.iter().map(PathBuf::as_path))
             .collect();
         for file in others.iter().filter(|f| !shown.contains(&f.as_path())) {
@@ -515,61 +505,56 @@ impl Loader<'_> {
                 ),
             );
         }
-        let Some(r) = record else {
-            return (None, diags);
-        };
-        sort_newest_first(&mut case_studies, |c| (c.date, c.slug.clone()));
-        sort_newest_first(&mut posts, |c| (c.date, c.slug.clone()));
-        sort_newest_first(&mut testimonials, |c| (c.date, c.slug.clone()));
-        let partner = assemble(
-            slug,
-            rel_record,
-            r,
-            about,
-            case_studies,
-            posts,
-            testimonials,
-        );
-        (Some(partner), diags)
+        items.sort();
+        items
+    }
+
+    /// Load one Markdown file of a partner kind into its collection.
+    fn item(
+        &self,
+        kind: &Kind,
+        file: &Path,
+        partner: &str,
+        items: &mut Items,
+        diags: &mut Diagnostics,
+    ) {
+        let html = self.config.security.partner_html;
+        match kind.shape {
+            Shape::CaseStudy => items
+                .case_studies
+                .extend(self.case_study(file, html, diags)),
+            Shape::Post => items
+                .posts
+                .extend(self.post(file, Some(partner), html, diags)),
+            Shape::Testimonial => items
+                .testimonials
+                .extend(self.testimonial(file, html, diags)),
+            // Shapes that are never a partner folder of Markdown files.
+            Shape::Page | Shape::ClientLogo => {}
+        }
     }
 }
 
-/// A partner from its record and items.
-fn assemble(
-    slug: String,
-    record_path: PathBuf,
-    r: super::partner::PartnerRecord,
-    about: Option<(Arc<str>, Arc<DocLinks>)>,
+/// One partner's Markdown items, one collection per partner-kind shape.
+#[derive(Default)]
+struct Items {
     case_studies: Vec<CaseStudy>,
     posts: Vec<Post>,
     testimonials: Vec<Testimonial>,
-) -> Partner {
-    Partner {
-        sort_key: sort_key(&r.name),
-        slug,
-        record_path,
-        name: r.name,
-        tier: r.tier,
-        website: r.website,
-        logo: r.logo,
-        summary: r.summary,
-        country: r.country,
-        regions: r.regions,
-        services: r.services,
-        languages: r.languages,
-        pricing: r.pricing,
-        company_size: r.company_size,
-        market_size: r.market_size,
-        joined: r.joined,
-        contact: r.contact,
-        draft: r.draft,
-        clients: r.clients,
-        client_logos: r.client_logos,
-        about_links: about.as_ref().map(|a| a.1.clone()).unwrap_or_default(),
-        about_html: about.map(|a| a.0),
-        case_studies,
-        posts,
-        testimonials,
+}
+
+impl Items {
+    /// The links of the items that can show an image of the partner folder (testimonials
+    /// cannot: they are shown on several pages).
+    fn shown_images(&self) -> impl Iterator<Item = &DocLinks> {
+        let cs = self.case_studies.iter().map(|x| &*x.links);
+        cs.chain(self.posts.iter().map(|x| &*x.links))
+    }
+
+    fn sort(&mut self) {
+        sort_newest_first(&mut self.case_studies, |c| (c.date, c.slug.clone()));
+        sort_newest_first(&mut self.posts, |c| (c.date, c.slug.clone()));
+        sort_newest_first(&mut self.testimonials, |c| (c.date, c.slug.clone()));
     }
 }
 
@@ -666,20 +651,8 @@ pub fn load_all(config: SiteConfig, depth: Depth) -> (Site, Diagnostics, usize) 
         files: SiteFiles::new(&config),
         depth,
     };
-    let files = &loader.files;
     let mut diags = Diagnostics::default();
-    let content = root.join("content");
-
-    let partners_dir = content.join("partners");
-    let partner_dirs: Vec<PathBuf> = if partners_dir.is_dir() {
-        read_dir_typed(&partners_dir, &mut diags, files)
-            .into_iter()
-            .filter(|(_, is_dir)| *is_dir)
-            .map(|(p, _)| p)
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let partner_dirs = partner_dirs(&root.join("content"), &mut diags, &loader.files);
     let results: Vec<(Option<Partner>, Diagnostics)> =
         partner_dirs.par_iter().map(|d| loader.partner(d)).collect();
     let mut partners = Vec::with_capacity(results.len());
@@ -688,68 +661,22 @@ pub fn load_all(config: SiteConfig, depth: Depth) -> (Site, Diagnostics, usize) 
         diags.extend(d);
         partners.extend(p);
     }
-
-    let md_files = |sub: &str, diags: &mut Diagnostics| -> Vec<PathBuf> {
-        let dir = content.join(sub);
-        if !dir.is_dir() {
-            return Vec::new();
-        }
-        read_dir_sorted(&dir, diags, files)
-            .into_iter()
-            .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("md"))
-            .collect()
-    };
-    let page_files = md_files("pages", &mut diags);
-    let blog_files = md_files("blog", &mut diags);
-    let pages: Vec<(Option<Page>, Diagnostics)> = page_files
-        .par_iter()
-        .map(|p| {
-            let mut d = Diagnostics::default();
-            (loader.page(p, &mut d), d)
-        })
-        .collect();
-    let blog: Vec<(Option<Post>, Diagnostics)> = blog_files
-        .par_iter()
-        .map(|p| {
-            let mut d = Diagnostics::default();
-            (
-                loader.post(p, None, config.security.program_html, &mut d),
-                d,
-            )
-        })
-        .collect();
-    let mut pages: Vec<Page> = pages
-        .into_iter()
-        .filter_map(|(p, d)| {
-            diags.extend(d);
-            p
-        })
-        .collect();
-    let mut blog: Vec<Post> = blog
-        .into_iter()
-        .filter_map(|(p, d)| {
-            diags.extend(d);
-            p
-        })
-        .collect();
-
-    if let Some(rules) = &config.rules {
-        for ex in &rules.exemptions {
-            if !partners.iter().any(|p| p.slug == ex.id)
-                && !partner_dirs
-                    .iter()
-                    .any(|d| d.file_name().and_then(|s| s.to_str()) == Some(ex.id.as_str()))
-            {
-                let slugs: Vec<&str> = partner_dirs
-                    .iter()
-                    .filter_map(|d| d.file_name().and_then(|s| s.to_str()))
-                    .collect();
-                diags.push(config.error_at(&ex.span, format!("[rules.exemptions] `{}` is not a partner folder in content/partners/", ex.id))
-                    .hint(suggest(&ex.id, slugs.iter().copied())));
+    let (mut pages, mut blog) = (Vec::new(), Vec::new());
+    for kind in kinds::program_kinds() {
+        let folder = kind.program_folder.unwrap_or_default();
+        let program_html = config.security.program_html;
+        match kind.shape {
+            Shape::Page => pages = loader.program_items(folder, &mut diags, Loader::page),
+            Shape::Post => {
+                blog = loader.program_items(folder, &mut diags, |l, p, d| {
+                    l.post(p, None, program_html, d)
+                })
             }
+            // Shapes the program does not write.
+            Shape::CaseStudy | Shape::Testimonial | Shape::ClientLogo => {}
         }
     }
-
+    check_exemptions(&config, &partners, &partner_dirs, &mut diags);
     partners.sort_by(|a, b| {
         a.sort_key
             .cmp(&b.sort_key)
@@ -765,6 +692,83 @@ pub fn load_all(config: SiteConfig, depth: Depth) -> (Site, Diagnostics, usize) 
         blog,
     };
     (site, diags.sorted(), failed)
+}
+
+/// The partner folders in `content/partners/`, sorted.
+fn partner_dirs(content: &Path, diags: &mut Diagnostics, files: &SiteFiles) -> Vec<PathBuf> {
+    let partners_dir = content.join("partners");
+    if !partners_dir.is_dir() {
+        return Vec::new();
+    }
+    read_dir_typed(&partners_dir, diags, files)
+        .into_iter()
+        .filter(|(_, is_dir)| *is_dir)
+        .map(|(p, _)| p)
+        .collect()
+}
+
+impl Loader<'_> {
+    /// Every Markdown file in `content/<folder>/`, loaded in parallel by `load`.
+    fn program_items<T: Send>(
+        &self,
+        folder: &str,
+        diags: &mut Diagnostics,
+        load: impl Fn(&Self, &Path, &mut Diagnostics) -> Option<T> + Sync,
+    ) -> Vec<T> {
+        let dir = self.root.join("content").join(folder);
+        if !dir.is_dir() {
+            return Vec::new();
+        }
+        let files: Vec<PathBuf> = read_dir_sorted(&dir, diags, &self.files)
+            .into_iter()
+            .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("md"))
+            .collect();
+        let results: Vec<(Option<T>, Diagnostics)> = files
+            .par_iter()
+            .map(|p| {
+                let mut d = Diagnostics::default();
+                (load(self, p, &mut d), d)
+            })
+            .collect();
+        results
+            .into_iter()
+            .filter_map(|(item, d)| {
+                diags.extend(d);
+                item
+            })
+            .collect()
+    }
+}
+
+/// Every `[rules.exemptions]` id must name a partner folder.
+fn check_exemptions(
+    config: &SiteConfig,
+    partners: &[Partner],
+    partner_dirs: &[PathBuf],
+    diags: &mut Diagnostics,
+) {
+    let Some(rules) = &config.rules else {
+        return;
+    };
+    let slugs: Vec<&str> = partner_dirs
+        .iter()
+        .filter_map(|d| d.file_name().and_then(|s| s.to_str()))
+        .collect();
+    for ex in &rules.exemptions {
+        if !partners.iter().any(|p| p.slug == ex.id) && !slugs.contains(&ex.id.as_str()) {
+            diags.push(
+                config
+                    .error_at(
+                        &ex.span,
+                        format!(
+                            "[rules.exemptions] `{}` is not a partner folder in content/partners/",
+                            ex.id
+                        ),
+                    )
+                    .hint(suggest(&ex.id, slugs.iter().copied())),
+            );
+        }
+    }
 }
 
 /// What a single-file reload changed.
@@ -812,35 +816,18 @@ pub fn reload_file(site: &mut Site, rel: &Path) -> Option<Result<Patched, Diagno
             }
             Patched::Partner(slug.to_string())
         }
-        ["content", "partners", slug, kind, _file] => {
+        ["content", "partners", slug, folder, _file] => {
+            let kind = kinds::by_partner_folder(folder)?;
             let p = site.partners.iter_mut().find(|p| p.slug == *slug)?;
-            macro_rules! replace {
-                ($list:expr, $new:expr) => {{
-                    let slot = $list.iter_mut().find(|x| x.path == rel)?;
-                    match $new {
-                        Some(new) => {
-                            if new.draft != slot.draft || new.date != slot.date {
-                                return None;
-                            }
-                            *slot = new;
-                        }
-                        None => return Some(Err(diags.sorted())),
-                    }
-                }};
-            }
-            match *kind {
-                "case-studies" => {
-                    replace!(p.case_studies, loader.case_study(&full, html, &mut diags))
-                }
-                "posts" => replace!(p.posts, loader.post(&full, Some(slug), html, &mut diags)),
-                "testimonials" => {
-                    replace!(p.testimonials, loader.testimonial(&full, html, &mut diags))
-                }
-                _ => return None,
+            match replace_item(&loader, kind, p, rel, &full, diags)? {
+                Ok(warnings) => diags = warnings,
+                Err(errors) => return Some(Err(errors)),
             }
             Patched::Partner(slug.to_string())
         }
-        ["content", "blog", _file] => {
+        ["content", folder, _file]
+            if kinds::by_program_folder(folder).is_some_and(|k| k.shape == Shape::Post) =>
+        {
             let slot = site.blog.iter_mut().find(|x| x.path == rel)?;
             match loader.post(&full, None, config.security.program_html, &mut diags) {
                 Some(new) if new.draft == slot.draft && new.date == slot.date => {
@@ -858,4 +845,41 @@ pub fn reload_file(site: &mut Site, rel: &Path) -> Option<Result<Patched, Diagno
         return Some(Err(diags.sorted()));
     }
     Some(Ok(result))
+}
+
+/// Replace partner `p`'s item at `rel` (of `kind`) with its new version. `None` when
+/// the change needs a full reload; `Err` with the diagnostics when the new version has
+/// errors; `Ok` with the diagnostics (warnings) otherwise.
+fn replace_item(
+    loader: &Loader,
+    kind: &Kind,
+    p: &mut Partner,
+    rel: &Path,
+    full: &Path,
+    mut diags: Diagnostics,
+) -> Option<Result<Diagnostics, Diagnostics>> {
+    let html = loader.config.security.partner_html;
+    macro_rules! replace {
+        ($list:expr, $new:expr) => {{
+            let slot = $list.iter_mut().find(|x| x.path == rel)?;
+            match $new {
+                Some(new) => {
+                    if new.draft != slot.draft || new.date != slot.date {
+                        return None;
+                    }
+                    *slot = new;
+                }
+                None => return Some(Err(diags.sorted())),
+            }
+        }};
+    }
+    match kind.shape {
+        Shape::CaseStudy => replace!(p.case_studies, loader.case_study(full, html, &mut diags)),
+        Shape::Post => replace!(p.posts, loader.post(full, Some(&p.slug), html, &mut diags)),
+        Shape::Testimonial => {
+            replace!(p.testimonials, loader.testimonial(full, html, &mut diags))
+        }
+        Shape::Page | Shape::ClientLogo => return None,
+    }
+    Some(Ok(diags))
 }

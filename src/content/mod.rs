@@ -7,7 +7,7 @@ mod partner;
 
 pub use frontmatter::split as split_front_matter;
 pub use load::{Depth, Patched, load, load_all, reload_file};
-pub use partner::parse_partner_toml;
+pub use partner::{PartnerRecord, parse_partner_toml};
 
 use crate::config::SiteConfig;
 use crate::date::Date;
@@ -104,36 +104,42 @@ pub struct Page {
     pub links: Arc<crate::links::DocLinks>,
 }
 
+/// A partner: its validated record (partner.toml) plus its Markdown content.
+///
+/// `Partner` dereferences to its [`PartnerRecord`], so `p.name` or `p.tier` read the
+/// record's fields; the record is embedded, not copied field by field.
 #[derive(Debug, Clone)]
 pub struct Partner {
     pub slug: String,
     /// `content/partners/<slug>/partner.toml`, relative to the site root.
     pub record_path: PathBuf,
-    pub name: String,
-    pub tier: String,
-    pub website: String,
-    pub logo: Asset,
-    pub summary: String,
-    pub country: String,
-    pub regions: Vec<String>,
-    pub services: Vec<String>,
-    pub languages: Vec<String>,
-    pub pricing: Option<String>,
-    pub company_size: Option<String>,
-    pub market_size: Option<String>,
-    pub joined: Option<Date>,
-    pub contact: Option<String>,
-    pub draft: bool,
-    pub clients: Clients,
-    pub client_logos: Vec<ClientLogo>,
+    /// The fields of partner.toml.
+    pub record: PartnerRecord,
     pub about_html: Option<Arc<str>>,
     /// Links, heading ids and images of about.md (empty without one).
     pub about_links: Arc<crate::links::DocLinks>,
+    /// Items of the [`Shape::CaseStudy`](crate::kinds::Shape::CaseStudy) kind, newest first.
     pub case_studies: Vec<CaseStudy>,
+    /// Items of the [`Shape::Post`](crate::kinds::Shape::Post) kind, newest first.
     pub posts: Vec<Post>,
+    /// Items of the [`Shape::Testimonial`](crate::kinds::Shape::Testimonial) kind, newest
+    /// first.
     pub testimonials: Vec<Testimonial>,
     /// Name folded for sorting: accents removed, lower case ("Östersjö" -> "ostersjo").
     pub sort_key: String,
+}
+
+impl std::ops::Deref for Partner {
+    type Target = PartnerRecord;
+    fn deref(&self) -> &PartnerRecord {
+        &self.record
+    }
+}
+
+impl std::ops::DerefMut for Partner {
+    fn deref_mut(&mut self) -> &mut PartnerRecord {
+        &mut self.record
+    }
 }
 
 /// Everything loaded and validated from one site folder.
@@ -168,6 +174,7 @@ impl Site {
         }
     }
 
+    /// The partner with this slug.
     pub fn partner(&self, slug: &str) -> Option<&Partner> {
         self.partners.iter().find(|p| p.slug == slug)
     }
