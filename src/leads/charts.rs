@@ -19,7 +19,7 @@ const MAX_LABEL: usize = 28;
 
 /// Text escaped for XML content and attribute values. Control characters (invalid in
 /// XML) become spaces.
-pub fn esc(s: &str) -> String {
+fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

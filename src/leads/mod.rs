@@ -18,7 +18,6 @@ mod open_quote;
 mod read;
 mod report;
 
-pub use aggregate::{gini, ratio, suppress};
 pub use map::OrderedMap;
 pub use report::{extras, policy_url};
 
@@ -226,60 +225,105 @@ pub fn load_with_warnings(
     let Some(leads) = &config.leads else {
         return Ok((None, Diagnostics::default()));
     };
-    let source = leads.source.get_ref();
-    let full = config.root.join(source);
-    let rel = relative(&config.root, &full);
-    let source_error = |message: String, hint: &str| {
-        let mut d = Diagnostics::default();
-        d.push(config.error_at(&leads.source.span(), message).hint(hint));
-        d
-    };
+    let source = Source::new(config, leads);
     let policy = SiteFiles::new(config);
-    if is_json(&full) {
-        if std::fs::symlink_metadata(&full).is_err() {
-            return Err(source_error(
-                format!("[leads] source: digest `{source}` not found"),
+    if is_json(&source.full) {
+        if std::fs::symlink_metadata(&source.full).is_err() {
+            return Err(source.error(
+                format!("[leads] source: digest `{}` not found", source.name),
                 "give the path of a digest written by `partnersite leads digest`, relative to the site folder",
             ));
         }
-        return read_digest(&policy, &full, &rel, config)
-            .and_then(|d| audited(d, config, &rel, true))
+        return read_digest(&policy, &source.full, &source.rel, config)
+            .and_then(|d| audited(d, config, &source.rel, true))
             .map(|d| (Some(d), Diagnostics::default()));
     }
-    let files = if full.is_dir() {
-        match csv_files(&full) {
-            Ok(files) if files.is_empty() => {
-                return Err(source_error(
+    let files = source.export_files()?;
+    let (digest, warnings) = read_exports(&source, &policy, partners, &files)?;
+    Ok((Some(digest), warnings))
+}
+
+/// `[leads] source`: the path as written, where it is, and how diagnostics show it.
+struct Source<'a> {
+    config: &'a SiteConfig,
+    leads: &'a crate::config::LeadsConfig,
+    /// As written in site.toml.
+    name: &'a str,
+    full: PathBuf,
+    /// As shown in diagnostics.
+    rel: PathBuf,
+}
+
+impl<'a> Source<'a> {
+    fn new(config: &'a SiteConfig, leads: &'a crate::config::LeadsConfig) -> Self {
+        let name = leads.source.get_ref();
+        let full = config.root.join(name);
+        let rel = relative(&config.root, &full);
+        Source {
+            config,
+            leads,
+            name,
+            full,
+            rel,
+        }
+    }
+
+    /// An error at `source` in site.toml.
+    fn error(&self, message: String, hint: &str) -> Diagnostics {
+        let mut d = Diagnostics::default();
+        d.push(
+            self.config
+                .error_at(&self.leads.source.span(), message)
+                .hint(hint),
+        );
+        d
+    }
+
+    /// The export files: the `.csv` files of a folder, or the one file named.
+    fn export_files(&self) -> Result<Vec<PathBuf>, Diagnostics> {
+        let source = self.name;
+        if self.full.is_dir() {
+            return match csv_files(&self.full) {
+                Ok(files) if files.is_empty() => Err(self.error(
                     format!("[leads] source: the folder `{source}` holds no .csv file"),
                     "put the lead export(s) there as .csv files, or point `source` at one file",
-                ));
-            }
-            Ok(files) => files,
-            Err(e) => {
-                return Err(source_error(
+                )),
+                Ok(files) => Ok(files),
+                Err(e) => Err(self.error(
                     format!("[leads] source: cannot list `{source}`: {e}"),
                     "check the folder's permissions",
-                ));
-            }
+                )),
+            };
         }
-    } else if std::fs::symlink_metadata(&full).is_ok() {
-        // Not `is_file`: a FIFO or a dangling link is refused by name below.
-        vec![full.clone()]
-    } else {
-        return Err(source_error(
+        if std::fs::symlink_metadata(&self.full).is_ok() {
+            // Not `is_file`: a FIFO or a dangling link is refused by name below.
+            return Ok(vec![self.full.clone()]);
+        }
+        Err(self.error(
             format!("[leads] source: `{source}` not found"),
             "give a .csv file, a folder of .csv files or a .json digest, relative to the site folder",
-        ));
-    };
+        ))
+    }
+}
+
+/// Read the export files into counts and aggregate them into an audited digest, with
+/// the warnings about the export.
+fn read_exports(
+    source: &Source,
+    policy: &SiteFiles,
+    partners: &[Partner],
+    files: &[PathBuf],
+) -> Result<(Digest, Diagnostics), Diagnostics> {
+    let (config, leads) = (source.config, source.leads);
     let Some(columns) = &leads.columns else {
-        return Err(source_error(
+        return Err(source.error(
             "[leads] source is a CSV export but [leads.columns] is missing".into(),
             "add [leads.columns] with id, received, country, partner and status (and optionally region)",
         ));
     };
     let model = read::Model::new(config, leads, partners);
     let mut reader = read::Reader::new(&model, columns, leads.categories.as_ref());
-    let files = vet_exports(&policy, &config.root, &files)?;
+    let files = vet_exports(policy, &config.root, files)?;
     for (file, rel) in &files {
         reader.read_file(file, rel);
     }
@@ -288,9 +332,10 @@ pub fn load_with_warnings(
         return Err(diags.sorted());
     }
     if counts.rows == 0 {
-        return Err(source_error(
+        return Err(source.error(
             format!(
-                "[leads] source: the export `{source}` holds no lead (only a header, or nothing)"
+                "[leads] source: the export `{}` holds no lead (only a header, or nothing)",
+                source.name
             ),
             "export the leads again, or remove the [leads] table until there are some",
         ));
@@ -298,10 +343,10 @@ pub fn load_with_warnings(
     let digest = audited(
         aggregate::digest(&model, leads, &counts),
         config,
-        &rel,
+        &source.rel,
         false,
     )?;
-    Ok((Some(digest), diags.sorted()))
+    Ok((digest, diags.sorted()))
 }
 
 /// The digest if the auditor ([`audit::audit`]) can recover no withheld cell from it,

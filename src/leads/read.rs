@@ -456,6 +456,19 @@ impl<'a> Reader<'a> {
         if missing.is_empty() {
             return Some(cols);
         }
+        self.missing_columns(headers, rel, missing);
+        None
+    }
+
+    /// The errors for mapped columns that are missing from the header, or in it more
+    /// than once: (key in site.toml, column name, more than once).
+    fn missing_columns(
+        &mut self,
+        headers: &csv::ByteRecord,
+        rel: &Path,
+        missing: Vec<(String, String, bool)>,
+    ) {
+        let c = self.columns;
         let core = [
             Some(&c.id),
             Some(&c.received),
@@ -484,7 +497,7 @@ impl<'a> Reader<'a> {
                 .at(1, 0)
                 .hint("the export must start with its header row naming the columns: export it again with headers, or correct the names in [leads.columns]"),
             );
-            return None;
+            return;
         }
         let hint = format!("headers found: {}", headers_found(headers));
         for (key, name, twice) in missing {
@@ -496,7 +509,6 @@ impl<'a> Reader<'a> {
             self.diags
                 .push(Diagnostic::error(rel, message).at(1, 0).hint(hint.clone()));
         }
-        None
     }
 
     /// Validate one row and, when it is valid and in the period, count it. Every check
@@ -773,18 +785,11 @@ impl<'a> Reader<'a> {
                 "duplicate lead id: line {} repeats the id of {there}",
                 b.line
             );
-            if dup.list.len() < MAX_ERRORS_PER_FILE {
-                dup.list.push(
-                    Diagnostic::error(here, message)
-                        .at(b.line as usize, 0)
-                        .hint("each lead must appear once; remove the repeated row"),
-                );
-            } else {
-                if dup.more == 0 {
-                    dup.first_more_line = b.line as usize;
-                }
-                dup.more += 1;
-            }
+            dup.push(
+                u64::from(b.line),
+                message,
+                "each lead must appear once; remove the repeated row".into(),
+            );
         }
         dup.finish(&mut self.diags);
         if let Some(w) = self.long_period() {
