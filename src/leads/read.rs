@@ -13,7 +13,7 @@ use super::open_quote::QuoteTracker;
 use crate::config::{Categories, LeadColumns, LeadsConfig, SiteConfig};
 use crate::content::Partner;
 use crate::date::Date;
-use crate::diagnostics::{Diagnostic, Diagnostics, closest, display_path, suggest};
+use crate::diagnostics::{Diagnostic, Diagnostics, closest, did_you_mean, display_path, suggest};
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hasher};
 use std::path::{Path, PathBuf};
@@ -649,7 +649,8 @@ impl<'a> Reader<'a> {
                 unknown("status", raw, &self.columns.status),
                 match (near, shown(raw)) {
                     (Some(near), _) => format!(
-                        "did you mean `{near}`? The statuses are new, contacted, won and lost"
+                        "{} The statuses are new, contacted, won and lost",
+                        did_you_mean(near)
                     ),
                     (None, Some(_)) => "the statuses are new, contacted, won and lost".into(),
                     (None, None) => "the statuses are new, contacted, won and lost; check that [leads.columns] status names the status column".into(),
@@ -670,12 +671,10 @@ impl<'a> Reader<'a> {
             None if model.allow_unknown => Some(Assigned::Other),
             None => {
                 let slugs = model.partners.iter().map(|p| p.partner.slug.as_str());
-                let near = shown(raw).map(|v| closest(v, slugs)).unwrap_or_default();
-                let hint = if near.is_empty() {
-                    "partner slugs are the folder names in content/partners/; set [leads] allow_unknown_partners = true to count unknown slugs in the audit instead".to_string()
-                } else {
-                    let near: Vec<String> = near.iter().map(|s| format!("`{s}`")).collect();
-                    format!("did you mean {}?", near.join(" or "))
+                let near = shown(raw).and_then(|v| closest(v, slugs).first().copied());
+                let hint = match near {
+                    Some(best) => did_you_mean(best),
+                    None => "partner slugs are the folder names in content/partners/; set [leads] allow_unknown_partners = true to count unknown slugs in the audit instead".to_string(),
                 };
                 errs.push(
                     line,
