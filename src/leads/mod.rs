@@ -16,10 +16,10 @@ mod charts;
 mod map;
 mod open_quote;
 mod read;
-mod report;
+mod transparency;
 
 pub use map::OrderedMap;
-pub use report::{extras, policy_url};
+pub use transparency::{extras, policy_url};
 
 use crate::config::SiteConfig;
 use crate::content::Partner;
