@@ -110,15 +110,6 @@ impl FacetValue {
             })),
         }
     }
-
-    /// The value ids (one for `One`, none for an empty `Optional`).
-    pub fn ids(&self) -> Vec<&str> {
-        match self {
-            FacetValue::One(t) => vec![t.id.as_str()],
-            FacetValue::Many(ts) => ts.iter().map(|t| t.id.as_str()).collect(),
-            FacetValue::Optional(t) => t.iter().map(|t| t.id.as_str()).collect(),
-        }
-    }
 }
 
 impl Serialize for FacetValue {
