@@ -17,6 +17,7 @@ pub mod config;
 pub mod content;
 pub mod date;
 pub mod diagnostics;
+pub mod facets;
 pub mod fsread;
 pub mod iso;
 pub mod kinds;

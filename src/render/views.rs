@@ -1,9 +1,9 @@
 //! Serializable views of the model, built once and shared by every page that shows them
 //! (tera values are reference-counted, so a card costs nothing to list again).
 
-use crate::config::{SiteConfig, Vocab};
+use crate::config::SiteConfig;
 use crate::content::{CaseStudy, Partner, Post, Site, Testimonial};
-use crate::iso;
+use crate::facets::{self, Arity, FacetDef};
 use serde::Serialize;
 
 /// `{id, label}` for a vocabulary value.
@@ -66,172 +66,88 @@ pub mod paths {
     }
 }
 
-/// The filterable facets, in the order the directory shows them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Facet {
-    Tier,
-    Region,
-    Country,
-    Service,
-    Pricing,
-    CompanySize,
-    MarketSize,
-    Language,
-}
-
-impl Facet {
-    pub const ALL: [Facet; 8] = [
-        Facet::Tier,
-        Facet::Region,
-        Facet::Country,
-        Facet::Service,
-        Facet::Pricing,
-        Facet::CompanySize,
-        Facet::MarketSize,
-        Facet::Language,
-    ];
-    /// URL segment of the value pages, and the key in partners.json.
-    pub fn segment(self) -> &'static str {
-        match self {
-            Facet::Tier => "tiers",
-            Facet::Region => "regions",
-            Facet::Country => "countries",
-            Facet::Service => "services",
-            Facet::Pricing => "pricing",
-            Facet::CompanySize => "company-size",
-            Facet::MarketSize => "market-size",
-            Facet::Language => "languages",
-        }
-    }
-    pub fn key(self) -> &'static str {
-        match self {
-            Facet::Tier => "tier",
-            Facet::Region => "regions",
-            Facet::Country => "country",
-            Facet::Service => "services",
-            Facet::Pricing => "pricing",
-            Facet::CompanySize => "company_size",
-            Facet::MarketSize => "market_size",
-            Facet::Language => "languages",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Facet::Tier => "Tier",
-            Facet::Region => "Region",
-            Facet::Country => "Country",
-            Facet::Service => "Service",
-            Facet::Pricing => "Pricing",
-            Facet::CompanySize => "Company size",
-            Facet::MarketSize => "Market size",
-            Facet::Language => "Language",
-        }
-    }
-    /// The value ids a partner has for this facet (`countries` in lower case).
-    pub fn values(self, p: &Partner) -> Vec<String> {
-        match self {
-            Facet::Tier => vec![p.tier.clone()],
-            Facet::Region => p.regions.clone(),
-            Facet::Country => vec![p.country.to_ascii_lowercase()],
-            Facet::Service => p.services.clone(),
-            Facet::Pricing => p.pricing.iter().cloned().collect(),
-            Facet::CompanySize => p.company_size.iter().cloned().collect(),
-            Facet::MarketSize => p.market_size.iter().cloned().collect(),
-            Facet::Language => p.languages.clone(),
-        }
-    }
-}
-
-/// Every value of a facet, in display order: vocabulary order for the configured ones;
-/// countries and languages that at least one partner has, by name.
-pub fn facet_terms(facet: Facet, site: &Site, urls: &Urls) -> Vec<Term> {
-    let c = &site.config;
-    let vocab = |v: &Vocab| -> Vec<(String, String)> {
-        v.entries
-            .iter()
-            .map(|e| (e.id.clone(), e.label.clone()))
-            .collect()
-    };
-    let pairs: Vec<(String, String)> = match facet {
-        Facet::Tier => vocab(&c.tiers),
-        Facet::Region => c
-            .regions
-            .0
-            .iter()
-            .map(|r| (r.id.clone(), r.label.clone()))
-            .collect(),
-        Facet::Service => vocab(&c.services),
-        Facet::Pricing => vocab(&c.pricing),
-        Facet::CompanySize => vocab(&c.company_size),
-        Facet::MarketSize => vocab(&c.market_size),
-        Facet::Country | Facet::Language => {
-            let mut ids: Vec<String> = site.partners.iter().flat_map(|p| facet.values(p)).collect();
-            ids.sort();
-            ids.dedup();
-            let mut pairs: Vec<(String, String)> = ids
-                .into_iter()
-                .map(|id| {
-                    let label = term_label(facet, c, &id);
-                    (id, label)
-                })
-                .collect();
-            pairs.sort_by(|a, b| {
-                crate::content::sort_key(&a.1)
-                    .cmp(&crate::content::sort_key(&b.1))
-                    .then(a.0.cmp(&b.0))
-            });
-            pairs
-        }
-    };
-    pairs
+/// Every value of a facet as terms, in display order (see [`FacetDef::terms`]).
+pub fn facet_terms(facet: &FacetDef, site: &Site, urls: &Urls) -> Vec<Term> {
+    facet
+        .terms(&site.config, &site.partners)
         .into_iter()
         .map(|(id, label)| Term {
-            url: urls.url(&paths::value(facet.segment(), &id)),
+            url: urls.url(&paths::value(facet.segment, &id)),
             id,
             label,
         })
         .collect()
 }
 
-/// Human label of a facet value id.
-pub fn term_label(facet: Facet, c: &SiteConfig, id: &str) -> String {
-    let found = match facet {
-        Facet::Tier => c.tiers.label(id).map(str::to_string),
-        Facet::Region => c.regions.get(id).map(|r| r.label.clone()),
-        Facet::Country => iso::country_name(&id.to_ascii_uppercase()).map(str::to_string),
-        Facet::Service => c.services.label(id).map(str::to_string),
-        Facet::Pricing => c.pricing.label(id).map(str::to_string),
-        Facet::CompanySize => c.company_size.label(id).map(str::to_string),
-        Facet::MarketSize => c.market_size.label(id).map(str::to_string),
-        Facet::Language => iso::language_name(id).map(str::to_string),
-    };
-    found.unwrap_or_else(|| id.to_string())
-}
-
-fn term(facet: Facet, c: &SiteConfig, urls: &Urls, id: &str) -> Term {
+fn term(facet: &FacetDef, c: &SiteConfig, urls: &Urls, id: &str) -> Term {
     Term {
         id: id.to_string(),
-        label: term_label(facet, c, id),
-        url: urls.url(&paths::value(facet.segment(), id)),
+        label: facet.label_of(c, id),
+        url: urls.url(&paths::value(facet.segment, id)),
     }
 }
 
-/// What a directory card and partners.json show of a partner.
-#[derive(Debug, Clone, Serialize)]
+/// A partner's value(s) for one facet, shaped by the facet's [`Arity`].
+#[derive(Debug, Clone)]
+pub enum FacetValue {
+    One(Term),
+    Many(Vec<Term>),
+    Optional(Option<Term>),
+}
+
+impl FacetValue {
+    fn of(facet: &FacetDef, p: &Partner, c: &SiteConfig, urls: &Urls) -> FacetValue {
+        let mut terms = (facet.values)(p)
+            .into_iter()
+            .map(|id| term(facet, c, urls, &id));
+        match facet.arity {
+            Arity::Many => FacetValue::Many(terms.collect()),
+            Arity::Optional => FacetValue::Optional(terms.next()),
+            Arity::One => FacetValue::One(terms.next().unwrap_or_else(|| Term {
+                id: String::new(),
+                label: String::new(),
+                url: String::new(),
+            })),
+        }
+    }
+}
+
+impl Serialize for FacetValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            FacetValue::One(t) => t.serialize(s),
+            FacetValue::Many(ts) => ts.serialize(s),
+            FacetValue::Optional(t) => t.serialize(s),
+        }
+    }
+}
+
+/// What a directory card and partners.json show of a partner: its name and links, then
+/// each facet under its key, in [`facets::record_order`].
+#[derive(Debug, Clone)]
 pub struct Card {
     pub slug: String,
     pub name: String,
     pub url: String,
     pub logo: String,
     pub summary: String,
-    pub tier: Term,
-    pub country: Term,
-    pub regions: Vec<Term>,
-    pub services: Vec<Term>,
-    pub languages: Vec<Term>,
-    pub pricing: Option<Term>,
-    pub company_size: Option<Term>,
-    pub market_size: Option<Term>,
+    pub facets: Vec<(&'static FacetDef, FacetValue)>,
+}
+
+impl Serialize for Card {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut st = s.serialize_struct("Card", 5 + self.facets.len())?;
+        st.serialize_field("slug", &self.slug)?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("url", &self.url)?;
+        st.serialize_field("logo", &self.logo)?;
+        st.serialize_field("summary", &self.summary)?;
+        for (facet, value) in &self.facets {
+            st.serialize_field(facet.key, value)?;
+        }
+        st.end()
+    }
 }
 
 pub fn card(p: &Partner, c: &SiteConfig, urls: &Urls) -> Card {
@@ -241,35 +157,9 @@ pub fn card(p: &Partner, c: &SiteConfig, urls: &Urls) -> Card {
         url: urls.url(&paths::partner(&p.slug)),
         logo: urls.url(&paths::asset(&p.slug, &p.logo.rel)),
         summary: p.summary.clone(),
-        tier: term(Facet::Tier, c, urls, &p.tier),
-        country: term(Facet::Country, c, urls, &p.country.to_ascii_lowercase()),
-        regions: p
-            .regions
-            .iter()
-            .map(|r| term(Facet::Region, c, urls, r))
+        facets: facets::record_order()
+            .map(|f| (f, FacetValue::of(f, p, c, urls)))
             .collect(),
-        services: p
-            .services
-            .iter()
-            .map(|s| term(Facet::Service, c, urls, s))
-            .collect(),
-        languages: p
-            .languages
-            .iter()
-            .map(|l| term(Facet::Language, c, urls, l))
-            .collect(),
-        pricing: p
-            .pricing
-            .as_deref()
-            .map(|v| term(Facet::Pricing, c, urls, v)),
-        company_size: p
-            .company_size
-            .as_deref()
-            .map(|v| term(Facet::CompanySize, c, urls, v)),
-        market_size: p
-            .market_size
-            .as_deref()
-            .map(|v| term(Facet::MarketSize, c, urls, v)),
     }
 }
 

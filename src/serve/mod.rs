@@ -220,7 +220,9 @@ impl Session {
 
     /// Apply a batch of changes: incremental when every path is a Markdown file the model
     /// already holds and nothing structural happened (a folder event, a file gone, a
-    /// rename of a real file), a full rebuild otherwise.
+    /// rename of a real file), a full rebuild otherwise. Incrementally the whole site is
+    /// still planned; what changed ([`Dirty`]) picks the jobs whose dependencies it
+    /// touches, and only those are rendered and replaced in the served files.
     fn on_change(&mut self, batch: &watch::Batch) -> Result<()> {
         let started = batch.started.unwrap_or_else(Instant::now);
         let rels = &batch.paths;

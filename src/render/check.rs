@@ -1,0 +1,143 @@
+//! The checks over a plan before anything is written (two outputs at one path, a path
+//! that is both a file and a folder) and the grouping of template failures into
+//! diagnostics.
+
+use super::job::{Job, Make, Owner, Sources};
+use super::theme;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::Sink;
+use anyhow::Result;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+/// Templates rendered by partnersite itself rather than for one source file.
+fn generated(job: &Job) -> Option<String> {
+    match &job.make {
+        Make::Template { template, .. }
+            if !matches!(
+                *template,
+                "page.html" | "post.html" | "case_study.html" | "partner.html"
+            ) =>
+        {
+            Some(format!(
+                "partnersite generates it from the template {template}"
+            ))
+        }
+        Make::Bytes(_) | Make::Generate(_) => Some("partnersite generates it".into()),
+        Make::Copy(theme::StaticFile::Embedded(_)) => {
+            Some("it is a static file of the default theme".into())
+        }
+        _ => None,
+    }
+}
+
+/// Every output path planned twice, or planned as a file and needed as a folder, found
+/// before anything is written and named against the source files involved. Also returns
+/// the set of planned paths.
+pub(super) fn collisions<'j>(
+    jobs: &'j [Job],
+    sources: &Sources,
+) -> (BTreeSet<&'j str>, Diagnostics) {
+    let mut by_path: BTreeMap<&str, Vec<&Job>> = BTreeMap::new();
+    for j in jobs {
+        by_path.entry(j.path.as_str()).or_default().push(j);
+    }
+    let mut owners: BTreeMap<&str, Vec<&Owner>> = BTreeMap::new();
+    for (path, o) in sources {
+        owners.entry(path.as_str()).or_default().push(o);
+    }
+    let other = |path: &str| {
+        by_path
+            .get(path)
+            .and_then(|js| js.iter().find_map(|j| generated(j)))
+    };
+    let mut diags = Diagnostics::default();
+    for (&path, js) in by_path.iter().filter(|(_, js)| js.len() > 1) {
+        let url = format!("/{}", path.trim_end_matches("index.html"));
+        let files = owners.get(path).map(Vec::as_slice).unwrap_or_default();
+        diags.push(match files {
+            [first, second, ..] => second
+                .diagnostic(format!("two files have the same URL {url}"))
+                .hint(format!(
+                    "{} also renders to it; rename one of the files",
+                    first.shown()
+                )),
+            [only] => only
+                .diagnostic(format!(
+                    "the URL {url} is reserved: {}",
+                    other(path).unwrap_or_else(|| "another output has it".into())
+                ))
+                .hint(RESERVED_HINT),
+            [] => Diagnostic::error(
+                "content",
+                format!("{} outputs have the same URL {url}", js.len()),
+            )
+            .hint("rename the page, post or static file that produces it"),
+        });
+    }
+    let paths: BTreeSet<&str> = by_path.keys().copied().collect();
+    for (file, inside) in crate::output::folder_conflicts(&paths) {
+        let first = |p: &str| owners.get(p).and_then(|o| o.first().copied());
+        let what = match first(&file) {
+            Some(o) => format!("the output of {}", o.shown()),
+            None => other(&file).unwrap_or_else(|| "partnersite generates it".into()),
+        };
+        let folder = file.rsplit('/').next().unwrap_or(&file);
+        let message = format!(
+            "the output file /{inside} would be inside /{file}, which is a file too ({what})"
+        );
+        let hint = format!(
+            "rename the folder `{folder}`: an output path cannot be both a file and a folder"
+        );
+        diags.push(match first(&inside).or(first(&file)) {
+            Some(o) => o.diagnostic(message).hint(hint),
+            None => Diagnostic::error("content", message).hint(hint),
+        });
+    }
+    (paths, diags)
+}
+
+/// Where pages go when the output cannot be written (colliding paths).
+pub(super) struct Discard;
+
+impl Sink for Discard {
+    fn write(&self, _path: &str, _bytes: &[u8]) -> Result<()> {
+        Ok(())
+    }
+    fn copy(&self, _path: &str, _source: &std::path::Path) -> Result<()> {
+        Ok(())
+    }
+}
+
+const RESERVED_HINT: &str = "rename the file (section names such as blog, partners, case-studies, regions and the file name badge.svg are reserved)";
+
+/// Template failures as diagnostics, one per template problem however many pages hit it
+/// (a broken partner.html fails every profile), naming the first page and the count.
+pub(super) fn render_errors(
+    failed: Vec<(String, tera::Error)>,
+    sources: &BTreeMap<String, PathBuf>,
+) -> Diagnostics {
+    let mut grouped: BTreeMap<Diagnostic, Vec<String>> = BTreeMap::new();
+    for (path, e) in &failed {
+        for d in theme::tera_diagnostics(e, sources) {
+            grouped.entry(d).or_default().push(path.clone());
+        }
+    }
+    let out = grouped.into_iter().map(|(d, mut pages)| {
+        pages.sort();
+        let first = format!(
+            "/{}",
+            pages
+                .first()
+                .map_or("", |p| p.trim_end_matches("index.html"))
+        );
+        let more = match pages.len() - 1 {
+            0 => String::new(),
+            1 => " and 1 other page".into(),
+            n => format!(" and {n} other pages"),
+        };
+        let hint = d.hint.clone().unwrap_or_default();
+        d.hint(format!("{hint}; it fails on {first}{more}"))
+    });
+    Diagnostics(out.collect()).sorted()
+}

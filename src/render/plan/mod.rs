@@ -1,0 +1,77 @@
+//! Planning: the whole site as a list of output jobs, each with what it depends on. The
+//! planner always plans everything; which jobs are rendered is decided afterwards (a
+//! full build renders all of them, `serve` only those an edit touched).
+//!
+//! One module per part of the site: [`directory`] (home, partners.json, value pages),
+//! [`partner`] (profiles, item pages, badges, assets), [`listings`] (the paginated
+//! lists), [`feeds`] (Atom), [`site`] (program posts, pages, extras and site files).
+
+mod directory;
+mod feeds;
+mod listings;
+mod partner;
+mod site;
+
+use super::Extras;
+use super::deps::Deps;
+use super::job::{Job, Sources};
+use super::theme::Theme;
+use super::views::{Term, Urls};
+use crate::content::Site;
+use crate::facets::FacetDef;
+use std::sync::{Arc, OnceLock};
+
+/// Each facet with its values, computed once for the filters, the value pages and
+/// partners.json.
+pub(super) type FacetTerms = Arc<Vec<(&'static FacetDef, Vec<Term>)>>;
+
+/// The output jobs of a site, who produces them, and the work their rendering shares.
+#[derive(Default)]
+pub(super) struct Planned<'a> {
+    pub jobs: Vec<Job<'a>>,
+    pub sources: Sources,
+    /// Work shared by several jobs (the directory's card HTML), done once before
+    /// rendering when any job with its dependencies is rendered.
+    pub prepare: Vec<Prepare<'a>>,
+}
+
+/// Shared work: it fills a cell the jobs read, or returns the template failure (named
+/// after a page) that leaves those jobs out.
+pub(super) struct Prepare<'a> {
+    pub deps: Deps<'a>,
+    #[allow(clippy::type_complexity)]
+    pub run: Box<dyn FnOnce(&tera::Tera) -> Option<(String, tera::Error)> + Send + 'a>,
+}
+
+/// Every partner's card as a template value and as HTML rendered with card.html, built
+/// once for the home page and the value pages (where a partner appears about ten times).
+pub(super) struct Cards {
+    pub values: Vec<tera::Value>,
+    pub html: Vec<tera::Value>,
+}
+
+/// The cards, once [`Prepare`] has built them.
+pub(super) type SharedCards = Arc<OnceLock<Cards>>;
+
+/// Plan every output of the site.
+pub(super) fn plan<'a>(
+    site: &'a Site,
+    theme: &Theme,
+    facets: &FacetTerms,
+    extras: Extras,
+    urls: &Urls,
+) -> Planned<'a> {
+    let mut out = Planned::default();
+    let cards = SharedCards::default();
+    directory::plan(site, facets, &cards, urls, &mut out);
+    let mut lists = partner::plan_all(site, &cards, &extras.partner_panels, urls, &mut out);
+    site::program_posts(site, urls, &mut lists, &mut out);
+    site::pages(site, urls, &mut out);
+    let lists = lists.sorted();
+    listings::plan(&lists, urls, &mut out);
+    feeds::plan(&lists, &site.config, urls, &mut out);
+    site::files(site, theme, urls, &mut out);
+    site::extras(extras, urls, &mut out);
+    site::sitemap(urls, &mut out);
+    out
+}

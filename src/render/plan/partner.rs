@@ -1,0 +1,283 @@
+//! A partner's own outputs: its profile, its case study and post pages (with the images
+//! they show), its badge and its assets; and the views its items add to the listings.
+
+use super::listings::{Entry, Lists};
+use super::{Planned, SharedCards};
+use crate::config::SiteConfig;
+use crate::content::{Partner, Site};
+use crate::facets;
+use crate::render::deps::{Deps, Source};
+use crate::render::job::{Ctx, Job, Owner, image_jobs, page_ctx};
+use crate::render::theme::StaticFile;
+use crate::render::views::{self, Urls, paths};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tera::{Context, Value};
+
+/// Plan every partner (in parallel) and collect their items for the listings.
+pub(super) fn plan_all<'a>(
+    site: &'a Site,
+    cards: &SharedCards,
+    panels: &BTreeMap<String, Value>,
+    urls: &Urls,
+    out: &mut Planned<'a>,
+) -> Lists<'a> {
+    let c = &site.config;
+    let plans: Vec<(Planned<'a>, Lists<'a>)> = site
+        .partners
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut plan = Planned::default();
+            let at = PartnerAt {
+                p,
+                index: i,
+                cards: cards.clone(),
+                panel: panels.get(&p.slug).cloned(),
+                urls: Arc::new(urls.clone()),
+            };
+            pages(&at, c, &mut plan);
+            assets(p, c, &mut plan);
+            (plan, listed(p, c, urls))
+        })
+        .collect();
+    let mut lists = Lists::default();
+    for (plan, listed) in plans {
+        out.jobs.extend(plan.jobs);
+        out.sources.extend(plan.sources);
+        lists.extend(listed);
+    }
+    lists
+}
+
+/// A partner and what its profile shows besides the model.
+struct PartnerAt<'a> {
+    p: &'a Partner,
+    /// Its place in `site.partners` (and in the directory's cards).
+    index: usize,
+    cards: SharedCards,
+    /// The lead report's panel (`extra` in partner.html).
+    panel: Option<Value>,
+    urls: Arc<Urls>,
+}
+
+/// The profile and the item pages, with the images they show: they depend on the
+/// partner's Markdown. Contexts are built when the page is rendered, from references into
+/// the model: holding 80,000 contexts (or cloned views) at once would cost hundreds of MB.
+fn pages<'a>(at: &PartnerAt<'a>, c: &'a SiteConfig, out: &mut Planned<'a>) {
+    let p = at.p;
+    let deps = Deps::on(Source::Partner(&p.slug));
+    let path = paths::partner(&p.slug);
+    out.sources
+        .push((format!("{path}index.html"), Owner::file(&p.record_path)));
+    out.jobs.push(Job::page(
+        &path,
+        "partner.html",
+        profile(at, c),
+        deps.clone(),
+    ));
+    // An about.md image may be the logo itself: it is copied once.
+    let logos: Vec<String> = std::iter::once(&p.logo.rel)
+        .chain(p.client_logos.iter().map(|l| &l.file.rel))
+        .map(|rel| paths::asset(&p.slug, rel))
+        .collect();
+    image_jobs(
+        &p.about_links,
+        &logos,
+        &deps,
+        &mut out.jobs,
+        &mut out.sources,
+    );
+    for item in &p.case_studies {
+        let path = paths::case_study(&p.slug, &item.slug);
+        out.sources
+            .push((format!("{path}index.html"), Owner::file(&item.path)));
+        image_jobs(&item.links, &[], &deps, &mut out.jobs, &mut out.sources);
+        let u = at.urls.clone();
+        let ctx = Ctx::lazy(move || {
+            let path = paths::case_study(&p.slug, &item.slug);
+            let view = views::case_study(item, p, &u);
+            item_page(&item.title, &path, &u, &view, &item.html)
+        });
+        out.jobs
+            .push(Job::page(&path, "case_study.html", ctx, deps.clone()));
+    }
+    for item in &p.posts {
+        let path = paths::post(Some(&p.slug), &item.slug);
+        out.sources
+            .push((format!("{path}index.html"), Owner::file(&item.path)));
+        image_jobs(&item.links, &[], &deps, &mut out.jobs, &mut out.sources);
+        let u = at.urls.clone();
+        let ctx = Ctx::lazy(move || {
+            let path = paths::post(Some(&p.slug), &item.slug);
+            let view = views::post(item, Some(p), c, &u);
+            item_page(&item.title, &path, &u, &view, &item.html)
+        });
+        out.jobs
+            .push(Job::page(&path, "post.html", ctx, deps.clone()));
+    }
+}
+
+/// The profile's context, built when it is rendered.
+fn profile<'a>(at: &PartnerAt<'a>, c: &'a SiteConfig) -> Ctx<'a> {
+    let (p, index) = (at.p, at.index);
+    let (cards, panel, u) = (at.cards.clone(), at.panel.clone(), at.urls.clone());
+    Ctx::lazy(move || {
+        let urls = &*u;
+        let path = paths::partner(&p.slug);
+        let mut ctx = page_ctx(&p.name, &path, urls);
+        // The directory's card when it was built for this render, else this one alone.
+        let card = cards
+            .get()
+            .and_then(|cards| cards.values.get(index).cloned())
+            .unwrap_or_else(|| Value::from_serializable(&views::card(p, c, urls)));
+        ctx.insert_value("partner", card);
+        ctx.insert("about", &p.about_html);
+        ctx.insert("website", &p.website);
+        ctx.insert("contact", &p.contact);
+        ctx.insert("joined", &p.joined.map(|d| d.to_string()));
+        let views = ItemViews::of(p, c, urls);
+        ctx.insert("case_studies", &views.cs);
+        ctx.insert("posts", &views.posts);
+        ctx.insert("testimonials", &views.ts);
+        ctx.insert("client_logos", &views.logos);
+        ctx.insert("badge_url", &urls.abs(&format!("{path}badge.svg")));
+        ctx.insert("profile_permalink", &urls.abs(&path));
+        if let Some(panel) = &panel {
+            ctx.insert_value("extra", panel.clone());
+        }
+        ctx
+    })
+}
+
+/// The badge and the files partner.toml names (logo, client logos): they depend on the
+/// record alone.
+fn assets<'a>(p: &'a Partner, c: &SiteConfig, out: &mut Planned<'a>) {
+    let path = paths::partner(&p.slug);
+    let tier = facets::TIER.label_of(c, &p.tier);
+    let (w1, w2) = (badge_text_width(&tier), badge_text_width(&p.name));
+    let mut badge = Context::new();
+    badge.insert("tier_label", &tier);
+    badge.insert("name", &p.name);
+    badge.insert("left_width", &w1);
+    badge.insert("right_width", &w2);
+    badge.insert("width", &(w1 + w2));
+    out.jobs.push(Job::file(
+        format!("{path}badge.svg"),
+        "badge.svg",
+        Ctx::Ready(Box::new(badge)),
+        Deps::Structure,
+    ));
+    let files = std::iter::once((&p.logo, "`logo`")).chain(
+        p.client_logos
+            .iter()
+            .map(|l| (&l.file, "[[client_logos]] `file`")),
+    );
+    for (asset, key) in files {
+        let to = paths::asset(&p.slug, &asset.rel);
+        out.sources
+            .push((to.clone(), Owner::asset(&p.record_path, asset, key)));
+        out.jobs.push(Job::copy(
+            to,
+            StaticFile::Disk(asset.source.clone()),
+            Deps::Structure,
+        ));
+    }
+}
+
+/// The context of an item page (case study or post).
+fn item_page<V: Serialize>(
+    title: &str,
+    path: &str,
+    urls: &Urls,
+    view: &V,
+    html: &Arc<str>,
+) -> Context {
+    let mut ctx = page_ctx(title, path, urls);
+    ctx.insert("item", view);
+    ctx.insert("content", html);
+    ctx
+}
+
+/// What a partner's profile and the listings show of its items.
+struct ItemViews {
+    cs: Vec<views::CaseStudyView>,
+    posts: Vec<views::PostView>,
+    ts: Vec<views::TestimonialView>,
+    logos: Vec<views::ClientLogoView>,
+}
+
+impl ItemViews {
+    fn of(p: &Partner, c: &SiteConfig, urls: &Urls) -> ItemViews {
+        ItemViews {
+            cs: p
+                .case_studies
+                .iter()
+                .map(|x| views::case_study(x, p, urls))
+                .collect(),
+            posts: p
+                .posts
+                .iter()
+                .map(|x| views::post(x, Some(p), c, urls))
+                .collect(),
+            ts: p
+                .testimonials
+                .iter()
+                .map(|x| views::testimonial(x, p, urls))
+                .collect(),
+            logos: p
+                .client_logos
+                .iter()
+                .map(|l| views::ClientLogoView {
+                    client: l.client.clone(),
+                    src: urls.url(&paths::asset(&p.slug, &l.file.rel)),
+                    date: l.date.to_string(),
+                    partner: views::partner_ref(p, urls),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A partner's items as listing entries: its Markdown items depend on its Markdown, its
+/// client logos (from partner.toml) on the record alone.
+fn listed<'a>(p: &'a Partner, c: &SiteConfig, urls: &Urls) -> Lists<'a> {
+    let views = ItemViews::of(p, c, urls);
+    let text = Some(Source::Partner(&p.slug));
+    Lists {
+        case_studies: entries(views.cs, p.case_studies.iter().map(|x| x.date), text),
+        posts: entries(views.posts, p.posts.iter().map(|x| x.date), text),
+        testimonials: entries(views.ts, p.testimonials.iter().map(|x| x.date), text),
+        logos: entries(views.logos, p.client_logos.iter().map(|x| x.date), None),
+    }
+}
+
+fn entries<'a, T>(
+    views: Vec<T>,
+    dates: impl Iterator<Item = crate::date::Date>,
+    source: Option<Source<'a>>,
+) -> Vec<Entry<'a, T>> {
+    views
+        .into_iter()
+        .zip(dates)
+        .map(|(view, date)| Entry { view, date, source })
+        .collect()
+}
+
+/// Approximate rendered width in pixels of badge text (11px sans-serif), plus padding.
+fn badge_text_width(text: &str) -> u32 {
+    let w: f64 = text
+        .chars()
+        .map(|ch| match ch {
+            'i' | 'l' | 'j' | '\'' | '.' | ',' | ':' | ';' | '|' | '!' => 3.5,
+            'f' | 't' | 'r' | 'I' | ' ' | '(' | ')' => 4.5,
+            'm' | 'w' | 'M' | 'W' => 10.0,
+            c if c.is_uppercase() => 8.0,
+            _ => 6.5,
+        })
+        .sum();
+    // Whole pixels: the badge must be byte-identical across runs.
+    (w.ceil() as u32) + 12
+}
