@@ -5,6 +5,7 @@
 use super::job::{Job, Make, Owner, Sources};
 use super::theme;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::kinds::{KINDS, Shape, by_shape};
 use crate::output::Sink;
 use anyhow::Result;
 use std::collections::{BTreeMap, BTreeSet};
@@ -13,22 +14,20 @@ use std::path::PathBuf;
 /// Templates rendered by partnersite itself rather than for one source file.
 fn generated(job: &Job) -> Option<String> {
     match &job.make {
-        Make::Template { template, .. }
-            if !matches!(
-                *template,
-                "page.html" | "post.html" | "case_study.html" | "partner.html"
-            ) =>
-        {
-            Some(format!(
-                "partnersite generates it from the template {template}"
-            ))
-        }
+        Make::Template { template, .. } if !from_a_source_file(template) => Some(format!(
+            "partnersite generates it from the template {template}"
+        )),
         Make::Bytes(_) | Make::Generate(_) => Some("partnersite generates it".into()),
         Make::Copy(theme::StaticFile::Embedded(_)) => {
             Some("it is a static file of the default theme".into())
         }
         _ => None,
     }
+}
+
+/// Whether pages of this template render one source file (a profile, an item page).
+fn from_a_source_file(template: &str) -> bool {
+    template == "partner.html" || KINDS.iter().any(|k| k.item_template == Some(template))
 }
 
 /// Every output path planned twice, or planned as a file and needed as a folder, found
@@ -67,7 +66,7 @@ pub(super) fn collisions<'j>(
                     "the URL {url} is reserved: {}",
                     other(path).unwrap_or_else(|| "another output has it".into())
                 ))
-                .hint(RESERVED_HINT),
+                .hint(reserved_hint()),
             [] => Diagnostic::error(
                 "content",
                 format!("{} outputs have the same URL {url}", js.len()),
@@ -109,7 +108,15 @@ impl Sink for Discard {
     }
 }
 
-const RESERVED_HINT: &str = "rename the file (section names such as blog, partners, case-studies, regions and the file name badge.svg are reserved)";
+/// Names the sections an item or page could collide with (the kinds' item sections).
+fn reserved_hint() -> String {
+    let section = |shape| by_shape(shape).item_section.unwrap_or_default();
+    format!(
+        "rename the file (section names such as {}, partners, {}, regions and the file name badge.svg are reserved)",
+        section(Shape::Post),
+        section(Shape::CaseStudy)
+    )
+}
 
 /// Template failures as diagnostics, one per template problem however many pages hit it
 /// (a broken partner.html fails every profile), naming the first page and the count.

@@ -101,13 +101,9 @@ fn nav(site: &Site, extras: &Extras, urls: &Urls) -> Vec<NavLink> {
         title: title.to_string(),
         url: urls.url(path),
     };
-    let mut nav = vec![
-        link("Partners", ""),
-        link("Case studies", "case-studies/"),
-        link("Blog", "blog/"),
-        link("Testimonials", "testimonials/"),
-        link("Clients", "clients/"),
-    ];
+    let mut nav = vec![link("Partners", "")];
+    let listings = crate::kinds::listed().filter_map(|k| k.listing);
+    nav.extend(listings.map(|l| link(l.title, l.path)));
     nav.extend(extras.nav.iter().map(|(title, path)| link(title, path)));
     nav.extend(
         site.pages

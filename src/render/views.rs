@@ -40,25 +40,41 @@ impl Urls {
     }
 }
 
-/// Output paths, in one place so links and files never disagree.
+/// Output paths, in one place so links and files never disagree. Item pages go under
+/// their kind's `item_section` ([`crate::kinds::Kind`]).
 pub mod paths {
+    use crate::kinds::{Kind, Shape, by_shape};
+
+    /// A partner's profile: `partners/<slug>/`.
     pub fn partner(slug: &str) -> String {
         format!("partners/{slug}/")
     }
+    /// A file partner.toml names: `partners/<slug>/<rel>`.
     pub fn asset(slug: &str, rel: &str) -> String {
         format!("partners/{slug}/{rel}")
     }
-    pub fn case_study(partner: &str, slug: &str) -> String {
-        format!("case-studies/{partner}/{slug}/")
-    }
-    pub fn post(partner: Option<&str>, slug: &str) -> String {
-        match partner {
-            Some(p) => format!("blog/{p}/{slug}/"),
-            None => format!("blog/{slug}/"),
+    /// An item's page: `<item_section>/<partner>/<slug>/` for a partner's item,
+    /// `<item_section>/<slug>/` for the program's (no section: `<slug>/`).
+    pub fn item(kind: &Kind, partner: Option<&str>, slug: &str) -> String {
+        let section = kind.item_section.filter(|s| !s.is_empty());
+        let mut path = String::new();
+        for part in [section, partner, Some(slug)].into_iter().flatten() {
+            path.push_str(part);
+            path.push('/');
         }
+        path
     }
+    /// A partner's case study page.
+    pub fn case_study(partner: &str, slug: &str) -> String {
+        item(by_shape(Shape::CaseStudy), Some(partner), slug)
+    }
+    /// A post's page, a partner's or (`None`) the program's.
+    pub fn post(partner: Option<&str>, slug: &str) -> String {
+        item(by_shape(Shape::Post), partner, slug)
+    }
+    /// A program page.
     pub fn page(slug: &str) -> String {
-        format!("{slug}/")
+        item(by_shape(Shape::Page), None, slug)
     }
     /// Value page of a facet: `regions/europe/`.
     pub fn value(facet: &str, id: &str) -> String {

@@ -1,40 +1,30 @@
-//! The Atom feeds (blog, case studies): the newest [`FEED_ENTRIES`] items of a listing.
-//! A feed depends on the Markdown of the entries it shows.
+//! The Atom feeds: one per kind with a `feed` in [`crate::kinds::KINDS`] (case studies,
+//! blog), the newest [`FEED_ENTRIES`] items of its listing. A feed depends on the
+//! Markdown of the entries it shows.
 
 use super::Planned;
 use super::listings::{List, Sorted};
 use crate::config::SiteConfig;
+use crate::kinds;
 use crate::render::FEED_ENTRIES;
 use crate::render::job::{Ctx, Job};
-use crate::render::views::{self, Urls};
+use crate::render::views::Urls;
 use serde::Serialize;
 use tera::Context;
 
-/// A feed: where it is written and the title after the site's.
-struct Feed {
-    path: &'static str,
-    title: &'static str,
-}
-
-const BLOG: Feed = Feed {
-    path: "blog/atom.xml",
-    title: "Blog",
-};
-const CASE_STUDIES: Feed = Feed {
-    path: "case-studies/atom.xml",
-    title: "Case studies",
-};
-
-/// Plan every feed.
+/// Plan every feed, in table order.
 pub(super) fn plan<'a>(lists: &Sorted<'a>, c: &'a SiteConfig, urls: &Urls, out: &mut Planned<'a>) {
-    feed(&BLOG, &lists.posts, c, urls, out);
-    feed(&CASE_STUDIES, &lists.case_studies, c, urls, out);
+    for kind in kinds::with_feed() {
+        if let (Some(feed), Some(list)) = (&kind.feed, lists.of(kind)) {
+            plan_feed(feed, list, c, urls, out);
+        }
+    }
 }
 
 /// A feed's job; its context is built when it is rendered.
-fn feed<'a, T: FeedItem + Send + Sync + 'a>(
-    feed: &'static Feed,
-    list: &List<'a, T>,
+fn plan_feed<'a>(
+    feed: &'static kinds::Feed,
+    list: &List<'a>,
     c: &'a SiteConfig,
     urls: &Urls,
     out: &mut Planned<'a>,
@@ -44,7 +34,7 @@ fn feed<'a, T: FeedItem + Send + Sync + 'a>(
         let entries: Vec<FeedEntry> = items
             .iter()
             .take(FEED_ENTRIES)
-            .map(FeedItem::entry)
+            .filter_map(|item| item.feed_entry())
             .collect();
         let path = feed.path;
         let mut ctx = Context::new();
@@ -69,40 +59,12 @@ fn feed<'a, T: FeedItem + Send + Sync + 'a>(
     ));
 }
 
+/// One entry of a feed (see [`super::listings::Listed::feed_entry`]).
 #[derive(Serialize)]
-struct FeedEntry {
-    title: String,
-    url: String,
-    updated: String,
-    summary: Option<String>,
-    author: Option<String>,
-}
-
-/// An item that can be a feed entry.
-trait FeedItem {
-    fn entry(&self) -> FeedEntry;
-}
-
-impl FeedItem for views::PostView {
-    fn entry(&self) -> FeedEntry {
-        FeedEntry {
-            title: self.title.clone(),
-            url: self.url.clone(),
-            updated: format!("{}T00:00:00Z", self.date),
-            summary: self.summary.clone(),
-            author: self.partner.as_ref().map(|p| p.name.clone()),
-        }
-    }
-}
-
-impl FeedItem for views::CaseStudyView {
-    fn entry(&self) -> FeedEntry {
-        FeedEntry {
-            title: self.title.clone(),
-            url: self.url.clone(),
-            updated: format!("{}T00:00:00Z", self.date),
-            summary: self.summary.clone(),
-            author: Some(self.partner.name.clone()),
-        }
-    }
+pub(super) struct FeedEntry {
+    pub title: String,
+    pub url: String,
+    pub updated: String,
+    pub summary: Option<String>,
+    pub author: Option<String>,
 }

@@ -1,81 +1,90 @@
-//! The long listings (case studies, blog, testimonials, clients), newest first and split
-//! into pages. Each listing is one [`Listing`] row (a kinds table would hold it); a
-//! listing page depends on the Markdown of the items it shows.
+//! The long listings: one per kind with a `listing` in [`crate::kinds::KINDS`] (case
+//! studies, blog, testimonials, clients), newest first and split into pages. A listing
+//! page depends on the Markdown of the items it shows.
 
 use super::Planned;
+use super::feeds::FeedEntry;
 use crate::date::Date;
+use crate::kinds::{self, Kind};
 use crate::render::PER_PAGE;
 use crate::render::deps::{Deps, Source};
 use crate::render::job::{Ctx, Job, page_ctx};
 use crate::render::views::{self, Urls};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::sync::Arc;
+use tera::Value;
+
+/// A view a listing (and maybe a feed) shows, whatever its kind.
+pub(super) trait Listed: Send + Sync {
+    /// The item as the templates see it.
+    fn value(&self) -> Value;
+    /// What orders items of the same date (a URL: stable across runs).
+    fn tie(&self) -> &str;
+    /// The item as an Atom entry (kinds with a feed).
+    fn feed_entry(&self) -> Option<FeedEntry> {
+        None
+    }
+}
 
 /// An item as a listing shows it, with its date (for the order) and the Markdown it comes
 /// from (`None`: from a partner record, such as a client logo).
-pub(super) struct Entry<'a, T> {
-    pub view: T,
-    pub date: Date,
-    pub source: Option<Source<'a>>,
+struct Entry<'a> {
+    view: Box<dyn Listed>,
+    date: Date,
+    source: Option<Source<'a>>,
 }
 
-/// Every item that appears in a listing or a feed, per kind.
+/// Every item that appears in a listing or a feed, by kind id.
 #[derive(Default)]
-pub(super) struct Lists<'a> {
-    pub case_studies: Vec<Entry<'a, views::CaseStudyView>>,
-    pub posts: Vec<Entry<'a, views::PostView>>,
-    pub testimonials: Vec<Entry<'a, views::TestimonialView>>,
-    pub logos: Vec<Entry<'a, views::ClientLogoView>>,
-}
+pub(super) struct Lists<'a>(BTreeMap<&'static str, Vec<Entry<'a>>>);
 
 impl<'a> Lists<'a> {
+    /// Add items of `kind` with their dates, all from `source`.
+    pub fn add<T: Listed + 'static>(
+        &mut self,
+        kind: &'static Kind,
+        views: impl IntoIterator<Item = T>,
+        dates: impl IntoIterator<Item = Date>,
+        source: Option<Source<'a>>,
+    ) {
+        let entries = views.into_iter().zip(dates).map(|(view, date)| Entry {
+            view: Box::new(view),
+            date,
+            source,
+        });
+        self.0.entry(kind.id).or_default().extend(entries);
+    }
+
     pub fn extend(&mut self, other: Lists<'a>) {
-        self.case_studies.extend(other.case_studies);
-        self.posts.extend(other.posts);
-        self.testimonials.extend(other.testimonials);
-        self.logos.extend(other.logos);
+        for (kind, entries) in other.0 {
+            self.0.entry(kind).or_default().extend(entries);
+        }
     }
 
     /// Newest first, ties by URL (stable across runs).
-    pub fn sorted(self) -> Sorted<'a> {
-        Sorted {
-            case_studies: Sorted::list(self.case_studies, |v| &v.url),
-            posts: Sorted::list(self.posts, |v| &v.url),
-            testimonials: Sorted::list(self.testimonials, |v| &v.partner.url),
-            logos: Sorted::list(self.logos, |v| &v.src),
-        }
+    pub fn sorted(mut self) -> Sorted<'a> {
+        let lists = kinds::KINDS
+            .iter()
+            .map(|k| (k.id, List::sorted(self.0.remove(k.id).unwrap_or_default())))
+            .collect();
+        Sorted(lists)
     }
 }
 
-/// One listing's items in order (shared by its pages, which build their contexts in
+/// One kind's items in order (shared by its pages, which build their contexts in
 /// parallel), and the source of each.
-pub(super) struct List<'a, T> {
-    pub items: Arc<Vec<T>>,
+pub(super) struct List<'a> {
+    pub items: Arc<Vec<Box<dyn Listed>>>,
     pub sources: Vec<Option<Source<'a>>>,
 }
 
-impl<'a, T> List<'a, T> {
-    /// What the items in `range` depend on.
-    pub fn deps(&self, range: std::ops::Range<usize>) -> Deps<'a> {
-        let sources = self.sources.get(range).unwrap_or_default();
-        Deps::on_all(sources.iter().flatten().copied())
-    }
-}
-
-/// [`Lists`] in listing order.
-pub(super) struct Sorted<'a> {
-    pub case_studies: List<'a, views::CaseStudyView>,
-    pub posts: List<'a, views::PostView>,
-    pub testimonials: List<'a, views::TestimonialView>,
-    pub logos: List<'a, views::ClientLogoView>,
-}
-
-impl Sorted<'_> {
-    fn list<'a, T>(mut v: Vec<Entry<'a, T>>, key: impl Fn(&T) -> &str) -> List<'a, T> {
+impl<'a> List<'a> {
+    fn sorted(mut v: Vec<Entry<'a>>) -> List<'a> {
         v.sort_by(|a, b| {
             b.date
                 .cmp(&a.date)
-                .then_with(|| key(&a.view).cmp(key(&b.view)))
+                .then_with(|| a.view.tie().cmp(b.view.tie()))
         });
         let sources = v.iter().map(|e| e.source).collect();
         List {
@@ -83,50 +92,31 @@ impl Sorted<'_> {
             sources,
         }
     }
+
+    /// What the items in `range` depend on.
+    pub fn deps(&self, range: std::ops::Range<usize>) -> Deps<'a> {
+        let sources = self.sources.get(range).unwrap_or_default();
+        Deps::on_all(sources.iter().flatten().copied())
+    }
 }
 
-/// A paginated listing: `base`, `base/page/2/`, ...
-pub(super) struct Listing {
-    /// Site-relative folder of the first page.
-    pub base: &'static str,
-    /// Page title.
-    pub title: &'static str,
-    /// `kind` in the template's context.
-    pub kind: &'static str,
-    pub template: &'static str,
+/// [`Lists`] in listing order, by kind id (every kind of the table has one).
+pub(super) struct Sorted<'a>(BTreeMap<&'static str, List<'a>>);
+
+impl<'a> Sorted<'a> {
+    /// The items of `kind`.
+    pub fn of(&self, kind: &Kind) -> Option<&List<'a>> {
+        self.0.get(kind.id)
+    }
 }
 
-pub(super) const CASE_STUDIES: Listing = Listing {
-    base: "case-studies/",
-    title: "Case studies",
-    kind: "case-studies",
-    template: "list.html",
-};
-pub(super) const BLOG: Listing = Listing {
-    base: "blog/",
-    title: "Blog",
-    kind: "posts",
-    template: "list.html",
-};
-pub(super) const TESTIMONIALS: Listing = Listing {
-    base: "testimonials/",
-    title: "Testimonials",
-    kind: "testimonials",
-    template: "testimonials.html",
-};
-pub(super) const CLIENTS: Listing = Listing {
-    base: "clients/",
-    title: "Clients",
-    kind: "clients",
-    template: "clients.html",
-};
-
-/// Plan every listing.
+/// Plan every listing, in table order.
 pub(super) fn plan<'a>(lists: &Sorted<'a>, urls: &Urls, out: &mut Planned<'a>) {
-    paginate(&CASE_STUDIES, &lists.case_studies, urls, out);
-    paginate(&BLOG, &lists.posts, urls, out);
-    paginate(&TESTIMONIALS, &lists.testimonials, urls, out);
-    paginate(&CLIENTS, &lists.logos, urls, out);
+    for kind in kinds::listed() {
+        if let (Some(listing), Some(list)) = (&kind.listing, lists.of(kind)) {
+            paginate(listing, list, urls, out);
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -137,21 +127,19 @@ struct Pager {
     next: Option<String>,
 }
 
-impl Listing {
-    fn page_path(&self, n: usize) -> String {
-        match n {
-            1 => self.base.to_string(),
-            _ => format!("{}page/{n}/", self.base),
-        }
+fn page_path(listing: &kinds::Listing, n: usize) -> String {
+    match n {
+        1 => listing.path.to_string(),
+        _ => format!("{}page/{n}/", listing.path),
     }
 }
 
 /// Split a listing into pages of [`PER_PAGE`]; each page's context is built when it is
 /// rendered, from the shared list. A page depends on the items it shows (their positions
 /// cannot move without a full rebuild: a changed date is structural).
-fn paginate<'a, T: Serialize + Send + Sync + 'a>(
-    listing: &'static Listing,
-    list: &List<'a, T>,
+fn paginate<'a>(
+    listing: &'static kinds::Listing,
+    list: &List<'a>,
     urls: &Urls,
     out: &mut Planned<'a>,
 ) {
@@ -161,25 +149,83 @@ fn paginate<'a, T: Serialize + Send + Sync + 'a>(
         let deps = list.deps(range.clone());
         let (items, urls) = (list.items.clone(), urls.clone());
         let ctx = Ctx::lazy(move || {
-            let mut ctx = page_ctx(listing.title, &listing.page_path(n), &urls);
-            ctx.insert("kind", listing.kind);
-            ctx.insert("items", items.get(range.clone()).unwrap_or_default());
+            let mut ctx = page_ctx(listing.title, &page_path(listing, n), &urls);
+            ctx.insert("kind", listing.section);
+            let shown = items.get(range.clone()).unwrap_or_default();
+            ctx.insert_value(
+                "items",
+                Value::from(shown.iter().map(|v| v.value()).collect::<Vec<_>>()),
+            );
             ctx.insert(
                 "pager",
                 &Pager {
                     current: n,
                     total,
-                    prev: (n > 1).then(|| urls.url(&listing.page_path(n - 1))),
-                    next: (n < total).then(|| urls.url(&listing.page_path(n + 1))),
+                    prev: (n > 1).then(|| urls.url(&page_path(listing, n - 1))),
+                    next: (n < total).then(|| urls.url(&page_path(listing, n + 1))),
                 },
             );
             ctx
         });
         out.jobs.push(Job::page(
-            &listing.page_path(n),
+            &page_path(listing, n),
             listing.template,
             ctx,
             deps,
         ));
+    }
+}
+
+impl Listed for views::CaseStudyView {
+    fn value(&self) -> Value {
+        Value::from_serializable(self)
+    }
+    fn tie(&self) -> &str {
+        &self.url
+    }
+    fn feed_entry(&self) -> Option<FeedEntry> {
+        Some(FeedEntry {
+            title: self.title.clone(),
+            url: self.url.clone(),
+            updated: format!("{}T00:00:00Z", self.date),
+            summary: self.summary.clone(),
+            author: Some(self.partner.name.clone()),
+        })
+    }
+}
+
+impl Listed for views::PostView {
+    fn value(&self) -> Value {
+        Value::from_serializable(self)
+    }
+    fn tie(&self) -> &str {
+        &self.url
+    }
+    fn feed_entry(&self) -> Option<FeedEntry> {
+        Some(FeedEntry {
+            title: self.title.clone(),
+            url: self.url.clone(),
+            updated: format!("{}T00:00:00Z", self.date),
+            summary: self.summary.clone(),
+            author: self.partner.as_ref().map(|p| p.name.clone()),
+        })
+    }
+}
+
+impl Listed for views::TestimonialView {
+    fn value(&self) -> Value {
+        Value::from_serializable(self)
+    }
+    fn tie(&self) -> &str {
+        &self.partner.url
+    }
+}
+
+impl Listed for views::ClientLogoView {
+    fn value(&self) -> Value {
+        Value::from_serializable(self)
+    }
+    fn tie(&self) -> &str {
+        &self.src
     }
 }

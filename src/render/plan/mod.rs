@@ -19,6 +19,7 @@ use super::theme::Theme;
 use super::views::{Term, Urls};
 use crate::content::Site;
 use crate::facets::FacetDef;
+use crate::kinds::{self, Shape};
 use std::sync::{Arc, OnceLock};
 
 /// Each facet with its values, computed once for the filters, the value pages and
@@ -52,6 +53,12 @@ pub(super) struct Cards {
 
 /// The cards, once [`Prepare`] has built them.
 pub(super) type SharedCards = Arc<OnceLock<Cards>>;
+
+/// The template of an item page of the kind with this shape ([`crate::kinds::Kind`]'s
+/// `item_template`).
+fn item_template(shape: Shape) -> &'static str {
+    kinds::by_shape(shape).item_template.unwrap_or("page.html")
+}
 
 /// Plan every output of the site.
 pub(super) fn plan<'a>(

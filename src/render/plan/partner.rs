@@ -1,11 +1,12 @@
 //! A partner's own outputs: its profile, its case study and post pages (with the images
 //! they show), its badge and its assets; and the views its items add to the listings.
 
-use super::listings::{Entry, Lists};
-use super::{Planned, SharedCards};
+use super::listings::Lists;
+use super::{Planned, SharedCards, item_template};
 use crate::config::SiteConfig;
 use crate::content::{Partner, Site};
 use crate::facets;
+use crate::kinds::{Shape, by_shape};
 use crate::render::deps::{Deps, Source};
 use crate::render::job::{Ctx, Job, Owner, image_jobs, page_ctx};
 use crate::render::theme::StaticFile;
@@ -101,8 +102,12 @@ fn pages<'a>(at: &PartnerAt<'a>, c: &'a SiteConfig, out: &mut Planned<'a>) {
             let view = views::case_study(item, p, &u);
             item_page(&item.title, &path, &u, &view, &item.html)
         });
-        out.jobs
-            .push(Job::page(&path, "case_study.html", ctx, deps.clone()));
+        out.jobs.push(Job::page(
+            &path,
+            item_template(Shape::CaseStudy),
+            ctx,
+            deps.clone(),
+        ));
     }
     for item in &p.posts {
         let path = paths::post(Some(&p.slug), &item.slug);
@@ -115,8 +120,12 @@ fn pages<'a>(at: &PartnerAt<'a>, c: &'a SiteConfig, out: &mut Planned<'a>) {
             let view = views::post(item, Some(p), c, &u);
             item_page(&item.title, &path, &u, &view, &item.html)
         });
-        out.jobs
-            .push(Job::page(&path, "post.html", ctx, deps.clone()));
+        out.jobs.push(Job::page(
+            &path,
+            item_template(Shape::Post),
+            ctx,
+            deps.clone(),
+        ));
     }
 }
 
@@ -246,24 +255,16 @@ impl ItemViews {
 fn listed<'a>(p: &'a Partner, c: &SiteConfig, urls: &Urls) -> Lists<'a> {
     let views = ItemViews::of(p, c, urls);
     let text = Some(Source::Partner(&p.slug));
-    Lists {
-        case_studies: entries(views.cs, p.case_studies.iter().map(|x| x.date), text),
-        posts: entries(views.posts, p.posts.iter().map(|x| x.date), text),
-        testimonials: entries(views.ts, p.testimonials.iter().map(|x| x.date), text),
-        logos: entries(views.logos, p.client_logos.iter().map(|x| x.date), None),
-    }
-}
-
-fn entries<'a, T>(
-    views: Vec<T>,
-    dates: impl Iterator<Item = crate::date::Date>,
-    source: Option<Source<'a>>,
-) -> Vec<Entry<'a, T>> {
-    views
-        .into_iter()
-        .zip(dates)
-        .map(|(view, date)| Entry { view, date, source })
-        .collect()
+    let mut lists = Lists::default();
+    let dates = p.case_studies.iter().map(|x| x.date);
+    lists.add(by_shape(Shape::CaseStudy), views.cs, dates, text);
+    let dates = p.posts.iter().map(|x| x.date);
+    lists.add(by_shape(Shape::Post), views.posts, dates, text);
+    let dates = p.testimonials.iter().map(|x| x.date);
+    lists.add(by_shape(Shape::Testimonial), views.ts, dates, text);
+    let dates = p.client_logos.iter().map(|x| x.date);
+    lists.add(by_shape(Shape::ClientLogo), views.logos, dates, None);
+    lists
 }
 
 /// Approximate rendered width in pixels of badge text (11px sans-serif), plus padding.

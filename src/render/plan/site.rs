@@ -2,9 +2,10 @@
 //! contribute (extras), and the site files (404, robots.txt, CNAME, static files,
 //! sitemap.xml).
 
-use super::Planned;
-use super::listings::{Entry, Lists};
+use super::listings::Lists;
+use super::{Planned, item_template};
 use crate::content::Site;
+use crate::kinds::{Shape, by_shape};
 use crate::render::Extras;
 use crate::render::deps::{Deps, Source};
 use crate::render::job::{Ctx, Job, Make, Owner, image_jobs, page_ctx};
@@ -30,14 +31,14 @@ pub(super) fn program_posts<'a>(
         out.sources
             .push((format!("{path}index.html"), Owner::file(&item.path)));
         let ctx = Ctx::Ready(Box::new(ctx));
-        out.jobs
-            .push(Job::page(&path, "post.html", ctx, deps.clone()));
+        out.jobs.push(Job::page(
+            &path,
+            item_template(Shape::Post),
+            ctx,
+            deps.clone(),
+        ));
         image_jobs(&item.links, &[], &deps, &mut out.jobs, &mut out.sources);
-        lists.posts.push(Entry {
-            view,
-            date: item.date,
-            source: Some(source),
-        });
+        lists.add(by_shape(Shape::Post), [view], [item.date], Some(source));
     }
 }
 
@@ -51,8 +52,12 @@ pub(super) fn pages<'a>(site: &'a Site, urls: &Urls, out: &mut Planned<'a>) {
         out.sources
             .push((format!("{path}index.html"), Owner::file(&page.path)));
         let ctx = Ctx::Ready(Box::new(ctx));
-        out.jobs
-            .push(Job::page(&path, "page.html", ctx, Deps::Structure));
+        out.jobs.push(Job::page(
+            &path,
+            item_template(Shape::Page),
+            ctx,
+            Deps::Structure,
+        ));
         image_jobs(
             &page.links,
             &[],
