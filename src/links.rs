@@ -8,6 +8,7 @@ use crate::config::LinkLevel;
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics, closest, did_you_mean};
 use crate::fsread::SiteFiles;
+use crate::kinds::{self, Kind};
 use crate::markdown::{LinkHook, Rewrite};
 use crate::render::views::paths;
 use rayon::prelude::*;
@@ -54,14 +55,36 @@ pub struct InternalLink {
 pub fn page_of(content_rel: &str) -> Option<String> {
     let parts: Vec<&str> = content_rel.split('/').collect();
     let stem = |f: &str| f.strip_suffix(".md").map(str::to_string);
+    let paged = |k: &&Kind| k.item_template.is_some();
     match parts.as_slice() {
         ["partners", p, "about.md" | "partner.toml"] => Some(paths::partner(p)),
-        ["partners", p, "case-studies", f] => stem(f).map(|s| paths::case_study(p, &s)),
-        ["partners", p, "posts", f] => stem(f).map(|s| paths::post(Some(p), &s)),
-        ["blog", f] => stem(f).map(|s| paths::post(None, &s)),
-        ["pages", f] => stem(f).map(|s| paths::page(&s)),
+        ["partners", p, folder, f] => {
+            let kind = kinds::by_partner_folder(folder).filter(paged)?;
+            stem(f).map(|s| paths::item(kind, Some(p), &s))
+        }
+        [folder, f] => {
+            let kind = kinds::by_program_folder(folder).filter(paged)?;
+            stem(f).map(|s| paths::item(kind, None, &s))
+        }
         _ => None,
     }
+}
+
+/// How to write an `@/` link: every kind with pages, partners' then the program's.
+fn content_link_hint() -> String {
+    let paged = |k: &&Kind| k.item_template.is_some();
+    let partner = kinds::partner_kinds()
+        .filter(paged)
+        .filter_map(|k| k.partner_folder)
+        .map(|f| format!("`@/partners/<slug>/{f}/<file>.md`"));
+    let program = kinds::program_kinds()
+        .filter(paged)
+        .filter_map(|k| k.program_folder)
+        .map(|f| format!("`@/{f}/<file>.md`"));
+    let about = std::iter::once("`@/partners/<slug>/about.md`".to_string());
+    let mut forms: Vec<String> = partner.chain(about).chain(program).collect();
+    let last = forms.pop().unwrap_or_default();
+    format!("write {} or {last}", forms.join(", "))
 }
 
 /// Line starts of a text, to turn byte offsets into line and column cheaply.
@@ -163,9 +186,10 @@ impl<'a> Resolver<'a> {
             self.problem(
                 offset,
                 true,
-                format!("`{dest}` is not a page: `@/` links name a Markdown file of a page or post"),
-                "write `@/partners/<slug>/case-studies/<file>.md`, `@/partners/<slug>/posts/<file>.md`, \
-                 `@/partners/<slug>/about.md`, `@/blog/<file>.md` or `@/pages/<file>.md`",
+                format!(
+                    "`{dest}` is not a page: `@/` links name a Markdown file of a page or post"
+                ),
+                &content_link_hint(),
             );
             return Rewrite::default();
         };
@@ -548,6 +572,16 @@ mod tests {
         assert_eq!(page_of("pages/x.md").as_deref(), Some("x/"));
         assert_eq!(page_of("partners/ipe/testimonials/x.md"), None);
         assert_eq!(page_of("pages/x.png"), None);
+        assert_eq!(page_of("partners/x.md"), None);
+    }
+
+    #[test]
+    fn content_link_hint_names_every_kind_with_pages() {
+        assert_eq!(
+            content_link_hint(),
+            "write `@/partners/<slug>/case-studies/<file>.md`, `@/partners/<slug>/posts/<file>.md`, \
+             `@/partners/<slug>/about.md`, `@/blog/<file>.md` or `@/pages/<file>.md`"
+        );
     }
 
     #[test]
