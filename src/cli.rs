@@ -1,10 +1,10 @@
 //! Command-line interface: one clap struct per command, and what each command does.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, escape_terminal as esc, printable_path};
+use crate::formats;
 use crate::output::{DiskSink, Refusal, Target};
 use crate::pipeline::{self, BuildOptions, Outcome};
 use crate::render::RenderOptions;
-use crate::report;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -208,7 +208,7 @@ pub fn print_diagnostics(diags: &Diagnostics) {
     let mut out = stderr.lock();
     let colour = use_colour();
     for d in diags.iter() {
-        let _ = writeln!(out, "{}", report::colour_diagnostic(d, colour));
+        let _ = writeln!(out, "{}", formats::colour_diagnostic(d, colour));
     }
     let (e, w) = (diags.error_count(), diags.warning_count());
     if e > 0 {
@@ -320,7 +320,7 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
             print_diagnostics(&d);
             if let Some(report) = report.filter(|r| !r.is_ok()) {
                 eprintln!();
-                eprint!("{}", report::text(&report, None, use_colour()));
+                eprint!("{}", formats::text(&report, None, use_colour()));
             }
             eprintln!("build failed: nothing was written");
             return Ok(ExitCode::from(EXIT_CONTENT));
@@ -369,7 +369,7 @@ fn refused(e: anyhow::Error) -> Result<ExitCode> {
     let Some(Refusal(d)) = e.downcast_ref::<Refusal>() else {
         return Err(e);
     };
-    eprintln!("{}", report::colour_diagnostic(d, use_colour()));
+    eprintln!("{}", formats::colour_diagnostic(d, use_colour()));
     eprintln!("build refused: nothing was written");
     Ok(ExitCode::from(EXIT_USAGE))
 }
@@ -426,11 +426,11 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
             writeln!(
                 out,
                 "{}",
-                report::json(report.as_ref(), &diags, partner, rules_cfg)?
+                formats::json(report.as_ref(), &diags, partner, rules_cfg)?
             )?;
         }
         Format::Github => {
-            for line in report::github(report.as_ref(), &diags, partner) {
+            for line in formats::github(report.as_ref(), &diags, partner) {
                 writeln!(out, "{line}")?;
             }
         }
@@ -508,7 +508,7 @@ fn check_text(
         Some(r) => write!(
             out,
             "{}",
-            report::text(r, partner, colour_on(&std::io::stdout()))
+            formats::text(r, partner, colour_on(&std::io::stdout()))
         ),
         None if not_checked => writeln!(
             out,

@@ -9,10 +9,10 @@ mod watch;
 
 use crate::content::{self, Patched, Site};
 use crate::diagnostics::Diagnostics;
+use crate::formats;
 use crate::output::MemorySink;
 use crate::pipeline::{self, BuildOptions, Outcome, Prepared};
 use crate::render::{Dirty, RenderOptions};
-use crate::report;
 use anyhow::{Context as _, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -137,7 +137,7 @@ impl Session {
 
     fn print_partner(&self, prepared_report: Option<&crate::rules::Report>) {
         if let (Some(slug), Some(r)) = (&self.serve.partner, prepared_report) {
-            eprint!("{}", report::text(r, Some(slug), false));
+            eprint!("{}", formats::text(r, Some(slug), false));
         }
     }
 

@@ -5,6 +5,7 @@ use crate::config::Kind;
 use crate::diagnostics::{
     Diagnostic, Diagnostics, Severity, escape_terminal as esc, is_unsafe_char,
 };
+use crate::kinds;
 use crate::rules::{JsonError, JsonReport, MISSING_CONTENT, Report, Status, Verdict};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -81,7 +82,8 @@ pub fn text(report: &Report, only: Option<&str>, colour: bool) -> String {
     out
 }
 
-/// One row per partner: its X, the counted/required content of each kind, its status.
+/// One row per partner: its X, the counted/required content of each kind the rules
+/// count ([`kinds::counted`], a column each), its status.
 fn table(out: &mut String, report: &Report, verdicts: &[&Verdict], colour: bool) {
     let name_w = verdicts
         .iter()
@@ -89,28 +91,27 @@ fn table(out: &mut String, report: &Report, verdicts: &[&Verdict], colour: bool)
         .max()
         .unwrap_or(7)
         .max(7);
-    let _ = writeln!(
-        out,
-        "\n{:name_w$}  {:>3}  {:>12}  {:>6}  {:>12}  {:>12}  status",
-        "partner", "X", "case studies", "posts", "testimonials", "client logos"
-    );
+    // A column is as wide as the kind's plural, and wide enough for `10/10`.
+    let columns: Vec<(&kinds::Kind, Kind, usize)> = kinds::counted()
+        .filter_map(|k| Some((k, k.rule?, k.plural.chars().count().max(6))))
+        .collect();
+    let _ = write!(out, "\n{:name_w$}  {:>3}", "partner", "X");
+    for (k, _, w) in &columns {
+        let _ = write!(out, "  {:>w$}", k.plural);
+    }
+    out.push_str("  status\n");
     for v in verdicts {
-        let req = |k: Kind| report.rules.require.contains(&k);
         let status = match v.status {
             Status::Ok => paint("ok", GREEN, colour),
             Status::Exempt => paint("exempt", YELLOW, colour),
             Status::Missing => paint("MISSING", RED, colour),
         };
-        let _ = writeln!(
-            out,
-            "{:name_w$}  {:>3}  {:>12}  {:>6}  {:>12}  {:>12}  {status}",
-            esc(&v.slug),
-            v.x,
-            cell(v, Kind::CaseStudies, req(Kind::CaseStudies)),
-            cell(v, Kind::Posts, req(Kind::Posts)),
-            cell(v, Kind::Testimonials, req(Kind::Testimonials)),
-            cell(v, Kind::ClientLogos, req(Kind::ClientLogos)),
-        );
+        let _ = write!(out, "{:name_w$}  {:>3}", esc(&v.slug), v.x);
+        for &(_, rule, w) in &columns {
+            let required = report.rules.require.contains(&rule);
+            let _ = write!(out, "  {:>w$}", cell(v, rule, required));
+        }
+        let _ = writeln!(out, "  {status}");
     }
 }
 
