@@ -2,6 +2,7 @@
 //! decimals, withheld cells, and CSV (formulas neutralised).
 
 use crate::config::SiteConfig;
+use crate::facets::{self, FacetDef};
 use crate::leads::{Cell, Ratio, UNSPECIFIED};
 
 /// A region's label from site.toml; `Unspecified` for leads in no region.
@@ -9,43 +10,37 @@ pub(super) fn region_label(c: &SiteConfig, id: &str) -> String {
     if id == UNSPECIFIED {
         return "Unspecified".into();
     }
-    c.regions
-        .get(id)
-        .map_or_else(|| id.to_string(), |r| r.label.clone())
+    facets::REGION.label_of(c, id)
 }
 
 /// A country's English name; the code itself when it has none.
-pub(super) fn country_label(code: &str) -> String {
+pub(super) fn country_label(c: &SiteConfig, code: &str) -> String {
     if code == UNSPECIFIED {
         return "Not specified".into();
     }
-    crate::iso::country_name(code).map_or_else(|| code.to_string(), str::to_string)
+    facets::COUNTRY.label_of(c, code)
 }
 
-/// The heading of a partner-attribute table, by its key (`PartnerAttributes::tables`).
+/// The facet a partner-attribute table counts by (`PartnerAttributes::tables`), by its
+/// key; `None` for the partner's headquarters region, which is no facet.
+fn attribute_facet(key: &str) -> Option<&'static FacetDef> {
+    facets::FACETS.iter().find(|f| f.key == key)
+}
+
+/// The heading of a partner-attribute table: its facet's label.
 pub(super) fn attribute_title(key: &str) -> &'static str {
-    match key {
-        "tier" => "Tier",
-        "company_size" => "Company size",
-        "pricing" => "Pricing",
-        "market_size" => "Market size",
-        _ => "Headquarters region",
-    }
+    attribute_facet(key).map_or("Headquarters region", |f| f.label)
 }
 
-/// A partner-attribute value's label from its vocabulary.
+/// A partner-attribute value's label from its facet's vocabulary.
 pub(super) fn attribute_label(c: &SiteConfig, key: &str, id: &str) -> String {
     if id == UNSPECIFIED {
         return "Not specified".into();
     }
-    let vocab = match key {
-        "tier" => &c.tiers,
-        "company_size" => &c.company_size,
-        "pricing" => &c.pricing,
-        "market_size" => &c.market_size,
-        _ => return region_label(c, id),
-    };
-    vocab.label(id).unwrap_or(id).to_string()
+    match attribute_facet(key) {
+        Some(facet) => facet.label_of(c, id),
+        None => region_label(c, id),
+    }
 }
 
 /// A category value's display label: the vocabulary's label for a declared id.

@@ -9,6 +9,7 @@ use super::format::{
 use super::{CHART_PARTNERS, DIR, Downloads};
 use crate::config::SiteConfig;
 use crate::content::{Partner, Site};
+use crate::facets;
 use crate::leads::charts::{self, Bar};
 use crate::leads::{Cell, Digest, OrderedMap, PartnerRow, UNSPECIFIED};
 use serde::Serialize;
@@ -209,14 +210,8 @@ fn partner_view(r: &Report, slug: &str, row: &PartnerRow) -> PartnerView {
         name: p.map_or_else(|| slug.to_string(), |p| p.name.clone()),
         sort_key: p.map_or_else(|| slug.to_string(), |p| p.sort_key.clone()),
         url: r.url(slug),
-        tier: p.map_or_else(String::new, |p| {
-            c.tiers.label(&p.tier).unwrap_or(&p.tier).to_string()
-        }),
-        country: p.map_or_else(String::new, |p| {
-            crate::iso::country_name(&p.country)
-                .unwrap_or(&p.country)
-                .to_string()
-        }),
+        tier: p.map_or_else(String::new, |p| facets::TIER.label_of(c, &p.tier)),
+        country: p.map_or_else(String::new, |p| facets::COUNTRY.label_of(c, &p.country)),
         regions: p.map_or_else(String::new, |p| {
             p.regions
                 .iter()
@@ -393,7 +388,7 @@ pub(super) fn countries(r: &Report, dl: &mut Downloads) -> Vec<KeyView> {
         .iter()
         .map(|(code, v)| KeyView {
             key: code.to_string(),
-            label: country_label(code),
+            label: country_label(r.config, code),
             value: cell(*v, &r.withheld),
             withheld: v.is_none(),
         })
@@ -403,9 +398,13 @@ pub(super) fn countries(r: &Report, dl: &mut Downloads) -> Vec<KeyView> {
         "Leads per country",
         csv_bytes(
             &["country", "name", "leads"],
-            by_country
-                .iter()
-                .map(|(code, v)| vec![code.to_string(), country_label(code), csv_cell(*v)]),
+            by_country.iter().map(|(code, v)| {
+                vec![
+                    code.to_string(),
+                    country_label(r.config, code),
+                    csv_cell(*v),
+                ]
+            }),
         ),
     );
     rows
