@@ -40,10 +40,10 @@ pub fn placeholder_logo(name: &str) -> String {
         .take(2)
         .collect::<String>()
         .to_uppercase();
-    let escaped = initials
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
+    // The site's one HTML/XML escaper; writing into a Vec cannot fail.
+    let mut escaped = Vec::new();
+    let _ = crate::render::theme::escape(&initials, &mut escaped);
+    let escaped = String::from_utf8_lossy(&escaped);
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 120 120\" width=\"120\" height=\"120\"><rect width=\"120\" height=\"120\" rx=\"16\" fill=\"#1f2a44\"/><text x=\"60\" y=\"74\" font-family=\"Verdana,sans-serif\" font-size=\"44\" fill=\"#ffffff\" text-anchor=\"middle\">{escaped}</text></svg>\n"
     )
@@ -319,4 +319,22 @@ pub fn init(dir: &Path) -> Result<()> {
         write(&pdir.join(rel), &text)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholder_logo_escapes_the_initials() {
+        let text = |name: &str| {
+            let svg = placeholder_logo(name);
+            let start = svg.find("middle\">").map_or(0, |i| i + 8);
+            let end = svg.rfind("</text>").unwrap_or(svg.len());
+            svg[start..end].to_string()
+        };
+        assert_eq!(text("ada lovelace"), "AL");
+        assert_eq!(text("&co <x>"), "&amp;&lt;");
+        assert_eq!(text("Solo"), "S");
+    }
 }

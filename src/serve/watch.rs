@@ -2,6 +2,7 @@
 //! when it lives outside the site), events filtered by their path relative to the root,
 //! debounced into batches that say whether an incremental rebuild can apply them.
 
+use crate::diagnostics::{escape_terminal, printable_path};
 use anyhow::{Context as _, Result};
 use notify::event::{ModifyKind, RenameMode};
 use notify::{EventKind, RecursiveMode, Watcher as _};
@@ -135,7 +136,7 @@ impl Watch {
                 false => RecursiveMode::NonRecursive,
             };
             if let Err(e) = self.watcher.watch(new, mode) {
-                eprintln!("warning: cannot watch {}: {e}", new.display());
+                eprintln!("{}", cannot_watch(new, &e));
             }
         }
         self.outside = wanted;
@@ -212,6 +213,24 @@ fn ops(e: &notify::Event, exists: &impl Fn(&Path) -> Option<bool>) -> Vec<(PathB
 
 /// Turn a burst of raw events into a batch. `exists(path)` is `Some(is_dir)` for a path
 /// on disk now, `None` for a missing one.
+/// The warning for a folder outside the root that cannot be watched; the path and the
+/// error (which may quote it) are escaped for the terminal.
+fn cannot_watch(path: &Path, e: &notify::Error) -> String {
+    format!(
+        "warning: cannot watch {}: {}",
+        printable_path(path),
+        escape_terminal(&e.to_string())
+    )
+}
+
+/// The warning for a failed watcher event (its text may quote a file name).
+fn watcher_failed(err: &notify::Error) -> String {
+    format!(
+        "warning: file watcher: {}; rebuilding everything",
+        escape_terminal(&err.to_string())
+    )
+}
+
 fn classify(
     root: &Path,
     outside: &[PathBuf],
@@ -225,7 +244,7 @@ fn classify(
         let e = match res {
             Ok(e) => e,
             Err(err) => {
-                eprintln!("warning: file watcher: {err}; rebuilding everything");
+                eprintln!("{}", watcher_failed(err));
                 batch.structural = true;
                 continue;
             }
@@ -262,6 +281,24 @@ fn classify(
 mod tests {
     use super::*;
     use notify::event::{CreateKind, DataChange, RemoveKind};
+
+    #[test]
+    fn watch_warnings_escape_file_names() {
+        let path = Path::new("/tmp/\u{1b}[31mred\nx");
+        let e = notify::Error::generic("no \u{1b}]0;title\u{7}").add_path(path.into());
+        let shown = cannot_watch(path, &e);
+        assert!(shown.starts_with("warning: cannot watch /tmp/\\u{1b}[31mred\\nx: "));
+        assert!(
+            !shown.chars().any(crate::diagnostics::is_unsafe_char),
+            "{shown:?}"
+        );
+        let shown = watcher_failed(&e);
+        assert!(shown.contains("\\u{1b}]0;title\\u{7}"), "{shown:?}");
+        assert!(
+            !shown.chars().any(crate::diagnostics::is_unsafe_char),
+            "{shown:?}"
+        );
+    }
 
     #[test]
     fn noise() {
