@@ -3,6 +3,12 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+// A build makes and frees millions of small strings (template values, paths, rendered
+// pages) on every thread: glibc's malloc, free and realloc took ~20% of a build's CPU
+// (perf, N = 1,000); with mimalloc the build takes 10-18% less CPU (README, Performance).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match partnersite::cli::Cli::try_parse() {
         Ok(cli) => cli,

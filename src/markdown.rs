@@ -7,7 +7,7 @@
 use crate::config::HtmlPolicy;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 mod html_depth;
 use html_depth::html_deeper_than;
@@ -180,138 +180,30 @@ fn image_html(img: &OpenImage) -> String {
 type RewriteFn<'a> = dyn FnMut(&str, bool, usize) -> Rewrite + 'a;
 
 fn render_events(markdown: &str, opts: &MdOptions, rewrite: &mut RewriteFn) -> Rendered {
-    let mut events: Vec<Event> = Vec::new();
-    let mut links = Vec::new();
-    let mut had_raw_html = false;
-    // One entry per open link: whether its tag was dropped (unsafe URL).
-    let mut open_links: Vec<bool> = Vec::new();
-    let mut open_image: Option<OpenImage> = None;
     let rel = external_rel(opts.external_rel);
-
-    for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
-        if let Some(img) = open_image.as_mut() {
-            match event {
-                Event::Text(t) | Event::Code(t) => img.alt.push_str(&t),
-                Event::SoftBreak | Event::HardBreak => img.alt.push(' '),
-                Event::Start(Tag::Image { .. }) => img.depth += 1,
-                Event::End(TagEnd::Image) if img.depth > 0 => img.depth -= 1,
-                Event::End(TagEnd::Image) => {
-                    events.push(Event::Html(image_html(img).into()));
-                    open_image = None;
-                }
-                _ => {}
-            }
-            continue;
-        }
-        match event {
-            Event::Html(html) | Event::InlineHtml(html) => {
-                had_raw_html = true;
-                match opts.html {
-                    HtmlPolicy::Escape => events.push(Event::Text(html)),
-                    _ => events.push(Event::Html(html)),
-                }
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                ..
-            }) => {
-                // `<hello@example.org>` is an e-mail autolink: its target needs `mailto:`.
-                let dest_url = if link_type == pulldown_cmark::LinkType::Email
-                    && !dest_url.starts_with("mailto:")
-                {
-                    CowStr::from(format!("mailto:{dest_url}"))
-                } else {
-                    dest_url
-                };
-                links.push(LinkRef {
-                    dest: dest_url.to_string(),
-                    offset: range.start,
-                    image: false,
-                });
-                if !is_safe_url(&dest_url) {
-                    open_links.push(true);
-                    continue;
-                }
-                let dest_url = match rewrite(&dest_url, false, range.start).url {
-                    Some(url) => CowStr::from(url),
-                    None => dest_url,
-                };
-                open_links.push(false);
-                let mut a = String::from("<a href=\"");
-                let _ = escape_href(&mut a, &dest_url);
-                a.push('"');
-                if !title.is_empty() {
-                    a.push_str(" title=\"");
-                    let _ = escape_html(&mut a, &title);
-                    a.push('"');
-                }
-                if is_external(&dest_url) {
-                    a.push_str(" rel=\"");
-                    a.push_str(&rel);
-                    a.push('"');
-                }
-                a.push('>');
-                events.push(Event::Html(a.into()));
-            }
-            Event::End(TagEnd::Link) => {
-                if !open_links.pop().unwrap_or(false) {
-                    events.push(Event::Html("</a>".into()));
-                }
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                links.push(LinkRef {
-                    dest: dest_url.to_string(),
-                    offset: range.start,
-                    image: true,
-                });
-                let dest_url = if is_safe_url(&dest_url) {
-                    let r = rewrite(&dest_url, true, range.start);
-                    if let Some(size) = r.size {
-                        open_image = Some(OpenImage {
-                            src: r.url.unwrap_or_else(|| dest_url.to_string()),
-                            title: title.to_string(),
-                            size,
-                            alt: String::new(),
-                            depth: 0,
-                        });
-                        continue;
-                    }
-                    r.url.map_or(dest_url, CowStr::from)
-                } else {
-                    CowStr::Borrowed("")
-                };
-                events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
-            // `# Title {.class key=value}` writes any attribute, `onclick` and `style`
-            // included, and the sanitizer only runs on raw HTML: untrusted content keeps
-            // the heading's id (escaped) and nothing else.
-            Event::Start(Tag::Heading { level, id, .. }) if opts.html != HtmlPolicy::Allow => {
-                events.push(Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes: Vec::new(),
-                    attrs: Vec::new(),
-                }));
-            }
-            other => events.push(other),
-        }
-    }
-
-    let headings = assign_heading_ids(&mut events);
+    let mut events = Events {
+        parser: Parser::new_ext(markdown, parser_options()).into_offset_iter(),
+        opts,
+        rel: &rel,
+        rewrite,
+        links: Vec::new(),
+        had_raw_html: false,
+        open_links: Vec::new(),
+        open_image: None,
+        headings: Vec::new(),
+        ids: UniqueIds::default(),
+        queued: VecDeque::new(),
+    };
+    // Events stream straight into the HTML writer: only a heading's events wait (for its
+    // id), never the whole document's.
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, &mut events);
+    let Events {
+        links,
+        had_raw_html,
+        headings,
+        ..
+    } = events;
     let mut html_too_deep = false;
     if had_raw_html && opts.html == HtmlPolicy::Sanitize {
         if html_deeper_than(&html, MAX_HTML_DEPTH) {
@@ -326,6 +218,218 @@ fn render_events(markdown: &str, opts: &MdOptions, rewrite: &mut RewriteFn) -> R
         links,
         headings,
         html_too_deep,
+    }
+}
+
+/// The parser's events with links checked and rewritten, images sized, raw HTML under
+/// the policy and headings given their ids, in document order.
+struct Events<'a, 'r> {
+    parser: pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>,
+    opts: &'r MdOptions<'r>,
+    rel: &'r str,
+    rewrite: &'r mut RewriteFn<'r>,
+    links: Vec<LinkRef>,
+    had_raw_html: bool,
+    /// One entry per open link: whether its tag was dropped (unsafe URL).
+    open_links: Vec<bool>,
+    open_image: Option<OpenImage>,
+    headings: Vec<Heading>,
+    ids: UniqueIds,
+    /// A heading's events after its start, held until its id was known.
+    queued: VecDeque<Event<'a>>,
+}
+
+impl<'a> Iterator for Events<'a, '_> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(event) = self.queued.pop_front() {
+            return Some(event);
+        }
+        let event = self.next_filtered()?;
+        let Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) = event
+        else {
+            return Some(event);
+        };
+        // Hold the heading's events until its end: its id may be a slug of its text.
+        let mut text = String::new();
+        while let Some(inner) = self.next_filtered() {
+            if let Event::Text(t) | Event::Code(t) = &inner {
+                text.push_str(t);
+            }
+            let end = matches!(inner, Event::End(TagEnd::Heading(_)));
+            self.queued.push_back(inner);
+            if end {
+                break;
+            }
+        }
+        let unique = self.ids.claim(heading_id(id.as_deref(), &text));
+        self.headings.push(Heading {
+            level: heading_level(level),
+            id: unique.clone(),
+            text,
+        });
+        Some(Event::Start(Tag::Heading {
+            level,
+            id: Some(CowStr::from(unique)),
+            classes,
+            attrs,
+        }))
+    }
+}
+
+impl<'a> Events<'a, '_> {
+    /// The next event to write, after the link, image and raw HTML policies.
+    fn next_filtered(&mut self) -> Option<Event<'a>> {
+        loop {
+            let (event, range) = self.parser.next()?;
+            if let Some(img) = self.open_image.as_mut() {
+                match event {
+                    Event::Text(t) | Event::Code(t) => img.alt.push_str(&t),
+                    Event::SoftBreak | Event::HardBreak => img.alt.push(' '),
+                    Event::Start(Tag::Image { .. }) => img.depth += 1,
+                    Event::End(TagEnd::Image) if img.depth > 0 => img.depth -= 1,
+                    Event::End(TagEnd::Image) => {
+                        let html = image_html(img);
+                        self.open_image = None;
+                        return Some(Event::Html(html.into()));
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            let out = match event {
+                Event::Html(html) | Event::InlineHtml(html) => {
+                    self.had_raw_html = true;
+                    match self.opts.html {
+                        HtmlPolicy::Escape => Some(Event::Text(html)),
+                        _ => Some(Event::Html(html)),
+                    }
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    ..
+                }) => self.link(link_type, dest_url, &title, range.start),
+                Event::End(TagEnd::Link) => {
+                    (!self.open_links.pop().unwrap_or(false)).then(|| Event::Html("</a>".into()))
+                }
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => self.image(link_type, dest_url, title, id, range.start),
+                // `# Title {.class key=value}` writes any attribute, `onclick` and `style`
+                // included, and the sanitizer only runs on raw HTML: untrusted content
+                // keeps the heading's id (escaped) and nothing else.
+                Event::Start(Tag::Heading { level, id, .. })
+                    if self.opts.html != HtmlPolicy::Allow =>
+                {
+                    Some(Event::Start(Tag::Heading {
+                        level,
+                        id,
+                        classes: Vec::new(),
+                        attrs: Vec::new(),
+                    }))
+                }
+                other => Some(other),
+            };
+            if out.is_some() {
+                return out;
+            }
+        }
+    }
+
+    /// A link's opening tag: recorded, dropped when unsafe (`None`), else rewritten.
+    fn link(
+        &mut self,
+        link_type: pulldown_cmark::LinkType,
+        dest_url: CowStr<'a>,
+        title: &str,
+        offset: usize,
+    ) -> Option<Event<'a>> {
+        // `<hello@example.org>` is an e-mail autolink: its target needs `mailto:`.
+        let dest_url =
+            if link_type == pulldown_cmark::LinkType::Email && !dest_url.starts_with("mailto:") {
+                CowStr::from(format!("mailto:{dest_url}"))
+            } else {
+                dest_url
+            };
+        self.links.push(LinkRef {
+            dest: dest_url.to_string(),
+            offset,
+            image: false,
+        });
+        if !is_safe_url(&dest_url) {
+            self.open_links.push(true);
+            return None;
+        }
+        let dest_url = match (self.rewrite)(&dest_url, false, offset).url {
+            Some(url) => CowStr::from(url),
+            None => dest_url,
+        };
+        self.open_links.push(false);
+        let mut a = String::from("<a href=\"");
+        let _ = escape_href(&mut a, &dest_url);
+        a.push('"');
+        if !title.is_empty() {
+            a.push_str(" title=\"");
+            let _ = escape_html(&mut a, title);
+            a.push('"');
+        }
+        if is_external(&dest_url) {
+            a.push_str(" rel=\"");
+            a.push_str(self.rel);
+            a.push('"');
+        }
+        a.push('>');
+        Some(Event::Html(a.into()))
+    }
+
+    /// An image's start: recorded; one with a known size is written whole when it closes
+    /// (`None` until then), an unsafe one loses its URL.
+    fn image(
+        &mut self,
+        link_type: pulldown_cmark::LinkType,
+        dest_url: CowStr<'a>,
+        title: CowStr<'a>,
+        id: CowStr<'a>,
+        offset: usize,
+    ) -> Option<Event<'a>> {
+        self.links.push(LinkRef {
+            dest: dest_url.to_string(),
+            offset,
+            image: true,
+        });
+        let dest_url = if is_safe_url(&dest_url) {
+            let r = (self.rewrite)(&dest_url, true, offset);
+            if let Some(size) = r.size {
+                self.open_image = Some(OpenImage {
+                    src: r.url.unwrap_or_else(|| dest_url.to_string()),
+                    title: title.to_string(),
+                    size,
+                    alt: String::new(),
+                    depth: 0,
+                });
+                return None;
+            }
+            r.url.map_or(dest_url, CowStr::from)
+        } else {
+            CowStr::Borrowed("")
+        };
+        Some(Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }))
     }
 }
 
@@ -355,52 +459,17 @@ pub fn sanitize(html: &str, rel: &str) -> String {
     b.clean(html).to_string()
 }
 
-/// Give every heading an id (`{#custom}` wins, else a slug of its text, made unique).
-fn assign_heading_ids(events: &mut [Event]) -> Vec<Heading> {
-    // First pass: where each heading starts, its level, explicit id and text.
-    let mut found: Vec<(usize, u8, Option<String>, String)> = Vec::new();
-    let mut open: Option<(usize, u8, Option<String>, String)> = None;
-    for (i, event) in events.iter().enumerate() {
-        match event {
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                open = Some((
-                    i,
-                    heading_level(*level),
-                    id.as_ref().map(|s| s.to_string()),
-                    String::new(),
-                ));
-            }
-            Event::End(TagEnd::Heading(_)) => found.extend(open.take()),
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, _, text)) = open.as_mut() {
-                    text.push_str(t);
-                }
-            }
-            _ => {}
-        }
+/// A heading's id before it is made unique: `{#custom}` wins, else a slug of its text.
+fn heading_id(explicit: Option<&str>, text: &str) -> String {
+    if let Some(id) = explicit {
+        return id.to_string();
     }
-    let mut headings = Vec::with_capacity(found.len());
-    let mut ids = UniqueIds::default();
-    for (i, level, explicit, text) in found {
-        let base = explicit.unwrap_or_else(|| {
-            let s = crate::config::slugify(&text);
-            if s == "example" && !text.to_lowercase().contains("example") {
-                "section".to_string()
-            } else {
-                s
-            }
-        });
-        let unique = ids.claim(base);
-        if let Some(Event::Start(Tag::Heading { id, .. })) = events.get_mut(i) {
-            *id = Some(CowStr::from(unique.clone()));
-        }
-        headings.push(Heading {
-            level,
-            id: unique,
-            text,
-        });
+    let s = crate::config::slugify(text);
+    if s == "example" && !text.to_lowercase().contains("example") {
+        "section".to_string()
+    } else {
+        s
     }
-    headings
 }
 
 /// The ids given out in one document: `base`, else `base-1`, `base-2`, ... (the first not

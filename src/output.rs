@@ -478,14 +478,19 @@ impl Sink for DiskSink {
 
     fn copy(&self, path: &str, source: &Path) -> Result<()> {
         let full = self.tmp.join(path);
-        if let Some(parent) = full.parent().filter(|p| !p.exists()) {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
         // Not `fs::copy`: it follows links and blocks on a FIFO swapped in since the
         // read policy vetted `source`. `io::copy` still uses copy_file_range on Linux.
-        crate::fsread::open_regular(source)
-            .and_then(|mut from| std::io::copy(&mut from, &mut std::fs::File::create(&full)?))
+        let mut from = crate::fsread::open_regular(source)
+            .with_context(|| format!("cannot copy {} to {}", source.display(), full.display()))?;
+        // The folder was made by prepare_dirs (no stat per file); else it is made here.
+        let to = std::fs::File::create(&full).or_else(|_| {
+            if let Some(parent) = full.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            std::fs::File::create(&full).map_err(anyhow::Error::from)
+        });
+        to.and_then(|mut to| std::io::copy(&mut from, &mut to).map_err(anyhow::Error::from))
             .map(|_| ())
             .with_context(|| format!("cannot copy {} to {}", source.display(), full.display()))
     }
