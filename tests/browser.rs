@@ -3,7 +3,9 @@
 //! (playwright-core, no bundled browser).
 //!
 //! - `example_site_in_chromium`: the repository's example site built once into a temp
-//!   dir and served by a small static server; directory filters and search, the value
+//!   dir and served by a small static server; directory filters (multi-select with live
+//!   counts, search over services and countries, "Serves country", sorting, the empty
+//!   state, the phone-width Filters button, axe-core at 360 and 1280 px), the value
 //!   pages without JavaScript, clean profile and transparency pages, screenshots at 360
 //!   and 1280 px (written to `target/browser-screenshots/`) with no horizontal overflow,
 //!   and live reload against `partnersite serve` on another copy.
@@ -86,7 +88,7 @@ fn browser_ready() -> Result<(), String> {
     }
     if !driver_installed() {
         missing.push(
-            "tests/browser/node_modules (playwright-core): npm ci --prefix tests/browser"
+            "tests/browser/node_modules (playwright-core, axe-core): npm ci --prefix tests/browser"
                 .to_string(),
         );
     }
@@ -105,10 +107,14 @@ fn browser_ready() -> Result<(), String> {
 /// on PATH and it is not.
 fn driver_installed() -> bool {
     static INSTALL: std::sync::Once = std::sync::Once::new();
+    // Every package of package.json: a node_modules from before axe-core was added
+    // lacks it.
     let installed = || {
-        browser_dir()
-            .join("node_modules/playwright-core/package.json")
-            .is_file()
+        ["playwright-core", "axe-core"].iter().all(|pkg| {
+            browser_dir()
+                .join(format!("node_modules/{pkg}/package.json"))
+                .is_file()
+        })
     };
     INSTALL.call_once(|| {
         if !installed() {

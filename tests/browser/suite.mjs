@@ -15,6 +15,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { Runner, assert, assertSameSet, fold, launch, watchProblems } from "./lib.mjs";
+import { axeChecks, directoryChecks, model, phoneChecks } from "./directory.mjs";
 
 function parseArgs(argv) {
   const out = {};
@@ -108,49 +109,11 @@ const inFacet = (p, key, id) => (Array.isArray(p[key]) ? p[key].includes(id) : p
   });
 
   if (ready) {
-    await runner.check("filters: region, then region + service", async () => {
-      const regions = vocab("regions");
-      const services = vocab("services");
-      // A region and a service that both narrow: fewer cards than either alone, at least 1.
-      let pick = null;
-      for (const r of regions) {
-        const inR = partners.filter((p) => inFacet(p, "regions", r));
-        for (const s of services) {
-          const both = inR.filter((p) => inFacet(p, "services", s));
-          const inS = partners.filter((p) => inFacet(p, "services", s));
-          if (both.length >= 1 && both.length < inR.length && both.length < inS.length) {
-            if (!pick || both.length > pick.both.length) pick = { r, s, inR, both };
-          }
-        }
-      }
-      assert(pick, "no region/service pair narrows the example site");
-      await page.selectOption("select[data-facet=regions]", pick.r);
-      await expectCards(page, pick.inR.map((p) => p.slug), `region=${pick.r}`);
-      await page.selectOption("select[data-facet=services]", pick.s);
-      await expectCards(page, pick.both.map((p) => p.slug), `region=${pick.r} service=${pick.s}`);
-      const count = (await page.textContent("#count")) || "";
-      assert(
-        count.includes(`${pick.both.length} of ${partners.length}`),
-        `#count reads "${count}", expected "${pick.both.length} of ${partners.length} …"`,
-      );
-      const q = new URL(page.url()).searchParams;
-      assert(q.get("regions") === pick.r && q.get("services") === pick.s, `URL does not keep the filters: ${page.url()}`);
-      // A fresh visit to that URL restores the same state.
-      const again = await context.newPage();
-      await again.goto(page.url(), { waitUntil: "load" });
-      await again.waitForSelector("#filters:not([hidden])", { timeout: 5000 });
-      const s = await cardState(again, "#cards li.card[data-slug]");
-      assertSameSet(s.shown, pick.both.map((p) => p.slug), "state restored from the URL");
-      await again.close();
-      await page.click("#filters button[type=reset]");
-      await expectCards(page, allSlugs, "after Clear filters");
-      return `region=${pick.r} (${pick.inR.length}), +service=${pick.s} (${pick.both.length})`;
-    });
+    await directoryChecks({ runner, page, context, index, expectCards });
 
     // Each check starts from a clear form, whatever the previous one left.
     const clearForm = async () => {
-      for (const sel of await page.$$("select[data-facet]")) await sel.selectOption("");
-      await page.fill("#f-q", "");
+      await page.click("#filters button[type=reset]");
     };
 
     await runner.check("filters: typing part of a name narrows", async () => {
@@ -170,10 +133,10 @@ const inFacet = (p, key, id) => (Array.isArray(p[key]) ? p[key].includes(id) : p
       assert(pick, "no name word of 5+ letters");
       await page.fill("#f-q", pick.q);
       const s = await homeCards(page, `"${pick.q}"`);
-      const byText = partners.filter((x) => fold(`${x.name} ${x.summary || ""}`).includes(pick.q));
+      const byText = model(index).searchHits(pick.q);
       for (const x of pick.byName) assert(s.shown.includes(x.slug), `"${pick.q}" hides ${x.slug} (${x.name}); shown: ${s.shown}`);
       for (const slug of s.shown)
-        assert(byText.some((x) => x.slug === slug), `"${pick.q}" shows ${slug}, whose name and summary do not contain it`);
+        assert(byText.some((x) => x.slug === slug), `"${pick.q}" shows ${slug}, whose searchable text does not contain it`);
       assert(s.shown.length < partners.length, `"${pick.q}" does not narrow: ${s.shown.length} shown`);
       await page.fill("#f-q", "zzqx-no-partner-is-called-this");
       const none = await homeCards(page, "a nonsense query");
@@ -208,6 +171,9 @@ const inFacet = (p, key, id) => (Array.isArray(p[key]) ? p[key].includes(id) : p
   });
   await context.close();
 }
+
+await phoneChecks({ runner, browser, site });
+await axeChecks({ runner, browser, site });
 
 // ---------------------------------------------------------------------------------------
 // 1b. Without JavaScript: value pages and the home page list the right cards

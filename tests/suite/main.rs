@@ -9,6 +9,7 @@ mod all_errors;
 mod bad_input;
 mod build;
 mod check_contract;
+mod directory;
 mod example_site;
 mod file_policy;
 mod formats;
