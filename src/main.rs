@@ -1,5 +1,7 @@
 //! Entry point: parse arguments, run the command, map the result to an exit code.
 
+#![deny(clippy::too_many_lines)]
+
 use clap::Parser;
 use std::process::ExitCode;
 
