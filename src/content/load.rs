@@ -142,6 +142,18 @@ impl Loader<'_> {
             .ok()
     }
 
+    /// Read a Markdown file, trusting its folder's listing for its type when it said
+    /// regular file ([`SiteFiles::read_listed_text`]).
+    fn read_src(&self, src: Src, diags: &mut Diagnostics) -> Option<String> {
+        if !src.listed {
+            return self.read_text(src.path, diags);
+        }
+        self.files
+            .read_listed_text(src.path, Area::Content)
+            .map_err(|d| diags.push(d))
+            .ok()
+    }
+
     /// Read a Markdown file with front matter of type `T` and render its body.
     fn md_file<T: DeserializeOwned>(
         &self,
@@ -168,14 +180,7 @@ impl Loader<'_> {
             );
             ok = false;
         }
-        let text = if src.listed {
-            self.files
-                .read_listed_text(path, Area::Content)
-                .map_err(|d| diags.push(d))
-                .ok()?
-        } else {
-            self.read_text(path, diags)?
-        };
+        let text = self.read_src(src, diags)?;
         let parts = match split(&text) {
             Ok(p) => p,
             Err(SplitError::Missing) => {
