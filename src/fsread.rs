@@ -186,28 +186,32 @@ impl<'a> SiteFiles<'a> {
             path.to_path_buf()
         };
         let file = open_nonblocking(&target).map_err(io_refusal)?;
-        let meta = file.metadata().map_err(Refused::Io)?;
-        not_regular(&meta).map_or(Ok(()), Err)?;
-        let len = meta.len();
-        if len > limit {
-            return Err(Refused::TooLarge { len, limit });
-        }
-        Ok((target, Opened { file, len }))
+        Ok((target, checked(file, limit)?))
     }
 
     /// The bytes of a file, at most `limit` of them whatever its length said (`/proc`
     /// files report 0).
     pub fn read_bytes(&self, path: &Path, area: Area, limit: u64) -> Result<Vec<u8>, Refused> {
-        let Opened { file, len } = self.open(path, area, limit)?;
-        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
-        file.take(limit.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(Refused::Io)?;
-        let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-        if read > limit {
-            return Err(Refused::TooLarge { len: read, limit });
+        read_opened(self.open(path, area, limit)?, limit)
+    }
+
+    /// [`SiteFiles::read_text`] of a file its folder's listing has just reported as a
+    /// regular file (not a link): the listing's type stands for the `lstat` before the
+    /// open. The open still follows no link and the opened handle is checked as in
+    /// [`SiteFiles::open`]; when the open fails (a link swapped in since is refused by
+    /// `O_NOFOLLOW`), the file is read by [`SiteFiles::read_text`], which reports it.
+    pub fn read_listed_text(&self, path: &Path, area: Area) -> Result<String, Diagnostic> {
+        if !cfg!(unix) {
+            return self.read_text(path, area);
         }
-        Ok(bytes)
+        let Ok(file) = open_nonblocking(path) else {
+            return self.read_text(path, area);
+        };
+        let rel = self.rel(path);
+        let limit = self.max_file_size;
+        let opened = checked(file, limit).map_err(|r| r.diagnostic(&rel))?;
+        let bytes = read_opened(opened, limit).map_err(|r| r.diagnostic(&rel))?;
+        utf8(&rel, bytes)
     }
 
     /// A text file under `[security] max_file_size`, as UTF-8; every refusal is a
@@ -357,6 +361,31 @@ fn special_kind(t: &std::fs::FileType) -> &'static str {
     } else {
         "a special file"
     }
+}
+
+/// The opened handle checked again: a regular file of at most `limit` bytes.
+fn checked(file: File, limit: u64) -> Result<Opened, Refused> {
+    let meta = file.metadata().map_err(Refused::Io)?;
+    not_regular(&meta).map_or(Ok(()), Err)?;
+    let len = meta.len();
+    if len > limit {
+        return Err(Refused::TooLarge { len, limit });
+    }
+    Ok(Opened { file, len })
+}
+
+/// The bytes of an opened file, at most `limit` of them whatever its length said.
+fn read_opened(opened: Opened, limit: u64) -> Result<Vec<u8>, Refused> {
+    let Opened { file, len } = opened;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(Refused::Io)?;
+    let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if read > limit {
+        return Err(Refused::TooLarge { len: read, limit });
+    }
+    Ok(bytes)
 }
 
 /// Open without blocking (a FIFO swapped in after the type check opens at once instead

@@ -87,21 +87,41 @@ fn content_link_hint() -> String {
     format!("write {} or {last}", forms.join(", "))
 }
 
-/// Line starts of a text, to turn byte offsets into line and column cheaply.
-struct LineIndex(Vec<usize>);
+/// Turns byte offsets into line and column. Links come in document order, so it counts
+/// lines forward from the previous offset: one pass over the text up to its last link,
+/// with no table of line starts.
+#[derive(Default)]
+struct LineIndex {
+    /// The last offset asked for, its line and where that line starts.
+    offset: usize,
+    line: usize,
+    start: usize,
+}
 
 impl LineIndex {
-    fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex(starts)
-    }
-
-    fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let line = self.0.partition_point(|&s| s <= offset).max(1);
-        let start = self.0.get(line - 1).copied().unwrap_or(0);
-        let col = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
-        (line, col)
+    fn line_col(&mut self, text: &str, offset: usize) -> (usize, usize) {
+        let bytes = text.as_bytes();
+        if offset < self.offset || self.line == 0 {
+            *self = LineIndex {
+                offset: 0,
+                line: 1,
+                start: 0,
+            };
+        }
+        let end = offset.min(bytes.len());
+        let from = self.offset.min(end);
+        for (i, &b) in bytes.get(from..end).unwrap_or_default().iter().enumerate() {
+            if b == b'\n' {
+                self.line += 1;
+                self.start = from + i + 1;
+            }
+        }
+        self.offset = offset;
+        let col = text
+            .get(self.start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        (self.line, col)
     }
 }
 
@@ -120,7 +140,7 @@ pub struct Resolver<'a> {
     pub body_start: usize,
     pub out: DocLinks,
     pub diags: Diagnostics,
-    lines: Option<LineIndex>,
+    lines: LineIndex,
 }
 
 impl<'a> Resolver<'a> {
@@ -148,14 +168,12 @@ impl<'a> Resolver<'a> {
                 ..DocLinks::default()
             },
             diags: Diagnostics::default(),
-            lines: None,
+            lines: LineIndex::default(),
         }
     }
 
     fn at(&mut self, offset: usize) -> (usize, usize) {
-        let text = self.text;
-        let lines = self.lines.get_or_insert_with(|| LineIndex::new(text));
-        lines.line_col(text, self.body_start + offset)
+        self.lines.line_col(self.text, self.body_start + offset)
     }
 
     fn problem(&mut self, offset: usize, error: bool, message: String, hint: &str) {
@@ -587,8 +605,9 @@ mod tests {
     #[test]
     fn line_index_matches_line_col() {
         let text = "a\nbé c\n\nd";
-        let idx = LineIndex::new(text);
-        for off in [0, 2, 5, 7, 8, 9] {
+        let mut idx = LineIndex::default();
+        // Forward, then backward (a restart), then to the end.
+        for off in [0, 2, 5, 7, 8, 9, 3, 1, 8, 10] {
             assert_eq!(
                 idx.line_col(text, off),
                 crate::diagnostics::line_col(text, off),

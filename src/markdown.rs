@@ -7,6 +7,7 @@
 use crate::config::HtmlPolicy;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
 
 mod html_depth;
@@ -82,7 +83,19 @@ fn parser_options() -> Options {
 
 /// The scheme of a URL as a browser would see it (control characters and whitespace
 /// removed, lower case), or `None` for relative URLs.
-fn scheme(url: &str) -> Option<String> {
+fn scheme(url: &str) -> Option<Cow<'_, str>> {
+    // Most URLs are printable ASCII: nothing to remove, no copy.
+    if url.bytes().all(|b| b.is_ascii_graphic()) {
+        let before = &url[..url.find(':')?];
+        if before.contains(['/', '?', '#']) {
+            return None;
+        }
+        return Some(if before.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(before.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(before)
+        });
+    }
     let cleaned: String = url
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
@@ -92,7 +105,7 @@ fn scheme(url: &str) -> Option<String> {
     if before.contains(['/', '?', '#']) {
         return None;
     }
-    Some(before.to_ascii_lowercase())
+    Some(Cow::Owned(before.to_ascii_lowercase()))
 }
 
 /// True when a URL may be published in an `href` or `src`: relative, or http(s),
@@ -100,7 +113,7 @@ fn scheme(url: &str) -> Option<String> {
 pub fn is_safe_url(url: &str) -> bool {
     match scheme(url) {
         None => true,
-        Some(s) => matches!(s.as_str(), "http" | "https" | "mailto" | "tel"),
+        Some(s) => matches!(&*s, "http" | "https" | "mailto" | "tel"),
     }
 }
 

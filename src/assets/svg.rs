@@ -91,11 +91,10 @@ fn allowed(
 /// may open the file directly). Only the listed elements and attributes pass.
 pub fn check_svg(bytes: &[u8]) -> Result<(), String> {
     let text = std::str::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
-    let lower = text.to_ascii_lowercase();
-    if lower.contains("<!doctype") {
+    if has_markup_ignore_case(text, "<!doctype") {
         return Err("it contains a <!DOCTYPE> declaration; remove it".into());
     }
-    if lower.contains("<!entity") {
+    if has_markup_ignore_case(text, "<!entity") {
         return Err("it contains an <!ENTITY> declaration; remove it".into());
     }
     let doc = Document::parse(text).map_err(|e| format!("it is not well-formed SVG/XML ({e})"))?;
@@ -182,7 +181,11 @@ fn check_element(node: Node, line: &LineOf) -> Result<(), String> {
 fn check_attribute(node: Node, attr: &Attribute, line: &LineOf) -> Result<(), String> {
     let name = attr.name();
     let value = attr.value().trim();
-    if name.to_ascii_lowercase().starts_with("on") {
+    if name
+        .as_bytes()
+        .get(..2)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"on"))
+    {
         return Err(format!(
             "it contains an event handler attribute `{name}` (line {line})"
         ));
@@ -316,6 +319,17 @@ fn decode_css(css: &str) -> String {
 }
 
 /// The line of a byte offset, formatted on demand.
+/// Whether `text` holds `needle` (which starts with `<`) in any ASCII case, without a
+/// lower-case copy of the whole file.
+fn has_markup_ignore_case(text: &str, needle: &str) -> bool {
+    let (bytes, needle) = (text.as_bytes(), needle.as_bytes());
+    text.match_indices('<').any(|(i, _)| {
+        bytes
+            .get(i..i + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
+}
+
 struct LineOf<'a, 'input>(&'a Document<'input>, usize);
 
 impl std::fmt::Display for LineOf<'_, '_> {
@@ -326,6 +340,11 @@ impl std::fmt::Display for LineOf<'_, '_> {
 
 /// A `javascript:`/`vbscript:` URL anywhere in a value (animation `values` lists several).
 fn has_script_url(value: &str) -> bool {
+    // Both schemes end in `:`, which no removed character can make: most values (path
+    // data, colours, lengths) need no cleaned copy.
+    if !value.contains(':') {
+        return false;
+    }
     let cleaned: String = value
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
@@ -337,6 +356,19 @@ fn has_script_url(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markup_is_found_in_any_case() {
+        for (text, found) in [
+            ("<!DOCTYPE svg>", true),
+            ("x <!DocType", true),
+            ("<!doctyp", false),
+            ("<svg/><!-- <!doctype --", true),
+            ("!doctype", false),
+        ] {
+            assert_eq!(has_markup_ignore_case(text, "<!doctype"), found, "{text}");
+        }
+    }
 
     #[test]
     fn decodes_css() {

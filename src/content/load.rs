@@ -99,6 +99,29 @@ pub enum Depth {
     Records,
 }
 
+/// A Markdown file to load, and whether its folder's listing reported it a regular file
+/// (not a link): then [`SiteFiles::read_listed_text`] reads it.
+#[derive(Clone, Copy)]
+struct Src<'p> {
+    path: &'p Path,
+    listed: bool,
+}
+
+impl<'p> From<&'p Path> for Src<'p> {
+    fn from(path: &'p Path) -> Src<'p> {
+        Src {
+            path,
+            listed: false,
+        }
+    }
+}
+
+impl<'p> From<&'p PathBuf> for Src<'p> {
+    fn from(path: &'p PathBuf) -> Src<'p> {
+        Src::from(path.as_path())
+    }
+}
+
 struct Loader<'a> {
     config: &'a SiteConfig,
     root: &'a Path,
@@ -119,13 +142,26 @@ impl Loader<'_> {
             .ok()
     }
 
+    /// Read a Markdown file, trusting its folder's listing for its type when it said
+    /// regular file ([`SiteFiles::read_listed_text`]).
+    fn read_src(&self, src: Src, diags: &mut Diagnostics) -> Option<String> {
+        if !src.listed {
+            return self.read_text(src.path, diags);
+        }
+        self.files
+            .read_listed_text(src.path, Area::Content)
+            .map_err(|d| diags.push(d))
+            .ok()
+    }
+
     /// Read a Markdown file with front matter of type `T` and render its body.
     fn md_file<T: DeserializeOwned>(
         &self,
-        path: &Path,
+        src: Src,
         html: HtmlPolicy,
         diags: &mut Diagnostics,
     ) -> Option<MdFile<T>> {
+        let path = src.path;
         let rel = self.rel(path);
         let slug = path
             .file_stem()
@@ -144,7 +180,7 @@ impl Loader<'_> {
             );
             ok = false;
         }
-        let text = self.read_text(path, diags)?;
+        let text = self.read_src(src, diags)?;
         let parts = match split(&text) {
             Ok(p) => p,
             Err(SplitError::Missing) => {
@@ -268,14 +304,14 @@ impl Loader<'_> {
         }
     }
 
-    fn post(
+    fn post<'p>(
         &self,
-        path: &Path,
+        src: impl Into<Src<'p>>,
         partner: Option<&str>,
         html: HtmlPolicy,
         diags: &mut Diagnostics,
     ) -> Option<Post> {
-        let f: MdFile<PostFm> = self.md_file(path, html, diags)?;
+        let f: MdFile<PostFm> = self.md_file(src.into(), html, diags)?;
         let mut ok = self.check_title(&f, &f.front.title, diags) && f.valid;
         if let Some(topic) = &f.front.topic
             && !self.config.topics.contains(topic.get_ref())
@@ -307,13 +343,13 @@ impl Loader<'_> {
         })
     }
 
-    fn case_study(
+    fn case_study<'p>(
         &self,
-        path: &Path,
+        src: impl Into<Src<'p>>,
         html: HtmlPolicy,
         diags: &mut Diagnostics,
     ) -> Option<CaseStudy> {
-        let f: MdFile<CaseStudyFm> = self.md_file(path, html, diags)?;
+        let f: MdFile<CaseStudyFm> = self.md_file(src.into(), html, diags)?;
         let ok = self.check_title(&f, &f.front.title, diags) && f.valid;
         let anonymous = f.front.anonymous;
         ok.then(|| CaseStudy {
@@ -336,13 +372,13 @@ impl Loader<'_> {
         })
     }
 
-    fn testimonial(
+    fn testimonial<'p>(
         &self,
-        path: &Path,
+        src: impl Into<Src<'p>>,
         html: HtmlPolicy,
         diags: &mut Diagnostics,
     ) -> Option<Testimonial> {
-        let f: MdFile<TestimonialFm> = self.md_file(path, html, diags)?;
+        let f: MdFile<TestimonialFm> = self.md_file(src.into(), html, diags)?;
         let anonymous = f.front.anonymous;
         let author = f
             .front
@@ -376,7 +412,8 @@ impl Loader<'_> {
     }
 
     fn page(&self, path: &Path, diags: &mut Diagnostics) -> Option<Page> {
-        let f: MdFile<PageFm> = self.md_file(path, self.config.security.program_html, diags)?;
+        let html = self.config.security.program_html;
+        let f: MdFile<PageFm> = self.md_file(path.into(), html, diags)?;
         (self.check_title(&f, &f.front.title, diags) && f.valid).then(|| Page {
             slug: f.slug,
             path: f.rel,
@@ -474,9 +511,13 @@ impl Loader<'_> {
                 let Some(kind) = kinds::by_partner_folder(name) else {
                     continue; // clients/ and other asset folders
                 };
-                for (file, file_is_dir) in read_dir_typed(entry, diags, &self.files) {
+                for (file, file_is_dir, regular) in read_dir_listed(entry, diags, &self.files) {
                     if file.extension().and_then(|e| e.to_str()) == Some("md") {
-                        self.item(kind, &file, slug, &mut items, diags);
+                        let src = Src {
+                            path: &file,
+                            listed: regular,
+                        };
+                        self.item(kind, src, slug, &mut items, diags);
                     } else if !file_is_dir {
                         others.push(file);
                     }
@@ -513,7 +554,7 @@ impl Loader<'_> {
     fn item(
         &self,
         kind: &Kind,
-        file: &Path,
+        file: Src,
         partner: &str,
         items: &mut Items,
         diags: &mut Diagnostics,
@@ -578,11 +619,24 @@ fn read_dir_sorted(dir: &Path, diags: &mut Diagnostics, files: &SiteFiles) -> Ve
 /// Like [`read_dir_sorted`], with whether each entry is a folder (from the directory
 /// listing itself: no extra `stat` per file, which matters with 100,000 files).
 fn read_dir_typed(dir: &Path, diags: &mut Diagnostics, files: &SiteFiles) -> Vec<(PathBuf, bool)> {
-    let mut out: Vec<(PathBuf, bool)> = match std::fs::read_dir(dir) {
+    read_dir_listed(dir, diags, files)
+        .into_iter()
+        .map(|(p, is_dir, _)| (p, is_dir))
+        .collect()
+}
+
+/// Like [`read_dir_typed`], with whether each entry is a regular file (not a link), as
+/// [`SiteFiles::read_listed_text`] takes it.
+fn read_dir_listed(
+    dir: &Path,
+    diags: &mut Diagnostics,
+    files: &SiteFiles,
+) -> Vec<(PathBuf, bool, bool)> {
+    let mut out: Vec<(PathBuf, bool, bool)> = match std::fs::read_dir(dir) {
         Ok(rd) => rd
             .filter_map(|e| e.ok())
             .filter_map(|e| {
-                let is_dir = match e.file_type() {
+                let (is_dir, regular) = match e.file_type() {
                     Ok(t) if t.is_symlink() => {
                         // A partner's pull request can add a link to any file of the
                         // machine that builds the site (`about.md -> /proc/self/environ`)
@@ -602,12 +656,12 @@ fn read_dir_typed(dir: &Path, diags: &mut Diagnostics, files: &SiteFiles) -> Vec
                             diags.push(r.diagnostic(&files.rel(&path)));
                             return None;
                         }
-                        is_dir
+                        (is_dir, false)
                     }
-                    Ok(t) => t.is_dir(),
-                    Err(_) => false,
+                    Ok(t) => (t.is_dir(), t.is_file()),
+                    Err(_) => (false, false),
                 };
-                Some((e.path(), is_dir))
+                Some((e.path(), is_dir, regular))
             })
             .collect(),
         Err(e) => {
@@ -618,7 +672,7 @@ fn read_dir_typed(dir: &Path, diags: &mut Diagnostics, files: &SiteFiles) -> Vec
             return Vec::new();
         }
     };
-    out.retain(|(p, _)| {
+    out.retain(|(p, ..)| {
         let name = p.file_name().and_then(|s| s.to_str()).unwrap_or("");
         !(name.starts_with('.')
             || name.ends_with('~')
