@@ -78,7 +78,7 @@ pub const TIER: FacetDef = FacetDef {
 pub const REGION: FacetDef = FacetDef {
     key: "regions",
     segment: "regions",
-    label: "Region",
+    label: "Region served",
     vocabulary: Vocabulary::Regions,
     arity: Arity::Many,
     values: |p| p.regions.clone(),
@@ -88,7 +88,7 @@ pub const REGION: FacetDef = FacetDef {
 pub const COUNTRY: FacetDef = FacetDef {
     key: "country",
     segment: "countries",
-    label: "Country",
+    label: "Headquarters",
     vocabulary: Vocabulary::Derived(|id| iso::country_name(&id.to_ascii_uppercase())),
     arity: Arity::One,
     values: |p| vec![p.country.to_ascii_lowercase()],

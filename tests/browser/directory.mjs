@@ -179,7 +179,7 @@ export async function directoryChecks({ runner, page, context, index, expectCard
     const labelText = await page.textContent("label[for=f-serves]");
     assert(/serves country/i.test(labelText || ""), `the filter is labelled "${labelText}"`);
     const summaries = await page.$$eval("#filters details.facet summary", (s) => s.map((x) => x.textContent.trim()));
-    assert(summaries.includes("Headquarters") && summaries.includes("Serves region"), `facet names: ${summaries}`);
+    assert(summaries.includes("Headquarters") && summaries.includes("Region served"), `facet names: ${summaries}`);
     let pick = null;
     for (const [cc] of index.vocabularies.serves) {
       const serving = m.matching({ serves: [cc] });

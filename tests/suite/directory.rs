@@ -156,7 +156,7 @@ fn home_ships_multi_select_facets_and_a_serves_country_filter_hidden() {
         "{summaries:?}"
     );
     assert!(
-        summaries.contains(&"Serves region".to_string()),
+        summaries.contains(&"Region served".to_string()),
         "{summaries:?}"
     );
     assert_eq!(text(one(&doc, "label[for=f-serves]")), "Serves country");
