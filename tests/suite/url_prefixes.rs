@@ -16,11 +16,13 @@ fn built_example() -> SiteTest {
     site
 }
 
-/// A link of a page to the output file it names (`/partners/x/` -> `x/index.html`).
+/// A link of a page to the output file it names (`/partners/x/` -> `x/index.html`; the
+/// fixtures' base path is `/dir/`).
 fn target(public: &Path, href: &str) -> std::path::PathBuf {
-    let rel = href
-        .strip_prefix(BASE)
-        .unwrap_or_else(|| panic!("{href}: not under {BASE}"));
+    let rel = [BASE, "/dir/"]
+        .iter()
+        .find_map(|base| href.strip_prefix(base))
+        .unwrap_or_else(|| panic!("{href}: not under {BASE} or /dir/"));
     public.join(common::index_of(rel))
 }
 
@@ -141,4 +143,23 @@ fn a_page_already_at_a_folder_stays_its_index() {
             .join("blog/ostersjo-larande/index.html")
             .is_file()
     );
+}
+
+#[test]
+fn a_paginated_listing_has_an_index_of_its_pages() {
+    // 48 items a page: 50 program posts (plus the fixture's) make the blog two pages long.
+    let site = SiteTest::from_fixture("site-basic");
+    for n in 0..50 {
+        site.write(
+            &format!("content/blog/note-{n:02}.md"),
+            format!("+++\ntitle = \"Note {n}\"\ndate = 2026-02-{:02}\ntopic = \"company-news\"\n+++\nText.\n", n % 28 + 1),
+        );
+    }
+    site.build(&[]).expect_success();
+    assert!(site.public().join("blog/page/2/index.html").is_file());
+    let hrefs: Vec<String> = listed(&site, "blog/page/")
+        .into_iter()
+        .map(|(_, href)| href)
+        .collect();
+    assert_eq!(hrefs, ["/dir/blog/", "/dir/blog/page/2/"]);
 }

@@ -64,6 +64,11 @@ pub(super) fn plan<'a>(
             partner_items(site, p, kind, urls, out);
         }
     }
+    for kind in kinds::listed() {
+        if let Some(listing) = &kind.listing {
+            pager_index(listing, urls, out);
+        }
+    }
     sections(extra_pages, urls, out);
     // A folder that already has a page (a program post named after a partner) keeps it.
     let mut planned = out.jobs.split_off(first);
@@ -128,6 +133,31 @@ fn partner_items<'a>(
     let entries = items.into_iter().map(|(_, e)| e).collect();
     let deps = Deps::on(Source::Partner(&p.slug));
     push_with(out, &path, &title, entries, Some(partner), urls, deps);
+}
+
+/// `blog/page/` when a listing has more than one page: a link to each page.
+fn pager_index(listing: &kinds::Listing, urls: &Urls, out: &mut Planned) {
+    let folder = format!("{}page/", listing.path);
+    let later = out
+        .jobs
+        .iter()
+        .filter(|j| j.path.starts_with(&folder) && j.path.ends_with("/index.html"))
+        .count();
+    if later == 0 {
+        return;
+    }
+    let entries = (1..=later + 1).map(|n| Entry {
+        label: format!("Page {n}"),
+        url: urls.url(&match n {
+            1 => listing.path.to_string(),
+            _ => format!("{folder}{n}/"),
+        }),
+        count: None,
+        summary: None,
+        date: None,
+    });
+    let title = format!("{}: all pages", listing.title);
+    push(out, &folder, &title, entries.collect(), None, urls);
 }
 
 /// The folders of the pages later stages add that have no index yet: each lists the
