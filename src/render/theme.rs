@@ -33,6 +33,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "card.html",
     "index.html",
     "listing.html",
+    "folder.html",
     "partner.html",
     "case_study.html",
     "post.html",

@@ -133,6 +133,8 @@ fn value_pages(files: &[String]) -> BTreeSet<String> {
         .iter()
         .filter(|f| FACET_SEGMENTS.iter().any(|s| f.starts_with(s)))
         .map(|f| f.trim_end_matches("index.html").to_string())
+        // The facet's own index (`regions/`) is not a value page.
+        .filter(|f| !FACET_SEGMENTS.contains(&f.as_str()))
         .collect()
 }
 

@@ -26,3 +26,4 @@ mod serve_http;
 mod serve_watch;
 mod small_items;
 mod terminal_safety;
+mod url_prefixes;

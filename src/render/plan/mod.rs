@@ -4,10 +4,12 @@
 //!
 //! One module per part of the site: [`directory`] (home, partners.json, value pages),
 //! [`partner`] (profiles, item pages, badges, assets), [`listings`] (the paginated
-//! lists), [`feeds`] (Atom), [`site`] (program posts, pages, extras and site files).
+//! lists), [`feeds`] (Atom), [`site`] (program posts, pages, extras and site files),
+//! [`indexes`] (an index page for every folder of the site's URLs).
 
 mod directory;
 mod feeds;
+mod indexes;
 mod listings;
 mod partner;
 mod site;
@@ -78,7 +80,18 @@ pub(super) fn plan<'a>(
     listings::plan(&lists, urls, &mut out);
     feeds::plan(&lists, &site.config, urls, &mut out);
     site::files(site, theme, urls, &mut out);
+    let extra_pages: Vec<(String, String)> = extras
+        .pages
+        .iter()
+        .map(|e| (e.path.clone(), e.title.clone()))
+        .collect();
     site::extras(extras, urls, &mut out);
+    indexes::plan(site, facets, &extra_pages, urls, &mut out);
+    debug_assert_eq!(
+        indexes::missing(&out),
+        Vec::<String>::new(),
+        "folders without an index page"
+    );
     site::sitemap(urls, &mut out);
     out
 }

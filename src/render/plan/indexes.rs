@@ -1,0 +1,274 @@
+//! An index page for every folder of the site's URLs, so that trimming a URL never gives
+//! a 404: each facet's values (`regions/`), every partner (`partners/`), a partner's items
+//! of one kind (`case-studies/<partner>/`, `blog/<partner>/`) and the folders of the
+//! pages later stages add (`program/`). Plan them after every other page;
+//! [`missing`] then finds none (checked in debug builds and by the test suite).
+
+use super::{FacetTerms, Planned};
+use crate::content::{Partner, Site};
+use crate::kinds::{self, Kind, Shape};
+use crate::render::deps::{Deps, Source};
+use crate::render::job::{Ctx, Job, Make, page_ctx};
+use crate::render::views::{self, Urls, paths};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// A link with a label and a count or summary, as the index templates list them.
+#[derive(Serialize)]
+struct Entry {
+    label: String,
+    url: String,
+    count: Option<usize>,
+    summary: Option<String>,
+    date: Option<String>,
+}
+
+/// Plan every index: `extra_pages` are the (path, title) of the pages later stages add.
+pub(super) fn plan<'a>(
+    site: &'a Site,
+    facets: &FacetTerms,
+    extra_pages: &[(String, String)],
+    urls: &Urls,
+    out: &mut Planned<'a>,
+) {
+    let taken = pages(out);
+    let first = out.jobs.len();
+    for (facet, terms) in facets.iter() {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for p in &site.partners {
+            for v in (facet.values)(p) {
+                *counts.entry(v).or_default() += 1;
+            }
+        }
+        let entries = terms.iter().map(|t| Entry {
+            label: t.label.clone(),
+            url: t.url.clone(),
+            count: Some(counts.get(&t.id).copied().unwrap_or(0)),
+            summary: None,
+            date: None,
+        });
+        let path = format!("{}/", facet.segment);
+        push(out, &path, facet.label, entries.collect(), None, urls);
+    }
+    let partners = site.partners.iter().map(|p| Entry {
+        label: p.name.clone(),
+        url: urls.url(&paths::partner(&p.slug)),
+        count: None,
+        summary: Some(p.summary.clone()),
+        date: None,
+    });
+    push(out, "partners/", "Partners", partners.collect(), None, urls);
+    for p in &site.partners {
+        for kind in kinds::KINDS.iter().filter(|k| k.partner_folder.is_some()) {
+            partner_items(site, p, kind, urls, out);
+        }
+    }
+    for kind in kinds::listed() {
+        if let Some(listing) = &kind.listing {
+            pager_index(listing, urls, out);
+        }
+    }
+    sections(extra_pages, urls, out);
+    // A folder that already has a page (a program post named after a partner) keeps it.
+    let mut planned = out.jobs.split_off(first);
+    planned.retain(|j| !taken.contains(j.path.trim_end_matches("index.html")));
+    out.jobs.append(&mut planned);
+}
+
+/// A partner's items of one kind that have pages (`case-studies/<partner>/`), newest
+/// first: they depend on the partner's Markdown.
+fn partner_items<'a>(
+    site: &'a Site,
+    p: &'a Partner,
+    kind: &'static Kind,
+    urls: &Urls,
+    out: &mut Planned<'a>,
+) {
+    let Some(section) = kind.item_section.filter(|s| !s.is_empty()) else {
+        return;
+    };
+    let entry = |title: &str, url: String, date: crate::date::Date, summary: &Option<String>| {
+        (
+            date,
+            Entry {
+                label: title.to_string(),
+                url,
+                count: None,
+                summary: summary.clone(),
+                date: Some(date.to_string()),
+            },
+        )
+    };
+    let mut items: Vec<_> = match kind.shape {
+        Shape::CaseStudy => p
+            .case_studies
+            .iter()
+            .map(|x| {
+                entry(
+                    &x.title,
+                    views::case_study(x, p, urls).url,
+                    x.date,
+                    &x.summary,
+                )
+            })
+            .collect(),
+        Shape::Post => p
+            .posts
+            .iter()
+            .map(|x| {
+                let url = views::post(x, Some(p), &site.config, urls).url;
+                entry(&x.title, url, x.date, &x.summary)
+            })
+            .collect(),
+        _ => return,
+    };
+    if items.is_empty() {
+        return;
+    }
+    items.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.url.cmp(&b.1.url)));
+    let path = format!("{section}/{}/", p.slug);
+    let title = format!("{}: {}", kind.label, p.name);
+    let partner = views::partner_ref(p, urls);
+    let entries = items.into_iter().map(|(_, e)| e).collect();
+    let deps = Deps::on(Source::Partner(&p.slug));
+    push_with(out, &path, &title, entries, Some(partner), urls, deps);
+}
+
+/// `blog/page/` when a listing has more than one page: a link to each page.
+fn pager_index(listing: &kinds::Listing, urls: &Urls, out: &mut Planned) {
+    let folder = format!("{}page/", listing.path);
+    let later = out
+        .jobs
+        .iter()
+        .filter(|j| j.path.starts_with(&folder) && j.path.ends_with("/index.html"))
+        .count();
+    if later == 0 {
+        return;
+    }
+    let entries = (1..=later + 1).map(|n| Entry {
+        label: format!("Page {n}"),
+        url: urls.url(&match n {
+            1 => listing.path.to_string(),
+            _ => format!("{folder}{n}/"),
+        }),
+        count: None,
+        summary: None,
+        date: None,
+    });
+    let title = format!("{}: all pages", listing.title);
+    push(out, &folder, &title, entries.collect(), None, urls);
+}
+
+/// The folders of the pages later stages add that have no index yet: each lists the
+/// pages under it.
+fn sections(extra_pages: &[(String, String)], urls: &Urls, out: &mut Planned) {
+    let have = pages(out);
+    let mut folders = BTreeSet::new();
+    for (path, _) in extra_pages {
+        folders.extend(ancestors(path).filter(|f| !have.contains(f)));
+    }
+    for folder in folders {
+        let entries = extra_pages
+            .iter()
+            .filter(|(path, _)| path.starts_with(&folder) && *path != folder)
+            .map(|(path, title)| Entry {
+                label: title.clone(),
+                url: urls.url(path),
+                count: None,
+                summary: None,
+                date: None,
+            });
+        let title = title_of(&folder);
+        push(out, &folder, &title, entries.collect(), None, urls);
+    }
+}
+
+/// `program/` -> `Program`.
+fn title_of(folder: &str) -> String {
+    let name = folder
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    let name = name.replace('-', " ");
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn push(
+    out: &mut Planned,
+    path: &str,
+    title: &str,
+    entries: Vec<Entry>,
+    partner: Option<views::PartnerRef>,
+    urls: &Urls,
+) {
+    push_with(out, path, title, entries, partner, urls, Deps::Structure);
+}
+
+fn push_with<'a>(
+    out: &mut Planned<'a>,
+    path: &str,
+    title: &str,
+    entries: Vec<Entry>,
+    partner: Option<views::PartnerRef>,
+    urls: &Urls,
+    deps: Deps<'a>,
+) {
+    let (p, t, u) = (path.to_string(), title.to_string(), urls.clone());
+    let entries = Arc::new(entries);
+    let ctx = Ctx::lazy(move || {
+        let mut ctx = page_ctx(&t, &p, &u);
+        ctx.insert("entries", &*entries);
+        ctx.insert("partner", &partner);
+        ctx
+    });
+    out.jobs.push(Job::page(path, "folder.html", ctx, deps));
+}
+
+/// The folders (`blog/x/`, `""` for the root) holding a planned page.
+fn pages(out: &Planned) -> BTreeSet<String> {
+    out.jobs
+        .iter()
+        .filter(|j| matches!(j.make, Make::Template { .. }))
+        .filter_map(|j| j.path.strip_suffix("index.html").map(str::to_string))
+        .collect()
+}
+
+/// The folders strictly above a folder path: `a/b/c/` -> `a/b/`, `a/`, `""`.
+fn ancestors(folder: &str) -> impl Iterator<Item = String> + '_ {
+    let trimmed = folder.trim_end_matches('/');
+    trimmed
+        .match_indices('/')
+        .map(|(i, _)| format!("{}/", &trimmed[..i]))
+        .chain(std::iter::once(String::new()))
+        .filter(move |f| f != folder)
+}
+
+/// The folders above a planned page that have no index page: empty once [`plan`] ran.
+pub(super) fn missing(out: &Planned) -> Vec<String> {
+    let have = pages(out);
+    let mut missing: BTreeSet<String> = BTreeSet::new();
+    for page in &have {
+        missing.extend(ancestors(page).filter(|f| !have.contains(f)));
+    }
+    missing.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ancestors, title_of};
+
+    #[test]
+    fn ancestors_of_a_folder_go_up_to_the_root() {
+        let up: Vec<String> = ancestors("a/b/c/").collect();
+        assert_eq!(up, ["a/", "a/b/", ""]);
+        assert_eq!(ancestors("").count(), 0);
+        assert_eq!(title_of("program/"), "Program");
+        assert_eq!(title_of("x/company-size/"), "Company size");
+    }
+}
