@@ -93,7 +93,7 @@ fn a_facet_index_lists_its_values_with_partner_counts() {
         .map(text)
         .collect();
     assert_eq!(metas[europe], count, "the index and the value page agree");
-    assert_eq!(text(common::one(&doc, "main h1")), "Region");
+    assert_eq!(text(common::one(&doc, "main h1")), "Region served");
 }
 
 #[test]
