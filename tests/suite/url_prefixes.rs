@@ -163,3 +163,29 @@ fn a_paginated_listing_has_an_index_of_its_pages() {
         .collect();
     assert_eq!(hrefs, ["/dir/blog/", "/dir/blog/page/2/"]);
 }
+
+#[test]
+fn every_breadcrumb_of_a_value_page_links_to_a_page_that_exists() {
+    let site = built_example();
+    for page in ["regions/europe/", "countries/de/", "services/hosting/"] {
+        let doc = site.html(page);
+        let crumbs: Vec<(String, String)> = select(&doc, "nav.breadcrumbs li a")
+            .into_iter()
+            .map(|a| (text(a), attr(a, "href").to_string()))
+            .collect();
+        assert_eq!(crumbs.len(), 3, "{page}: every crumb is a link: {crumbs:?}");
+        for (_, href) in &crumbs {
+            assert!(
+                target(&site.public(), href).is_file(),
+                "{page}: breadcrumb {href} names no file"
+            );
+        }
+        let facet = page.split('/').next().unwrap_or_default();
+        assert_eq!(crumbs[1].1, format!("{BASE}{facet}/"), "{page}: {crumbs:?}");
+    }
+    let europe = site.html("regions/europe/");
+    assert_eq!(
+        text(select(&europe, "nav.breadcrumbs li a")[1]),
+        "Region served"
+    );
+}

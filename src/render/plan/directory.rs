@@ -130,6 +130,7 @@ fn value_pages<'a>(
             let path = paths::value(facet.segment, &t.id);
             let mut ctx = page_ctx(&format!("{}: {}", facet.label, t.label), &path, &u);
             ctx.insert("facet", facet.label);
+            ctx.insert("facet_url", &u.url(&format!("{}/", facet.segment)));
             ctx.insert("term", &t);
             ctx.insert_value("partners", pick(&cards.values));
             ctx.insert_value("cards", pick(&cards.html));
