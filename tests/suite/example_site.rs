@@ -1,7 +1,8 @@
 //! The example site's whole output, byte for byte, against its expected tree (as cobalt's
 //! `tests/cmd/*.out`): `tests/expected/example/` holds every text file verbatim, and
-//! `tests/expected/example.binaries` lists each binary file (images, fonts: copies of
-//! repository files) by SHA-256, size and path instead of a second copy.
+//! `tests/expected/example.binaries` lists each binary file (images, fonts) and each
+//! verbatim copy of a theme static file (`style.css`, `directory.js`) by SHA-256, size and
+//! path instead of a second copy of what the repository already holds.
 //! `PARTNERSITE_BLESS=1 cargo test --test suite example_site` rewrites both (stale files
 //! removed); review the result with `git diff`.
 
@@ -26,9 +27,19 @@ enum Expected {
     Binary { size: usize, sha256: String },
 }
 
+/// Whether the output file is a verbatim copy of the default theme's static file of the
+/// same path (`style.css`, `directory.js`): the repository already holds its text.
+fn copy_of_theme_file(rel: &str, bytes: &[u8]) -> bool {
+    let source = common::repo().join("themes/default/static").join(rel);
+    std::fs::read(source).is_ok_and(|theirs| theirs == bytes)
+}
+
 fn classify(rel: &str, bytes: &[u8]) -> Expected {
     let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
-    if BINARY.contains(&ext) || std::str::from_utf8(bytes).is_err() {
+    if BINARY.contains(&ext)
+        || std::str::from_utf8(bytes).is_err()
+        || copy_of_theme_file(rel, bytes)
+    {
         Expected::Binary {
             size: bytes.len(),
             sha256: hex(&Sha256::digest(bytes)),
@@ -53,7 +64,7 @@ fn manifest_path() -> std::path::PathBuf {
     common::repo().join("tests/expected/example.binaries")
 }
 
-const MANIFEST_HEAD: &str = "# The example site's binary output files: sha256, size in bytes, path.\n\
+const MANIFEST_HEAD: &str = "# The example site's binary output files and copies of theme static files: sha256, size in bytes, path.\n\
 # Written by `PARTNERSITE_BLESS=1 cargo test --test suite example_site`.\n";
 
 /// The committed expected tree: text files from the folder, binary files from the manifest.
