@@ -46,6 +46,7 @@ fn gen_leads_config(source: &str) -> LeadsConfig {
         column: col.into(),
         values: CategoryValues::Slugs,
         known: None,
+        labels: None,
     };
     LeadsConfig {
         source: toml::Spanned::new(0..0, source.into()),

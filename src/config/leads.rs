@@ -70,8 +70,10 @@ pub struct Category {
     pub column: String,
     pub values: CategoryValues,
     /// The allowed values with their display labels, in published order (filled by
-    /// validation from `values`); `None` in the plain form.
+    /// validation from `values` and `labels`); `None` in the plain form.
     pub known: Option<Vec<VocabEntry>>,
+    /// `labels = { id = "Label" }`: display labels of a list's values (else the id).
+    pub labels: Option<Spanned<std::collections::BTreeMap<String, String>>>,
 }
 
 impl Category {
@@ -108,8 +110,8 @@ impl<'de> Deserialize<'de> for Categories {
                 let mut out = Vec::new();
                 while let Some((key, def)) = map.next_entry::<Spanned<String>, CategoryDef>()? {
                     let span = key.span();
-                    let (column, values) = match def {
-                        CategoryDef::Column(c) => (c, CategoryValues::Slugs),
+                    let (column, values, labels) = match def {
+                        CategoryDef::Column(c) => (c, CategoryValues::Slugs, None),
                         CategoryDef::Table(t) => (
                             t.column,
                             match t.values.map(|v| (v.span(), v.into_inner())) {
@@ -119,6 +121,7 @@ impl<'de> Deserialize<'de> for Categories {
                                 }
                                 Some((_, ValuesDef::List(l))) => CategoryValues::List(l),
                             },
+                            t.labels,
                         ),
                     };
                     out.push(Category {
@@ -127,6 +130,7 @@ impl<'de> Deserialize<'de> for Categories {
                         column,
                         values,
                         known: None,
+                        labels,
                     });
                 }
                 Ok(Categories(out))
@@ -146,6 +150,7 @@ enum CategoryDef {
 struct CategoryTable {
     column: String,
     values: Option<Spanned<ValuesDef>>,
+    labels: Option<Spanned<std::collections::BTreeMap<String, String>>>,
 }
 
 enum ValuesDef {
@@ -307,6 +312,54 @@ fn validate_categories(
                 Some(list_values(&here, list, cat.span.start, text, diags))
             }
         };
+        let list = matches!(cat.values, CategoryValues::List(_));
+        apply_labels(
+            &here,
+            list,
+            cat.labels.as_ref(),
+            &mut cat.known,
+            text,
+            diags,
+        );
+    }
+}
+
+/// `labels = { id = "Label" }` of a list of values: each key must be one of the values.
+fn apply_labels(
+    here: &str,
+    list: bool,
+    labels: Option<&Spanned<std::collections::BTreeMap<String, String>>>,
+    known: &mut Option<Vec<VocabEntry>>,
+    text: &str,
+    diags: &mut Diagnostics,
+) {
+    let Some(labels) = labels else {
+        return;
+    };
+    let at = labels.span().start;
+    let Some(known) = known.as_mut().filter(|_| list) else {
+        diags.push(
+            error_at(
+                text,
+                at,
+                format!("{here}: `labels` needs `values` as a list of ids"),
+            )
+            .hint("a vocabulary table has its own labels; the plain form publishes ids"),
+        );
+        return;
+    };
+    for (id, label) in labels.get_ref() {
+        match known.iter_mut().find(|e| e.id == *id) {
+            Some(e) => e.label.clone_from(label),
+            None => diags.push(
+                error_at(
+                    text,
+                    at,
+                    format!("{here}: labels: `{id}` is not one of the values"),
+                )
+                .hint(suggest(id, known.iter().map(|e| e.id.as_str()))),
+            ),
+        }
     }
 }
 

@@ -9,8 +9,8 @@
 use super::audit;
 use super::read::{CONTACTED, COUNTRY_SLOTS, Counts, LOST, Model, NEW, NO_COUNTRY, WON};
 use super::{
-    Audit, Cell, Concentration, Digest, Equity, OrderedMap, PartnerAttributes, PartnerRow, Period,
-    Ratio, RegionRow, Totals, UNSPECIFIED,
+    Audit, BeforeJoined, Cell, Concentration, Digest, Equity, OrderedMap, PartnerAttributes,
+    PartnerRow, Period, Ratio, RegionRow, Totals, UNSPECIFIED,
 };
 use crate::config::{LeadsConfig, Vocab};
 use crate::date::Date;
@@ -83,6 +83,7 @@ pub fn digest(model: &Model, leads: &LeadsConfig, n: &Counts) -> Digest {
         audit: Audit {
             outside_served_region: n.outside_served_region,
             unknown_partner: n.unknown_partner,
+            before_joined: Some(t.before_joined()),
         },
     }
 }
@@ -417,6 +418,25 @@ impl<'a> Tables<'a> {
                 )
             })
             .collect()
+    }
+
+    /// Listed partners (by slug) that received leads before their `joined` date, their
+    /// counts protected like a category: they add up to the published total.
+    fn before_joined(&self) -> BeforeJoined {
+        let n = self.n;
+        let (keys, counts): (Vec<String>, Vec<u64>) = self
+            .listed
+            .iter()
+            .filter(|&&i| n.before_joined[i] > 0)
+            .map(|&i| (self.partner(i).slug.clone(), n.before_joined[i]))
+            .unzip();
+        let leads = counts.iter().sum();
+        let table = audit::before_joined_table(&keys, leads);
+        let cells = audit::protect(&table, &counts, self.min_cell);
+        BeforeJoined {
+            leads,
+            by_partner: keys.into_iter().zip(cells).collect(),
+        }
     }
 
     fn concentration(&self) -> Concentration {

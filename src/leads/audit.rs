@@ -534,6 +534,21 @@ pub fn category_table(name: &str, values: &[String], leads: u64) -> Table {
     }
 }
 
+/// Leads received before their partner joined, per partner: they add up to the
+/// published total (`audit.before_joined.leads`).
+pub fn before_joined_table(partners: &[String], leads: u64) -> Table {
+    Table {
+        name: "audit.before_joined".into(),
+        labels: partners.to_vec(),
+        lower: 1,
+        sums: vec![Sum {
+            cells: (0..partners.len()).collect(),
+            total: leads,
+        }],
+        optional: Vec::new(),
+    }
+}
+
 /// Every table of a digest with its published cells, as the attacker rebuilds them.
 fn tables(digest: &Digest, regions: &Regions) -> Vec<(Table, Vec<Cell>)> {
     let leads = digest.totals.leads;
@@ -568,6 +583,13 @@ fn tables(digest: &Digest, regions: &Regions) -> Vec<(Table, Vec<Cell>)> {
         out.push((
             category_table(name, &keys, leads),
             values.iter().map(|(_, v)| *v).collect(),
+        ));
+    }
+    if let Some(b) = &digest.audit.before_joined {
+        let keys: Vec<String> = b.by_partner.keys().map(str::to_string).collect();
+        out.push((
+            before_joined_table(&keys, b.leads),
+            b.by_partner.iter().map(|(_, v)| *v).collect(),
         ));
     }
     out
@@ -643,6 +665,39 @@ mod tests {
         // Withholding the no-country count too leaves FR in [1, 29]: accepted. (DE is
         // published: it is dach's total.)
         assert_eq!(audit(&digest("3", "null"), &regions()), vec![]);
+    }
+
+    #[test]
+    fn the_named_before_joined_cells_are_audited() {
+        let with = |cells: &str, total: u64| {
+            let mut d = digest("3", "null");
+            d.audit.before_joined = Some(
+                serde_json::from_str(&format!(
+                    r#"{{"leads": {total}, "by_partner": {{{cells}}}}}"#
+                ))
+                .unwrap(),
+            );
+            audit(&d, &regions())
+        };
+        // One partner's small count withheld, the other's and the total published: it is
+        // the total minus the other.
+        assert_eq!(
+            with(r#""alpha": null, "beta": 9"#, 12),
+            vec![Finding {
+                table: "audit.before_joined".into(),
+                label: "alpha".into(),
+                determined: true,
+            }]
+        );
+        // Two withheld with 7 between them: each in [1, 6], wide enough.
+        assert_eq!(
+            with(r#""alpha": null, "beta": null, "gamma": 9"#, 16),
+            vec![]
+        );
+        // What protect publishes for counts 3 and 9 passes the audit.
+        let keys: Vec<String> = ["alpha", "beta"].map(String::from).into();
+        let cells = protect(&before_joined_table(&keys, 12), &[3, 9], 5);
+        assert_eq!(cells, vec![None, None]);
     }
 
     #[test]

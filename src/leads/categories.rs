@@ -126,6 +126,7 @@ mod tests {
             span: 0..0,
             column: "budget_band".into(),
             values: CategoryValues::Slugs,
+            labels: None,
             known: known.map(|ids| {
                 ids.iter()
                     .map(|id| VocabEntry {

@@ -9,13 +9,21 @@ use std::fmt::Write;
 pub struct Bar {
     pub label: String,
     pub value: Option<u64>,
+    /// The value as the page writes it (`1,234`); unused when withheld.
+    pub shown: String,
 }
 
 const FILL: &str = "#1f2a44";
 const INK: &str = "#222222";
 const AXIS: &str = "#9aa3b5";
+/// Width of every chart's coordinate system. The SVG has a `viewBox` and no size: the
+/// style sheet makes it as wide as its container (up to a cap), so text of [`FONT`]
+/// units stays readable from a 360 px phone to a wide screen.
+pub const WIDTH: u64 = 320;
+/// Font size in user units (about 13 px on a phone, 18 px at the cap).
+const FONT: u64 = 14;
 /// Longest label drawn in a chart (the table next to it has the full text).
-const MAX_LABEL: usize = 28;
+const MAX_LABEL: usize = 44;
 
 /// Text escaped for XML content and attribute values. Control characters (invalid in
 /// XML) become spaces.
@@ -45,24 +53,27 @@ fn short(label: &str) -> String {
     }
 }
 
+/// The opening tag: a `viewBox` only (no `width`/`height`), so the chart scales.
 fn open(out: &mut String, width: u64, height: u64, title: &str, desc: &str) {
     let _ = write!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart-svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{t}\" font-family=\"sans-serif\" font-size=\"12\"><title>{t}</title><desc>{d}</desc>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart-svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{t}\" font-family=\"sans-serif\" font-size=\"{FONT}\"><title>{t}</title><desc>{d}</desc>",
         t = esc(title),
         d = esc(desc),
     );
 }
 
-/// Horizontal bars, one per row, with the count after each bar. Withheld values show
+/// Horizontal bars, one per row, each under its label, with the count after the bar
+/// (written by the caller, e.g. with thousands separators). Withheld values show
 /// `withheld` (e.g. "< 5") and no bar.
 pub fn bars(title: &str, desc: &str, rows: &[Bar], withheld: &str) -> String {
-    const WIDTH: u64 = 640;
-    const LABEL_END: u64 = 192;
-    const BAR_X: u64 = 200;
-    const BAR_MAX: u64 = 380;
-    const ROW: u64 = 24;
-    const PAD: u64 = 6;
+    const LEFT: u64 = 4;
+    /// Room kept right of the longest bar for its count.
+    const VALUE_ROOM: u64 = 60;
+    const BAR_MAX: u64 = WIDTH - LEFT - VALUE_ROOM;
+    const ROW: u64 = 38;
+    const BAR_H: u64 = 12;
+    const PAD: u64 = 4;
     let height = PAD * 2 + ROW * rows.len().max(1) as u64;
     let max = rows
         .iter()
@@ -74,35 +85,37 @@ pub fn bars(title: &str, desc: &str, rows: &[Bar], withheld: &str) -> String {
     open(&mut out, WIDTH, height, title, desc);
     let _ = write!(
         out,
-        "<line class=\"axis\" x1=\"{BAR_X}\" y1=\"{PAD}\" x2=\"{BAR_X}\" y2=\"{}\" stroke=\"{AXIS}\"/>",
+        "<line class=\"axis\" x1=\"{LEFT}\" y1=\"{PAD}\" x2=\"{LEFT}\" y2=\"{}\" stroke=\"{AXIS}\"/>",
         height - PAD
     );
     for (i, b) in rows.iter().enumerate() {
         let y = PAD + ROW * i as u64;
-        let text_y = y + 16;
+        let bar_y = y + 20;
         let _ = write!(
             out,
-            "<text class=\"bar-label\" x=\"{LABEL_END}\" y=\"{text_y}\" text-anchor=\"end\" fill=\"{INK}\">{}</text>",
+            "<text class=\"bar-label\" x=\"{}\" y=\"{}\" fill=\"{INK}\">{}</text>",
+            LEFT + 4,
+            y + 15,
             esc(&short(&b.label))
         );
         let (w, value) = match b.value {
             Some(v) => {
                 let w = v * BAR_MAX / max;
-                (if v > 0 { w.max(1) } else { 0 }, v.to_string())
+                (if v > 0 { w.max(1) } else { 0 }, b.shown.clone())
             }
             None => (0, withheld.to_string()),
         };
         if w > 0 {
             let _ = write!(
                 out,
-                "<rect class=\"bar\" x=\"{BAR_X}\" y=\"{}\" width=\"{w}\" height=\"16\" fill=\"{FILL}\"/>",
-                y + 4
+                "<rect class=\"bar\" x=\"{LEFT}\" y=\"{bar_y}\" width=\"{w}\" height=\"{BAR_H}\" fill=\"{FILL}\"/>"
             );
         }
         let _ = write!(
             out,
-            "<text class=\"value-label\" x=\"{}\" y=\"{text_y}\" fill=\"{INK}\">{}</text>",
-            BAR_X + w + 6,
+            "<text class=\"value-label\" x=\"{}\" y=\"{}\" fill=\"{INK}\">{}</text>",
+            LEFT + w + 5,
+            bar_y + BAR_H - 1,
             esc(&value)
         );
     }
@@ -110,16 +123,26 @@ pub fn bars(title: &str, desc: &str, rows: &[Bar], withheld: &str) -> String {
     out
 }
 
-/// Vertical columns, one per (label, count), labels under the axis.
-pub fn columns(title: &str, desc: &str, cols: &[(String, u64)]) -> String {
-    const PITCH: u64 = 64;
-    const COL_W: u64 = 40;
-    const LEFT: u64 = 8;
-    const TOP: u64 = 20;
-    const PLOT: u64 = 160;
-    let width = (LEFT * 2 + PITCH * cols.len() as u64).max(160);
-    let height = TOP + PLOT + 28;
-    let max = cols.iter().map(|c| c.1).max().unwrap_or(0).max(1);
+/// One column of [`columns`]: its label (a space splits it over two lines, as in
+/// `Q1 2026`), its count and the count as written.
+pub struct Column {
+    pub label: String,
+    pub value: u64,
+    pub shown: String,
+}
+
+/// Vertical columns, labels under the axis.
+pub fn columns(title: &str, desc: &str, cols: &[Column]) -> String {
+    const PITCH: u64 = 50;
+    const COL_W: u64 = 32;
+    const LEFT: u64 = 4;
+    const TOP: u64 = 22;
+    const PLOT: u64 = 150;
+    let width = (LEFT * 2 + PITCH * cols.len() as u64).max(WIDTH);
+    // The columns are centred in the chart's width.
+    let offset = (width - LEFT * 2 - PITCH * cols.len() as u64) / 2 + LEFT;
+    let height = TOP + PLOT + 38;
+    let max = cols.iter().map(|c| c.value).max().unwrap_or(0).max(1);
     let mut out = String::new();
     open(&mut out, width, height, title, desc);
     let base = TOP + PLOT;
@@ -128,10 +151,11 @@ pub fn columns(title: &str, desc: &str, cols: &[(String, u64)]) -> String {
         "<line class=\"axis\" x1=\"{LEFT}\" y1=\"{base}\" x2=\"{}\" y2=\"{base}\" stroke=\"{AXIS}\"/>",
         width - LEFT
     );
-    for (i, (label, v)) in cols.iter().enumerate() {
-        let x = LEFT + PITCH * i as u64 + (PITCH - COL_W) / 2;
+    for (i, c) in cols.iter().enumerate() {
+        let x = offset + PITCH * i as u64 + (PITCH - COL_W) / 2;
         let center = x + COL_W / 2;
-        let h = if *v > 0 { (v * PLOT / max).max(1) } else { 0 };
+        let v = c.value;
+        let h = if v > 0 { (v * PLOT / max).max(1) } else { 0 };
         if h > 0 {
             let _ = write!(
                 out,
@@ -141,11 +165,26 @@ pub fn columns(title: &str, desc: &str, cols: &[(String, u64)]) -> String {
         }
         let _ = write!(
             out,
-            "<text class=\"value-label\" x=\"{center}\" y=\"{}\" text-anchor=\"middle\" fill=\"{INK}\">{v}</text><text class=\"bar-label\" x=\"{center}\" y=\"{}\" text-anchor=\"middle\" fill=\"{INK}\">{}</text>",
+            "<text class=\"value-label\" x=\"{center}\" y=\"{}\" text-anchor=\"middle\" fill=\"{INK}\">{}</text>",
             base - h - 5,
-            base + 18,
-            esc(&short(label))
+            esc(&c.shown)
         );
+        let label = short(&c.label);
+        let (first, second) = label.split_once(' ').unwrap_or((label.as_str(), ""));
+        let _ = write!(
+            out,
+            "<text class=\"bar-label\" x=\"{center}\" y=\"{}\" text-anchor=\"middle\" fill=\"{INK}\">{}</text>",
+            base + 18,
+            esc(first)
+        );
+        if !second.is_empty() {
+            let _ = write!(
+                out,
+                "<text class=\"bar-label\" x=\"{center}\" y=\"{}\" text-anchor=\"middle\" fill=\"{INK}\">{}</text>",
+                base + 35,
+                esc(second)
+            );
+        }
     }
     out.push_str("</svg>");
     out
@@ -155,7 +194,7 @@ pub fn columns(title: &str, desc: &str, cols: &[(String, u64)]) -> String {
 pub fn describe(rows: &[Bar], withheld: &str) -> String {
     rows.iter()
         .map(|b| match b.value {
-            Some(v) => format!("{}: {v}", b.label),
+            Some(_) => format!("{}: {}", b.label, b.shown),
             None => format!("{}: {withheld}", b.label),
         })
         .collect::<Vec<_>>()
@@ -166,27 +205,34 @@ pub fn describe(rows: &[Bar], withheld: &str) -> String {
 mod tests {
     use super::*;
 
+    fn bar(label: &str, value: Option<u64>) -> Bar {
+        Bar {
+            label: label.into(),
+            value,
+            shown: value.map(|v| v.to_string()).unwrap_or_default(),
+        }
+    }
+
     #[test]
     fn escapes_every_label() {
         let svg = bars(
             "Leads <per> partner",
             "A & B",
             &[
-                Bar {
-                    label: "<script>alert(\"x\")</script> & 'co'".into(),
-                    value: Some(3),
-                },
-                Bar {
-                    label: "Small".into(),
-                    value: None,
-                },
+                bar(
+                    "<script>alert(\"x\")</script> & 'co' and a longer tail",
+                    Some(3),
+                ),
+                bar("Small", None),
             ],
             "< 5",
         );
         assert!(!svg.contains("<script"));
         assert!(svg.contains("&lt;script&gt;"));
-        // Cut to 28 characters, then escaped.
-        assert!(svg.contains(">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;…</text>"));
+        // Cut to 44 characters, then escaped.
+        assert!(svg.contains(
+            ">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39; and a lo…</text>"
+        ));
         assert!(svg.contains("<desc>A &amp; B</desc>"));
         assert!(svg.contains("aria-label=\"Leads &lt;per&gt; partner\""));
         assert!(svg.contains(">&lt; 5</text>"));
@@ -195,19 +241,31 @@ mod tests {
     }
 
     #[test]
+    fn charts_scale_with_their_container() {
+        let svg = bars("t", "", &[bar("a", Some(1234))], "< 5");
+        let open = &svg[..svg.find('>').unwrap()];
+        assert!(open.contains("viewBox=\"0 0 320 "), "{open}");
+        assert!(!open.contains(" width="), "a fixed width: {open}");
+        assert!(!open.contains(" height="), "a fixed height: {open}");
+    }
+
+    #[test]
     fn columns_scale_to_the_largest() {
+        let col = |label: &str, value| Column {
+            label: label.into(),
+            value,
+            shown: value.to_string(),
+        };
         let svg = columns(
             "Per quarter",
             "",
-            &[
-                ("2026-Q1".into(), 10),
-                ("2026-Q2".into(), 5),
-                ("2026-Q3".into(), 0),
-            ],
+            &[col("Q1 2026", 10), col("Q2 2026", 5), col("Q3 2026", 0)],
         );
-        assert!(svg.contains("height=\"160\""));
-        assert!(svg.contains("height=\"80\""));
+        assert!(svg.contains("height=\"150\""));
+        assert!(svg.contains("height=\"75\""));
         assert_eq!(svg.matches("<rect").count(), 2);
+        // The label over two lines.
+        assert!(svg.contains(">Q1</text>") && svg.contains(">2026</text>"));
         assert!(esc("a\u{1}b") == "a b");
     }
 }

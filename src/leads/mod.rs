@@ -50,7 +50,8 @@ pub type Ratio = Option<f64>;
 ///
 /// - 0: the original format, without a `version` key (up to commit 88383ec).
 /// - 1: the same keys, with `version` first.
-pub const DIGEST_VERSION: u32 = 1;
+/// - 2: `audit.before_joined` (leads received before their partner's `joined` date).
+pub const DIGEST_VERSION: u32 = 2;
 
 /// The public aggregates: exactly `/transparency/leads.json` (documented in the README).
 ///
@@ -183,6 +184,24 @@ pub struct Audit {
     pub outside_served_region: u64,
     /// Leads assigned to a slug that is not a listed partner (unknown or draft).
     pub unknown_partner: u64,
+    /// Leads received before the `joined` date of the listed partner they went to.
+    /// `None` in a digest of format 0 or 1, which did not count them (the key is then
+    /// left out, so such a digest publishes the same leads.json).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before_joined: Option<BeforeJoined>,
+}
+
+/// Leads received before their partner joined the program: the total (always
+/// published, like the other audit counts) and, per partner that had any, its count,
+/// withheld below `min_cell` like the requester tables (the auditor checks this table
+/// too).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BeforeJoined {
+    pub leads: u64,
+    /// Partner slug (sorted) -> leads received before its `joined` date; only partners
+    /// with at least one.
+    pub by_partner: OrderedMap<Cell>,
 }
 
 mod iso_date {
@@ -537,7 +556,8 @@ fn parse_digest(bytes: &[u8], rel: &Path) -> Result<Digest, Diagnostic> {
         .hint("install the partnersite release that wrote it (or a later one), or make the digest again with this one"));
     }
     let mut digest: Digest = serde_json::from_slice(bytes).map_err(|e| schema_error(&e, rel))?;
-    // Formats 0 and 1 differ only by the `version` key itself.
+    // Formats 0 and 1 differ only by the `version` key itself; format 2 adds
+    // `audit.before_joined`, which stays `None` (not counted) for them.
     digest.version = DIGEST_VERSION;
     Ok(digest)
 }

@@ -191,6 +191,8 @@ pub struct Counts {
     pub categories: Vec<CategoryCounts>,
     pub outside_served_region: u64,
     pub unknown_partner: u64,
+    /// Per partner index: leads received before its `joined` date.
+    pub before_joined: Vec<u64>,
     /// First and last received date counted.
     pub first: Option<Date>,
     pub last: Option<Date>,
@@ -327,6 +329,7 @@ impl<'a> Reader<'a> {
                 categories: declared.iter().map(CategoryCounts::new).collect(),
                 outside_served_region: 0,
                 unknown_partner: 0,
+                before_joined: vec![0; np],
                 first: None,
                 last: None,
                 first_at: (0, 0),
@@ -727,6 +730,9 @@ impl<'a> Reader<'a> {
                 n.region_partner[r * model.partners.len() + p] += 1;
                 if r != nreg && !model.serves(p, r) {
                     n.outside_served_region += 1;
+                }
+                if model.partners[p].partner.joined.is_some_and(|j| date < j) {
+                    n.before_joined[p] += 1;
                 }
             }
             Assigned::Other => {

@@ -9,14 +9,13 @@
 mod format;
 mod sections;
 
-use super::{Digest, Ratio, Totals, write_digest};
+use super::{Digest, Ratio, write_digest};
 use crate::content::{Partner, Site};
 use crate::diagnostics::{Diagnostic, suggest};
 use crate::render::{ExtraPage, Extras};
-use format::{dec, pct, whole_pct};
 use sections::{
-    AttributeView, Charted, EquityView, KeyView, PartnerView, Quarters, RegionPartnerView,
-    RegionView, Report,
+    AttributeView, AuditView, Charted, CountryGroup, EquityView, PartnerView, Quarters,
+    RegionPartnerView, RegionView, Report,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -26,6 +25,8 @@ use tera::{Context, Value};
 pub const DIR: &str = "transparency/";
 /// Bars drawn in the per-partner chart; the rest are summed in one "other partners" bar.
 pub const CHART_PARTNERS: usize = 20;
+/// A table with more rows than this is collapsed (`<details>`) behind a summary line.
+pub const LONG_TABLE: usize = 15;
 
 /// The URL of the allocation policy page (`[leads] policy`), checked against the
 /// published pages.
@@ -72,6 +73,7 @@ pub fn extras(
         attributes: sections::attributes(&report, &mut downloads),
         region_partner: sections::region_partner(&report, &mut downloads),
         equity: sections::equity(&report, &mut downloads),
+        audit: sections::audit(&report),
     };
     let Downloads { list, files, .. } = downloads;
     Extras {
@@ -83,7 +85,7 @@ pub fn extras(
         }],
         files,
         nav: vec![("Transparency".into(), DIR.into())],
-        partner_panels: partner_panels(digest),
+        partner_panels: partner_panels(&report),
     }
 }
 
@@ -92,11 +94,12 @@ struct Parts {
     regions: Charted<RegionView>,
     partners: Charted<PartnerView>,
     quarters: Quarters,
-    countries: Vec<KeyView>,
+    countries: Vec<CountryGroup>,
     categories: Vec<Value>,
     attributes: Vec<AttributeView>,
     region_partner: Vec<RegionPartnerView>,
     equity: Vec<EquityView>,
+    audit: AuditView,
 }
 
 /// The template's context: `report` (the [`View`]), `categories` and `charts` (the SVGs,
@@ -109,26 +112,44 @@ fn page_context(
 ) -> Context {
     let digest = report.digest;
     let t = &digest.totals;
+    let n = |v: u64| report.num.count(v);
     let view = View {
         period_from: digest.period.from.to_string(),
         period_to: digest.period.to.to_string(),
+        period: report.period.clone(),
         min_cell: digest.min_cell,
         withheld: report.withheld.clone(),
-        totals: t.clone(),
-        won_rate: pct(super::aggregate::ratio(t.won, t.won + t.lost)),
+        long_table: LONG_TABLE,
+        totals: TotalsView {
+            leads: n(t.leads),
+            assigned: n(t.assigned),
+            unassigned: n(t.unassigned),
+            new: n(t.new),
+            contacted: n(t.contacted),
+            won: n(t.won),
+            lost: n(t.lost),
+        },
+        won_rate: report
+            .num
+            .pct(super::aggregate::ratio(t.won, t.won + t.lost)),
         policy_url,
         regions: parts.regions.rows,
         partners: parts.partners.rows,
         quarters: parts.quarters.rows,
         quarter_regions: parts.quarters.regions,
+        country_count: n(digest
+            .by_country
+            .keys()
+            .filter(|k| *k != super::UNSPECIFIED)
+            .count() as u64),
         countries: parts.countries,
         attributes: parts.attributes,
+        region_partner_rows: parts.region_partner.iter().map(|g| g.rows.len() + 1).sum(),
         region_partner: parts.region_partner,
         equity: parts.equity,
-        gini: dec(digest.concentration.gini),
-        top5_share: pct(digest.concentration.top5_share),
-        outside_served_region: digest.audit.outside_served_region,
-        unknown_partner: digest.audit.unknown_partner,
+        gini: report.num.ratio(digest.concentration.gini),
+        top5_share: report.num.pct(digest.concentration.top5_share),
+        audit: parts.audit,
         downloads,
     };
     let mut ctx = Context::new();
@@ -142,20 +163,26 @@ fn page_context(
     ctx
 }
 
-/// One panel per counted partner (`extra.leads` on its profile page).
-fn partner_panels(digest: &Digest) -> BTreeMap<String, Value> {
-    digest
+/// One panel per counted partner (`extra.leads` on its profile page), its numbers
+/// written as the report writes them (same separators, same percentage rule).
+fn partner_panels(report: &Report) -> BTreeMap<String, Value> {
+    let num = report.num;
+    report
+        .digest
         .by_partner
         .iter()
         .map(|(slug, r)| {
             let panel = Panel {
                 leads: PanelLeads {
-                    leads: r.leads,
-                    won: r.won,
-                    lost: r.lost,
+                    leads: num.count(r.leads),
+                    won: num.count(r.won),
+                    lost: num.count(r.lost),
                     won_rate: r.won_rate,
-                    won_rate_pct: whole_pct(r.won_rate),
-                    share: r.share,
+                    won_rate_pct: r.won_rate.map(|_| num.pct(r.won_rate)),
+                    share: num.pct(r.share),
+                    period: report.period.clone(),
+                    period_from: report.digest.period.from.to_string(),
+                    period_to: report.digest.period.to.to_string(),
                 },
             };
             (slug.to_string(), Value::from_serializable(&panel))
@@ -201,13 +228,32 @@ struct Panel {
 
 #[derive(Serialize)]
 struct PanelLeads {
-    leads: u64,
-    won: u64,
-    lost: u64,
+    /// Counts as written on the page: "1,234".
+    leads: String,
+    won: String,
+    lost: String,
+    /// The ratio, `none` when no lead is closed.
     won_rate: Ratio,
-    /// "42%", or none when no lead is closed.
+    /// "42.9%" (the report's rule), or none when no lead is closed.
     won_rate_pct: Option<String>,
-    share: Ratio,
+    /// The partner's share of the forwarded leads: "9.3%".
+    share: String,
+    /// "1 Jan – 30 Jun 2026", and its bounds as ISO dates.
+    period: String,
+    period_from: String,
+    period_to: String,
+}
+
+/// The totals as the page writes them.
+#[derive(Serialize)]
+struct TotalsView {
+    leads: String,
+    assigned: String,
+    unassigned: String,
+    new: String,
+    contacted: String,
+    won: String,
+    lost: String,
 }
 
 /// `report` in the template's context.
@@ -215,10 +261,14 @@ struct PanelLeads {
 struct View {
     period_from: String,
     period_to: String,
+    /// "1 Jan – 30 Jun 2026".
+    period: String,
     min_cell: u32,
     /// How a withheld cell is shown: "< 5".
     withheld: String,
-    totals: Totals,
+    /// Tables with more rows are collapsed ([`LONG_TABLE`]).
+    long_table: usize,
+    totals: TotalsView,
     won_rate: String,
     policy_url: Option<String>,
     regions: Vec<RegionView>,
@@ -226,14 +276,17 @@ struct View {
     quarters: Vec<sections::QuarterView>,
     /// Column labels of the quarter x region table.
     quarter_regions: Vec<String>,
-    countries: Vec<KeyView>,
+    /// Countries with leads: "142".
+    country_count: String,
+    countries: Vec<CountryGroup>,
     attributes: Vec<AttributeView>,
+    /// Rows of the region x partner table (a heading row per region).
+    region_partner_rows: usize,
     region_partner: Vec<RegionPartnerView>,
     equity: Vec<EquityView>,
     gini: String,
     top5_share: String,
-    outside_served_region: u64,
-    unknown_partner: u64,
+    audit: AuditView,
     downloads: Vec<Download>,
 }
 

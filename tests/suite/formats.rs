@@ -10,6 +10,10 @@ use serde_json::Value;
 /// A digest written by partnersite at commit 88383ec, before digests had a version.
 const V0_DIGEST: &str = include_str!("../fixtures/digests/v0-88383ec.json");
 
+/// A digest written by partnersite at commit 003f6ad, the last of format 1 (before
+/// `audit.before_joined`).
+const V1_DIGEST: &str = include_str!("../fixtures/digests/v1-003f6ad.json");
+
 /// The leads fixture site with `[leads] source` pointing at `leads/digest.json`, which
 /// holds `digest`.
 fn site_with_digest(digest: &str) -> SiteTest {
@@ -59,6 +63,29 @@ fn a_digest_written_by_88383ec_loads_and_publishes_the_same_counts() {
     );
 }
 
+// A regression guard, as for v0: format 1 loads into format 2 and publishes the same
+// values; the page says the before-joined audit was not counted rather than showing 0.
+#[test]
+fn a_digest_written_by_003f6ad_loads_and_says_what_it_did_not_count() {
+    assert!(V1_DIGEST.starts_with("{\n  \"version\": 1,"));
+    let site = site_with_digest(V1_DIGEST);
+    site.build(&[]).expect_success();
+    let published = json(&site.output_text("transparency/leads.json"));
+    let Value::Object(old) = json(V1_DIGEST) else {
+        panic!("the fixture is not a JSON object");
+    };
+    for (key, value) in old.iter().filter(|(k, _)| *k != "version") {
+        assert_eq!(published.get(key), Some(value), "`{key}` differs");
+    }
+    assert_eq!(published["version"], Value::from(2));
+    assert_eq!(published["audit"].get("before_joined"), None);
+    let page = site.output_text("transparency/");
+    assert!(
+        page.contains("Leads received before their partner joined are not counted in this digest"),
+        "{page}"
+    );
+}
+
 #[test]
 fn a_digest_of_a_newer_format_is_refused_as_such() {
     // A newer format may also have keys this partnersite does not know: the version is
@@ -66,7 +93,7 @@ fn a_digest_of_a_newer_format_is_refused_as_such() {
     let site = site_with_digest(&v0_with("  \"version\": 999,\n  \"new_table\": {},\n"));
     site.build(&[]).expect_errors(
         "leads/digest.json: error: the digest was written by a newer partnersite \
-         (format version 999; this one reads up to 1): upgrade partnersite\n  \
+         (format version 999; this one reads up to 2): upgrade partnersite\n  \
          = help: install the partnersite release that wrote it (or a later one), or make \
          the digest again with this one",
     );
@@ -90,7 +117,7 @@ fn leads_json_and_the_digest_command_carry_the_version_first() {
     site.build(&[]).expect_success();
     let published = site.output_text("transparency/leads.json");
     assert!(
-        published.starts_with("{\n  \"version\": 1,\n  \"period\": {"),
+        published.starts_with("{\n  \"version\": 2,\n  \"period\": {"),
         "{published}"
     );
     let root = site.root().display().to_string();

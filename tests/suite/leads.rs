@@ -579,8 +579,8 @@ fn report_page_downloads_and_panels() {
     assert!(html.contains("Beta &lt;Learning&gt; &amp; &quot;Co&quot;"));
     assert!(!html.contains("<Learning>"));
     assert!(html.contains("<a href=\"/dir/allocation/\">allocation policy</a>"));
-    assert_eq!(html.matches("<figure class=\"chart\">").count(), 5);
-    assert!(html.contains("role=\"img\" aria-label=\"Leads per region\""));
+    assert_eq!(html.matches("<figure class=\"chart").count(), 5);
+    assert!(html.contains("role=\"img\" aria-label=\"Leads per region, 1 Jan – 31 Dec 2025\""));
     assert!(!html.contains("style="));
     assert!(!html.contains("<script"));
     assert!(html.contains("<a href=\"/dir/transparency/by-region.csv\">by-region.csv</a>"));
@@ -623,7 +623,7 @@ fn report_page_downloads_and_panels() {
 
     let profile = text(&files, "partners/alpha-hosting/index.html");
     assert!(
-        profile.contains("Leads received this period: <strong>16</strong>, won rate 67%."),
+        profile.contains("<time datetime=\"2025-01-01/2025-12-31\">1 Jan – 31 Dec 2025</time>: <strong>16</strong>, won rate 66.7%."),
         "panel"
     );
 }

@@ -18,6 +18,7 @@ mod leads_input;
 mod links;
 mod output_safety;
 mod privacy;
+mod report;
 mod rules;
 mod scaffold;
 mod security;

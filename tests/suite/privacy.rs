@@ -272,6 +272,19 @@ fn tables(d: &Value) -> Vec<Table> {
             sums: vec![((0..values.len()).collect(), leads)],
         });
     }
+
+    // Leads received before their partner joined, per partner: they add up to the
+    // published audit total.
+    if let Some(b) = d["audit"].get("before_joined") {
+        let cells = b["by_partner"].as_object().unwrap();
+        out.push(Table {
+            name: "audit.before_joined".into(),
+            labels: cells.keys().cloned().collect(),
+            cells: cells.values().map(cell).collect(),
+            lower: 1,
+            sums: vec![((0..cells.len()).collect(), b["leads"].as_i64().unwrap())],
+        });
+    }
     out
 }
 
@@ -378,6 +391,108 @@ fn a_small_quarter_region_block_is_not_narrowed() {
     let d = digest(&site);
     assert!(d["by_quarter_region"]["2025-Q1"]["europe"].is_null());
     assert_eq!(exposed(&d), Vec::<String>::new());
+}
+
+/// `joined = <date>` in a partner's record.
+fn join(site: &SiteTest, slug: &str, date: &str) {
+    site.edit(&format!("content/partners/{slug}/partner.toml"), |t| {
+        format!("{t}\njoined = {date}\n")
+    });
+}
+
+#[test]
+fn named_before_joined_counts_leave_min_cell_of_doubt() {
+    // Alpha has 2 leads before it joined, beta 9, epsilon 1: 12 in all.
+    let site = site(
+        "2025-01-01",
+        "2025-12-31",
+        &[
+            (
+                "2025-02-01",
+                "DE",
+                "alpha-hosting",
+                "new",
+                "hosting",
+                "under-10k",
+                2,
+            ),
+            (
+                "2025-09-01",
+                "DE",
+                "alpha-hosting",
+                "new",
+                "hosting",
+                "under-10k",
+                20,
+            ),
+            (
+                "2025-02-01",
+                "US",
+                "beta-learning",
+                "new",
+                "hosting",
+                "under-10k",
+                9,
+            ),
+            (
+                "2025-09-01",
+                "US",
+                "beta-learning",
+                "new",
+                "hosting",
+                "under-10k",
+                20,
+            ),
+            (
+                "2025-02-01",
+                "DE",
+                "epsilon-learning",
+                "new",
+                "hosting",
+                "under-10k",
+                1,
+            ),
+            (
+                "2025-09-01",
+                "DE",
+                "epsilon-learning",
+                "new",
+                "hosting",
+                "under-10k",
+                20,
+            ),
+        ],
+    );
+    for slug in ["alpha-hosting", "beta-learning", "epsilon-learning"] {
+        join(&site, slug, "2025-06-01");
+    }
+    let d = digest(&site);
+    let b = &d["audit"]["before_joined"];
+    assert_eq!(b["leads"], 12);
+    // The two small counts are withheld, and so is 9: with it published, the pair would
+    // share 3, each in [1, 2].
+    for slug in ["alpha-hosting", "beta-learning", "epsilon-learning"] {
+        assert!(b["by_partner"][slug].is_null(), "{slug}: {b}");
+    }
+    assert_eq!(exposed(&d), Vec::<String>::new());
+    // Publishing two of them would give the third away: the build refuses it.
+    let mut leaked = d.clone();
+    leaked["audit"]["before_joined"]["by_partner"]["alpha-hosting"] = Value::from(2);
+    leaked["audit"]["before_joined"]["by_partner"]["beta-learning"] = Value::from(9);
+    let found = exposed(&leaked);
+    assert_eq!(found.len(), 1, "{found:?}");
+    site.write(
+        "leads/old.json",
+        serde_json::to_vec_pretty(&leaked).unwrap(),
+    )
+    .replace(
+        "site.toml",
+        "source = \"leads/export.csv\"",
+        "source = \"leads/old.json\"",
+    );
+    site.build(&[]).expect_error().stderr_contains(
+        "error: audit.before_joined `epsilon-learning`: the withheld count can be recovered",
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! decimals, withheld cells, and CSV (formulas neutralised).
 
 use crate::config::SiteConfig;
+use crate::date::Date;
 use crate::facets::{self, FacetDef};
 use crate::leads::{Cell, Ratio, UNSPECIFIED};
 
@@ -70,41 +71,136 @@ fn ten_thousandths(r: f64) -> u64 {
     (r * 10_000.0).round().max(0.0) as u64
 }
 
-/// `0.4286` -> `42.9%` (half-up); `—` when there is no ratio.
-pub(super) fn pct(r: Ratio) -> String {
-    match r {
-        Some(r) => {
-            let tenths = (ten_thousandths(r) + 5) / 10;
-            format!("{}.{}%", tenths / 10, tenths % 10)
+/// How the page writes numbers, from the site's `language`: the digit group separator
+/// and the decimal mark. Every count, percentage and decimal on the report and the
+/// profile panels goes through one of these, so they all follow one rule:
+///
+/// - counts have a separator every three digits (`1,234`; `1.234` in German, `1 234`
+///   with a narrow no-break space in French; `1,234` for a language not listed);
+/// - a percentage is the ratio published in leads.json (4 decimals, rounded half-up from
+///   the counts) times 100, rounded half-up to one decimal: `0.4286` -> `42.9%`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Numbers {
+    group: &'static str,
+    decimal: char,
+}
+
+impl Numbers {
+    /// The conventions of a BCP 47 language tag (`en`, `de-CH`, `pt-BR`): its primary
+    /// subtag decides; unknown ones get `1,234.5`.
+    pub(crate) fn for_language(tag: &str) -> Numbers {
+        let primary = tag.split(['-', '_']).next().unwrap_or_default();
+        let (group, decimal) = match primary.to_ascii_lowercase().as_str() {
+            "de" | "es" | "it" | "nl" | "pt" | "id" | "tr" | "da" | "el" | "ro" | "hr" | "sl"
+            | "sr" | "vi" => (".", ','),
+            "fr" | "sv" | "nb" | "nn" | "no" | "fi" | "pl" | "cs" | "sk" | "ru" | "uk" | "hu"
+            | "bg" | "lt" | "lv" | "et" => ("\u{202f}", ','),
+            _ => (",", '.'),
+        };
+        Numbers { group, decimal }
+    }
+
+    /// `1234567` -> `1,234,567`.
+    pub(crate) fn count(&self, n: u64) -> String {
+        let digits = n.to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push_str(self.group);
+            }
+            out.push(c);
         }
-        None => "—".into(),
+        out
+    }
+
+    /// `0.4286` -> `42.9%` (half-up, see [`Numbers`]); `—` when there is no ratio.
+    pub(crate) fn pct(&self, r: Ratio) -> String {
+        match r {
+            Some(r) => {
+                let tenths = (ten_thousandths(r) + 5) / 10;
+                format!(
+                    "{}{}{}%",
+                    self.count(tenths / 10),
+                    self.decimal,
+                    tenths % 10
+                )
+            }
+            None => "—".into(),
+        }
+    }
+
+    /// `12.3456` -> `12.3` (half-up from the 4 decimals).
+    pub(crate) fn one_decimal(&self, r: Ratio) -> String {
+        match r {
+            Some(r) => {
+                let tenths = (ten_thousandths(r) + 500) / 1000;
+                format!("{}{}{}", self.count(tenths / 10), self.decimal, tenths % 10)
+            }
+            None => "—".into(),
+        }
+    }
+
+    /// A ratio with its 4 decimals (the Gini coefficient): `0.2345` -> `0.2345`.
+    pub(crate) fn ratio(&self, r: Ratio) -> String {
+        match r {
+            Some(r) => {
+                let k = ten_thousandths(r);
+                format!("{}{}{:04}", k / 10_000, self.decimal, k % 10_000)
+            }
+            None => "—".into(),
+        }
+    }
+
+    /// A cell on the page: the count, or `withheld` ("< 5").
+    pub(crate) fn cell(&self, c: Cell, withheld: &str) -> String {
+        c.map_or_else(|| withheld.to_string(), |n| self.count(n))
     }
 }
 
-/// `0.4286` -> `43%`.
-pub(super) fn whole_pct(r: Ratio) -> Option<String> {
-    r.map(|r| format!("{}%", (ten_thousandths(r) + 50) / 100))
+/// English month abbreviations, for the period.
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+fn day_month(d: Date) -> String {
+    let m = MONTHS
+        .get(usize::from(d.month.saturating_sub(1)))
+        .unwrap_or(&"");
+    format!("{} {m}", d.day)
 }
 
-/// `12.3456` -> `12.3`.
-pub(super) fn one_decimal(r: Ratio) -> String {
-    match r {
-        Some(r) => {
-            let tenths = (ten_thousandths(r) + 500) / 1000;
-            format!("{}.{}", tenths / 10, tenths % 10)
-        }
-        None => "—".into(),
+/// `10 Nov 2026`.
+pub(crate) fn long_date(d: Date) -> String {
+    format!("{} {}", day_month(d), d.year)
+}
+
+/// The report's period as people write it: `1 Jan – 30 Jun 2026`, or `1 Jan 2025 – 30 Jun
+/// 2026` across years.
+pub(crate) fn period(from: Date, to: Date) -> String {
+    if from.year == to.year {
+        format!("{} – {} {}", day_month(from), day_month(to), to.year)
+    } else {
+        format!(
+            "{} {} – {} {}",
+            day_month(from),
+            from.year,
+            day_month(to),
+            to.year
+        )
+    }
+}
+
+/// `2026-Q1` -> `Q1 2026`.
+pub(super) fn quarter_label(key: &str) -> String {
+    match key.split_once("-Q") {
+        Some((year, q)) => format!("Q{q} {year}"),
+        None => key.to_string(),
     }
 }
 
 /// A ratio in CSV: 4 decimals, empty when there is none.
 pub(super) fn dec(r: Ratio) -> String {
     r.map_or_else(String::new, |r| format!("{r:.4}"))
-}
-
-/// A cell on the page: the count, or `withheld` ("< 5").
-pub(super) fn cell(c: Cell, withheld: &str) -> String {
-    c.map_or_else(|| withheld.to_string(), |n| n.to_string())
 }
 
 /// A cell in CSV: the count, or empty when withheld.
@@ -140,14 +236,49 @@ mod tests {
 
     #[test]
     fn percentages_round_half_up() {
-        assert_eq!(pct(Some(0.4286)), "42.9%");
-        assert_eq!(pct(Some(0.1235)), "12.4%");
-        assert_eq!(pct(Some(1.0)), "100.0%");
-        assert_eq!(pct(None), "—");
-        assert_eq!(whole_pct(Some(0.425)).as_deref(), Some("43%"));
-        assert_eq!(whole_pct(Some(0.4249)).as_deref(), Some("42%"));
-        assert_eq!(one_decimal(Some(12.25)), "12.3");
+        let en = Numbers::for_language("en");
+        assert_eq!(en.pct(Some(0.4286)), "42.9%");
+        assert_eq!(en.pct(Some(0.1235)), "12.4%");
+        assert_eq!(en.pct(Some(1.0)), "100.0%");
+        assert_eq!(en.pct(None), "—");
+        assert_eq!(en.one_decimal(Some(12.25)), "12.3");
+        assert_eq!(en.one_decimal(Some(1234.5)), "1,234.5");
+        assert_eq!(en.ratio(Some(0.05)), "0.0500");
         assert_eq!(dec(Some(0.5)), "0.5000");
+        let de = Numbers::for_language("de-CH");
+        assert_eq!(de.pct(Some(0.4286)), "42,9%");
+    }
+
+    #[test]
+    fn counts_have_group_separators() {
+        let en = Numbers::for_language("en");
+        for (n, s) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (1_234_567, "1,234,567"),
+        ] {
+            assert_eq!(en.count(n), s);
+        }
+        assert_eq!(Numbers::for_language("xx").count(12_345), "12,345");
+        assert_eq!(Numbers::for_language("de").count(12_345), "12.345");
+        assert_eq!(Numbers::for_language("fr").count(12_345), "12\u{202f}345");
+        assert_eq!(en.cell(None, "< 5"), "< 5");
+        assert_eq!(en.cell(Some(3200), "< 5"), "3,200");
+    }
+
+    #[test]
+    fn periods_and_quarters_read_as_words() {
+        let d = |s| Date::parse(s).unwrap();
+        assert_eq!(
+            period(d("2026-01-01"), d("2026-06-30")),
+            "1 Jan – 30 Jun 2026"
+        );
+        assert_eq!(
+            period(d("2025-01-01"), d("2026-06-30")),
+            "1 Jan 2025 – 30 Jun 2026"
+        );
+        assert_eq!(quarter_label("2026-Q1"), "Q1 2026");
     }
 
     #[test]

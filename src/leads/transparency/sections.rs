@@ -3,8 +3,8 @@
 //! downloads. [`super::extras`] calls them in the order the downloads are listed.
 
 use super::format::{
-    attribute_label, attribute_title, category_label, cell, country_label, csv_bytes, csv_cell,
-    dec, humanize, one_decimal, pct, region_label,
+    Numbers, attribute_label, attribute_title, category_label, country_label, csv_bytes, csv_cell,
+    dec, humanize, period, quarter_label, region_label,
 };
 use super::{CHART_PARTNERS, DIR, Downloads};
 use crate::config::SiteConfig;
@@ -26,6 +26,10 @@ pub(super) struct Report<'a> {
     partners: &'a [Partner],
     /// How a withheld cell is shown: "< 5".
     pub(super) withheld: String,
+    /// How counts and percentages are written (the site's language).
+    pub(super) num: Numbers,
+    /// The period, as named next to every number: "1 Jan – 30 Jun 2026".
+    pub(super) period: String,
 }
 
 impl<'a> Report<'a> {
@@ -36,6 +40,21 @@ impl<'a> Report<'a> {
             site,
             partners,
             withheld: format!("< {}", digest.min_cell),
+            num: Numbers::for_language(&site.config.language),
+            period: period(digest.period.from, digest.period.to),
+        }
+    }
+
+    fn count(&self, n: u64) -> String {
+        self.num.count(n)
+    }
+
+    /// A bar of a count that is always published.
+    fn bar(&self, label: String, n: u64) -> Bar {
+        Bar {
+            label,
+            value: Some(n),
+            shown: self.count(n),
         }
     }
 
@@ -56,10 +75,11 @@ impl<'a> Report<'a> {
             .map(|_| format!("{}partners/{slug}/", self.config.base_path()))
     }
 
-    /// A bar chart whose description lists the values (withheld ones as "< 5").
+    /// A bar chart whose description lists the values (withheld ones as "< 5"); its
+    /// title names the period.
     fn bar_chart(&self, title: &str, bars: &[Bar]) -> String {
         charts::bars(
-            title,
+            &format!("{title}, {}", self.period),
             &charts::describe(bars, &self.withheld),
             bars,
             &self.withheld,
@@ -111,10 +131,12 @@ pub(super) fn summary(r: &Report, dl: &mut Downloads) {
 pub(super) struct RegionView {
     id: String,
     label: String,
-    leads: u64,
-    assigned: u64,
-    won: u64,
-    lost: u64,
+    #[serde(skip)]
+    n: u64,
+    leads: String,
+    assigned: String,
+    won: String,
+    lost: String,
     won_rate: String,
 }
 
@@ -125,14 +147,15 @@ pub(super) fn regions(r: &Report, dl: &mut Downloads) -> Charted<RegionView> {
     let by_region = &r.digest.by_region;
     let rows: Vec<RegionView> = by_region
         .iter()
-        .map(|(id, r)| RegionView {
+        .map(|(id, row)| RegionView {
             id: id.to_string(),
             label: region_label(c, id),
-            leads: r.leads,
-            assigned: r.assigned,
-            won: r.won,
-            lost: r.lost,
-            won_rate: pct(r.won_rate),
+            n: row.leads,
+            leads: r.count(row.leads),
+            assigned: r.count(row.assigned),
+            won: r.count(row.won),
+            lost: r.count(row.lost),
+            won_rate: r.num.pct(row.won_rate),
         })
         .collect();
     dl.add(
@@ -157,11 +180,8 @@ pub(super) fn regions(r: &Report, dl: &mut Downloads) -> Charted<RegionView> {
     );
     let bars: Vec<Bar> = rows
         .iter()
-        .filter(|r| r.id != UNSPECIFIED || r.leads > 0)
-        .map(|r| Bar {
-            label: r.label.clone(),
-            value: Some(r.leads),
-        })
+        .filter(|row| row.id != UNSPECIFIED || row.n > 0)
+        .map(|row| r.bar(row.label.clone(), row.n))
         .collect();
     let chart = r.bar_chart("Leads per region", &bars);
     Charted { rows, chart }
@@ -178,11 +198,13 @@ pub(super) struct PartnerView {
     tier: String,
     country: String,
     regions: String,
-    leads: u64,
-    new: u64,
-    contacted: u64,
-    won: u64,
-    lost: u64,
+    #[serde(skip)]
+    n: u64,
+    leads: String,
+    new: String,
+    contacted: String,
+    won: String,
+    lost: String,
     won_rate: String,
     share: String,
 }
@@ -219,13 +241,14 @@ fn partner_view(r: &Report, slug: &str, row: &PartnerRow) -> PartnerView {
                 .collect::<Vec<_>>()
                 .join(", ")
         }),
-        leads: row.leads,
-        new: row.new,
-        contacted: row.contacted,
-        won: row.won,
-        lost: row.lost,
-        won_rate: pct(row.won_rate),
-        share: pct(row.share),
+        n: row.leads,
+        leads: r.count(row.leads),
+        new: r.count(row.new),
+        contacted: r.count(row.contacted),
+        won: r.count(row.won),
+        lost: r.count(row.lost),
+        won_rate: r.num.pct(row.won_rate),
+        share: r.num.pct(row.share),
     }
 }
 
@@ -269,31 +292,30 @@ fn partner_csv(r: &Report) -> Vec<u8> {
 fn partner_chart(r: &Report, rows: &[PartnerView]) -> String {
     let mut by_leads: Vec<&PartnerView> = rows.iter().collect();
     by_leads.sort_by(|a, b| {
-        b.leads
-            .cmp(&a.leads)
+        b.n.cmp(&a.n)
             .then((&a.sort_key, &a.slug).cmp(&(&b.sort_key, &b.slug)))
     });
     let mut bars: Vec<Bar> = by_leads
         .iter()
         .take(CHART_PARTNERS)
-        .map(|p| Bar {
-            label: p.name.clone(),
-            value: Some(p.leads),
-        })
+        .map(|p| r.bar(p.name.clone(), p.n))
         .collect();
     if let Some(rest) = by_leads.get(CHART_PARTNERS..).filter(|r| !r.is_empty()) {
-        bars.push(Bar {
-            label: format!("Other partners ({})", rest.len()),
-            value: Some(rest.iter().map(|p| p.leads).sum()),
-        });
+        bars.push(r.bar(
+            format!("Other partners ({})", r.count(rest.len() as u64)),
+            rest.iter().map(|p| p.n).sum(),
+        ));
     }
     r.bar_chart("Leads per partner", &bars)
 }
 
 #[derive(Serialize)]
 pub(super) struct QuarterView {
+    /// `Q1 2026`.
     quarter: String,
-    leads: u64,
+    #[serde(skip)]
+    n: u64,
+    leads: String,
     /// Per region, in the order of `quarter_regions`; withheld as "< 5".
     cells: Vec<String>,
 }
@@ -314,12 +336,17 @@ pub(super) fn quarters(r: &Report, dl: &mut Downloads) -> Quarters {
         .by_quarter
         .iter()
         .map(|(q, n)| QuarterView {
-            quarter: q.to_string(),
-            leads: *n,
+            quarter: quarter_label(q),
+            n: *n,
+            leads: r.count(*n),
             cells: d
                 .by_quarter_region
                 .get(q)
-                .map(|row| row.iter().map(|(_, v)| cell(*v, &r.withheld)).collect())
+                .map(|row| {
+                    row.iter()
+                        .map(|(_, v)| r.num.cell(*v, &r.withheld))
+                        .collect()
+                })
                 .unwrap_or_default(),
         })
         .collect();
@@ -330,7 +357,7 @@ pub(super) fn quarters(r: &Report, dl: &mut Downloads) -> Quarters {
         .map(|(_, row)| row.keys().map(|id| region_label(r.config, id)).collect())
         .unwrap_or_default();
     quarter_csvs(d, dl);
-    let chart = quarter_chart(&rows);
+    let chart = quarter_chart(r, &rows);
     Quarters {
         rows,
         regions,
@@ -362,14 +389,21 @@ fn quarter_csvs(d: &Digest, dl: &mut Downloads) {
     );
 }
 
-fn quarter_chart(rows: &[QuarterView]) -> String {
-    let cols: Vec<(String, u64)> = rows.iter().map(|q| (q.quarter.clone(), q.leads)).collect();
+fn quarter_chart(r: &Report, rows: &[QuarterView]) -> String {
+    let cols: Vec<charts::Column> = rows
+        .iter()
+        .map(|q| charts::Column {
+            label: q.quarter.clone(),
+            value: q.n,
+            shown: q.leads.clone(),
+        })
+        .collect();
     let desc = cols
         .iter()
-        .map(|(q, n)| format!("{q}: {n}"))
+        .map(|c| format!("{}: {}", c.label, c.shown))
         .collect::<Vec<_>>()
         .join("; ");
-    charts::columns("Leads per quarter", &desc, &cols)
+    charts::columns(&format!("Leads per quarter, {}", r.period), &desc, &cols)
 }
 
 /// A row of a table whose counts may be withheld (countries, category values).
@@ -381,16 +415,63 @@ pub(super) struct KeyView {
     withheld: bool,
 }
 
-/// Leads per country: the table and `by-country.csv`.
-pub(super) fn countries(r: &Report, dl: &mut Downloads) -> Vec<KeyView> {
+/// The countries of one region (or of none), sorted by name: one collapsed table.
+#[derive(Serialize)]
+pub(super) struct CountryGroup {
+    label: String,
+    /// "33 countries".
+    summary: String,
+    rows: Vec<KeyView>,
+}
+
+/// Leads per country, grouped by region (site.toml order, then countries in no region,
+/// then leads without a country) and sorted by name within a group; and
+/// `by-country.csv` (by code, as in leads.json).
+pub(super) fn countries(r: &Report, dl: &mut Downloads) -> Vec<CountryGroup> {
+    let c = r.config;
     let by_country = &r.digest.by_country;
-    let rows = by_country
-        .iter()
-        .map(|(code, v)| KeyView {
+    let group_of = |code: &str| -> usize {
+        if code == UNSPECIFIED {
+            return c.regions.0.len() + 1;
+        }
+        c.regions
+            .0
+            .iter()
+            .position(|g| g.countries.iter().any(|x| x == code))
+            .unwrap_or(c.regions.0.len())
+    };
+    let mut labels: Vec<String> = c.regions.0.iter().map(|g| g.label.clone()).collect();
+    labels.push("In no region".into());
+    labels.push("Not specified".into());
+    let mut groups: Vec<Vec<(String, KeyView)>> = labels.iter().map(|_| Vec::new()).collect();
+    for (code, v) in by_country.iter() {
+        let label = country_label(c, code);
+        let row = KeyView {
             key: code.to_string(),
-            label: country_label(r.config, code),
-            value: cell(*v, &r.withheld),
+            label: label.clone(),
+            value: r.num.cell(*v, &r.withheld),
             withheld: v.is_none(),
+        };
+        if let Some(g) = groups.get_mut(group_of(code)) {
+            g.push((crate::content::sort_key(&label), row));
+        }
+    }
+    let out = labels
+        .into_iter()
+        .zip(groups)
+        .filter(|(_, rows)| !rows.is_empty())
+        .map(|(label, mut rows)| {
+            rows.sort_by(|a, b| (&a.0, &a.1.key).cmp(&(&b.0, &b.1.key)));
+            let n = rows.len() as u64;
+            CountryGroup {
+                label,
+                summary: format!(
+                    "{} {}",
+                    r.count(n),
+                    if n == 1 { "country" } else { "countries" }
+                ),
+                rows: rows.into_iter().map(|(_, row)| row).collect(),
+            }
         })
         .collect();
     dl.add(
@@ -398,16 +479,12 @@ pub(super) fn countries(r: &Report, dl: &mut Downloads) -> Vec<KeyView> {
         "Leads per country",
         csv_bytes(
             &["country", "name", "leads"],
-            by_country.iter().map(|(code, v)| {
-                vec![
-                    code.to_string(),
-                    country_label(r.config, code),
-                    csv_cell(*v),
-                ]
-            }),
+            by_country
+                .iter()
+                .map(|(code, v)| vec![code.to_string(), country_label(c, code), csv_cell(*v)]),
         ),
     );
-    rows
+    out
 }
 
 /// Leads per category (`[leads.categories]`): for each, a chart, a table and a CSV.
@@ -435,7 +512,7 @@ fn category(r: &Report, dl: &mut Downloads, name: &str, values: &OrderedMap<Cell
         .map(|(v, n)| KeyView {
             key: v.to_string(),
             label: category_label(declared, v),
-            value: cell(*n, &r.withheld),
+            value: r.num.cell(*n, &r.withheld),
             withheld: n.is_none(),
         })
         .collect();
@@ -445,14 +522,19 @@ fn category(r: &Report, dl: &mut Downloads, name: &str, values: &OrderedMap<Cell
         .map(|((_, n), row)| Bar {
             label: row.label.clone(),
             value: *n,
+            shown: row.value.clone(),
         })
         .collect();
     let title = format!("Leads per {}", label.to_lowercase());
     let chart = r.bar_chart(&title, &bars);
+    // The CSV's title in the downloads list does not name the period.
     let mut m: BTreeMap<String, Value> = BTreeMap::new();
     m.insert("name".into(), Value::from(name));
     m.insert("label".into(), Value::from(label.as_str()));
-    m.insert("title".into(), Value::from(title.as_str()));
+    m.insert(
+        "title".into(),
+        Value::from(format!("{title}, {}", r.period).as_str()),
+    );
     m.insert("rows".into(), Value::from_serializable(&rows));
     m.insert("chart".into(), Value::safe_string(&chart));
     m.insert(
@@ -475,7 +557,9 @@ fn category(r: &Report, dl: &mut Downloads, name: &str, values: &OrderedMap<Cell
 #[derive(Serialize)]
 pub(super) struct LabelCount {
     label: String,
-    leads: u64,
+    #[serde(skip)]
+    n: u64,
+    leads: String,
     url: Option<String>,
 }
 
@@ -500,7 +584,8 @@ pub(super) fn attributes(r: &Report, dl: &mut Downloads) -> Vec<AttributeView> {
                 .iter()
                 .map(|(id, n)| LabelCount {
                     label: attribute_label(c, key, id),
-                    leads: *n,
+                    n: *n,
+                    leads: r.count(*n),
                     url: None,
                 })
                 .collect(),
@@ -529,8 +614,8 @@ pub(super) fn attributes(r: &Report, dl: &mut Downloads) -> Vec<AttributeView> {
 #[derive(Serialize)]
 pub(super) struct RegionPartnerView {
     label: String,
-    total: u64,
-    rows: Vec<LabelCount>,
+    total: String,
+    pub(super) rows: Vec<LabelCount>,
 }
 
 /// The region x partner allocation: per region with leads, its partners by leads, and
@@ -545,14 +630,15 @@ pub(super) fn region_partner(r: &Report, dl: &mut Downloads) -> Vec<RegionPartne
                 .iter()
                 .map(|(slug, n)| LabelCount {
                     label: r.name(slug),
-                    leads: *n,
+                    n: *n,
+                    leads: r.count(*n),
                     url: r.url(slug),
                 })
                 .collect();
-            rows.sort_by(|a, b| b.leads.cmp(&a.leads).then(a.label.cmp(&b.label)));
+            rows.sort_by(|a, b| b.n.cmp(&a.n).then(a.label.cmp(&b.label)));
             RegionPartnerView {
                 label: region_label(r.config, region),
-                total: rows.iter().map(|x| x.leads).sum(),
+                total: r.count(rows.iter().map(|x| x.n).sum()),
                 rows,
             }
         })
@@ -589,10 +675,10 @@ pub(super) fn equity(r: &Report, dl: &mut Downloads) -> Vec<EquityView> {
         .iter()
         .map(|(id, e)| EquityView {
             label: region_label(c, id),
-            leads_share: pct(e.leads_share),
-            partners_serving_share: pct(e.partners_serving_share),
-            partners_hq_share: pct(e.partners_hq_share),
-            leads_per_serving_partner: one_decimal(e.leads_per_serving_partner),
+            leads_share: r.num.pct(e.leads_share),
+            partners_serving_share: r.num.pct(e.partners_serving_share),
+            partners_hq_share: r.num.pct(e.partners_hq_share),
+            leads_per_serving_partner: r.num.one_decimal(e.leads_per_serving_partner),
         })
         .collect();
     dl.add(
@@ -620,4 +706,112 @@ pub(super) fn equity(r: &Report, dl: &mut Downloads) -> Vec<EquityView> {
         ),
     );
     views
+}
+
+/// A partner the audit names: its name, link, count and where the count comes from.
+#[derive(Serialize)]
+pub(super) struct NamedCell {
+    name: String,
+    url: Option<String>,
+    #[serde(skip)]
+    n: Option<u64>,
+    #[serde(skip)]
+    sort_key: String,
+    /// The count, or "< 5" when withheld.
+    leads: String,
+    /// "Europe 7, Africa 5", or "joined 10 Nov 2026".
+    detail: String,
+}
+
+/// Leads received before a partner's `joined` date.
+#[derive(Serialize)]
+pub(super) struct BeforeJoinedView {
+    leads: String,
+    partners: Vec<NamedCell>,
+}
+
+/// The allocation audit with the partners and cells concerned.
+#[derive(Serialize)]
+pub(super) struct AuditView {
+    outside_served_region: String,
+    unknown_partner: String,
+    /// Partners that received leads of regions they do not serve, most first: the
+    /// region x partner cells of `region_partner` (always published).
+    outside: Vec<NamedCell>,
+    /// `None` when the digest's format did not count them (format 0 or 1).
+    before_joined: Option<BeforeJoinedView>,
+}
+
+/// Most leads first (withheld ones after the published), then by name.
+fn sort_named(cells: &mut [NamedCell]) {
+    cells.sort_by(|a, b| {
+        (b.n.is_some(), b.n)
+            .cmp(&(a.n.is_some(), a.n))
+            .then(a.sort_key.cmp(&b.sort_key))
+    });
+}
+
+/// The audit: its counts, the region x partner cells outside the regions each partner
+/// serves, and the partners that received leads before they joined.
+pub(super) fn audit(r: &Report) -> AuditView {
+    let d = r.digest;
+    let mut outside: Vec<NamedCell> = Vec::new();
+    for (slug, _) in d.by_partner.iter() {
+        let Some(p) = r.partner(slug) else { continue };
+        let cells: Vec<(String, u64)> = d
+            .region_partner
+            .iter()
+            .filter(|(region, _)| *region != UNSPECIFIED && !p.regions.iter().any(|x| x == region))
+            .filter_map(|(region, row)| row.get(slug).map(|n| (region_label(r.config, region), *n)))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        if cells.is_empty() {
+            continue;
+        }
+        let n: u64 = cells.iter().map(|(_, n)| n).sum();
+        outside.push(NamedCell {
+            name: p.name.clone(),
+            url: r.url(slug),
+            n: Some(n),
+            sort_key: p.sort_key.clone(),
+            leads: r.count(n),
+            detail: cells
+                .iter()
+                .map(|(label, n)| format!("{label} {}", r.count(*n)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    sort_named(&mut outside);
+    let before_joined = d.audit.before_joined.as_ref().map(|b| {
+        let mut partners: Vec<NamedCell> = b
+            .by_partner
+            .iter()
+            .map(|(slug, v)| {
+                let p = r.partner(slug);
+                NamedCell {
+                    name: r.name(slug),
+                    url: r.url(slug),
+                    n: *v,
+                    sort_key: p.map_or_else(|| slug.to_string(), |p| p.sort_key.clone()),
+                    leads: r.num.cell(*v, &r.withheld),
+                    detail: p
+                        .and_then(|p| p.joined)
+                        .map(|j| format!("joined {}", super::format::long_date(j)))
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        sort_named(&mut partners);
+        BeforeJoinedView {
+            leads: r.count(b.leads),
+            partners,
+        }
+    });
+    AuditView {
+        outside_served_region: r.count(d.audit.outside_served_region),
+        unknown_partner: r.count(d.audit.unknown_partner),
+        outside,
+        before_joined,
+    }
 }
