@@ -5,7 +5,8 @@
 //! - `example_site_in_chromium`: the repository's example site built once into a temp
 //!   dir and served by a small static server; directory filters (multi-select with live
 //!   counts, search over services and countries, "Serves country", sorting, the empty
-//!   state, the phone-width Filters button, axe-core at 360 and 1280 px), the value
+//!   state, the phone-width Filters button, axe-core at 360 and 1280 px), axe-core and
+//!   no horizontal scroll on one page of every kind in sitemap.xml (`pages.mjs`), the value
 //!   pages without JavaScript, clean profile and transparency pages, screenshots at 360
 //!   and 1280 px (written to `target/browser-screenshots/`) with no horizontal overflow,
 //!   and live reload against `partnersite serve` on another copy.
