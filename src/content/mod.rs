@@ -2,10 +2,12 @@
 //! logos, program pages and program posts. Built once by [`load`], then read-only.
 
 mod frontmatter;
+mod html;
 mod load;
 mod partner;
 
 pub use frontmatter::split as split_front_matter;
+pub use html::Html;
 pub use load::{Depth, Patched, load, load_all, reload_file};
 pub use partner::{PartnerRecord, parse_partner_toml};
 
@@ -54,7 +56,8 @@ pub struct CaseStudy {
     pub summary: Option<String>,
     pub tags: Vec<String>,
     pub draft: bool,
-    pub html: Arc<str>,
+    /// The rendered Markdown, compressed until its page is rendered.
+    pub html: Html,
     /// Links, heading ids and images of the Markdown body (link checking).
     pub links: Arc<crate::links::DocLinks>,
 }
@@ -68,7 +71,8 @@ pub struct Post {
     pub topic: Option<String>,
     pub summary: Option<String>,
     pub draft: bool,
-    pub html: Arc<str>,
+    /// The rendered Markdown, compressed until its page is rendered.
+    pub html: Html,
     /// Links, heading ids and images of the Markdown body (link checking).
     pub links: Arc<crate::links::DocLinks>,
     /// Author partner's slug; `None` for program posts in `content/blog/`.

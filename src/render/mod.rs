@@ -171,12 +171,13 @@ pub fn render(
         planned.jobs.retain(|j| dirty.touches(&j.deps));
         planned.prepare.retain(|p| dirty.touches(&p.deps));
     }
+    let t = crate::timings::stage("plan:jobs", t);
     let prepare_failed: Vec<(String, tera::Error)> = planned
         .prepare
         .into_iter()
         .filter_map(|p| (p.run)(&tera))
         .collect();
-    let t = crate::timings::stage("plan", t);
+    let t = crate::timings::stage("plan:shared", t);
     let mut diags = Diagnostics::default();
     let rendered = write(
         site,

@@ -202,7 +202,7 @@ fn item_page<V: Serialize>(
     path: &str,
     urls: &Urls,
     view: &V,
-    html: &Arc<str>,
+    html: &crate::content::Html,
 ) -> Context {
     let mut ctx = page_ctx(title, path, urls);
     ctx.insert("item", view);
