@@ -10,6 +10,7 @@
 //! digest.
 
 mod aggregate;
+pub mod allocate;
 mod audit;
 mod categories;
 mod charts;
