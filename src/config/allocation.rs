@@ -497,10 +497,12 @@ service = { column = "service", values = "services" }
     fn a_weight_above_1000_and_a_policy_without_leads_are_refused() {
         let errs = errors("[allocation]\nseed = \"s\"\n[allocation.weights]\npartner = 1001\n");
         assert_eq!(errs.len(), 1, "{errs:?}");
-        let text = BASE.split("[leads]").next().unwrap().to_string() + "[allocation]\nseed = \"s\"\n";
+        let text =
+            BASE.split("[leads]").next().unwrap().to_string() + "[allocation]\nseed = \"s\"\n";
         let (_, d) = super::super::parse_str(Path::new("/nonexistent"), text);
         assert!(
-            d.iter().any(|d| d.message.contains("[allocation] needs a [leads] table")),
+            d.iter()
+                .any(|d| d.message.contains("[allocation] needs a [leads] table")),
             "{d:?}"
         );
     }

@@ -20,7 +20,7 @@ pub struct LeadColumns {
     pub region: Option<String>,
     pub partner: String,
     pub status: String,
-    /// The partner the buyer chose on the request form ([allocation]); a column absent
+    /// The partner the buyer chose on the request form (`[allocation]`); a column absent
     /// from the header means no lead names one.
     pub requested_partner: Option<String>,
     /// How each lead was allocated [default: `allocation_method`].
