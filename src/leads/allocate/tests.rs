@@ -355,3 +355,22 @@ fn methods_round_trip() {
     }
     assert_eq!(Method::parse(b"Rule"), None);
 }
+
+#[test]
+fn the_readme_worked_example() {
+    let mut p = policy(vec![
+        partner("eduvantage", 2, &[0], &[1]),
+        partner("ipe-digital", 1, &[0], &[1]),
+    ]);
+    p.seed = "openedx-2026".into();
+    let leads: Vec<Lead> = (1..=4)
+        .map(|i| lead(&format!("L-{i}"), "2026-03-02", 0, Some(1)))
+        .collect();
+    let r = replay(&p, &leads, true);
+    assert_eq!(
+        slugs(&p, &r),
+        ["eduvantage", "ipe-digital", "eduvantage", "eduvantage"]
+    );
+    assert_eq!(&hex(&tie_hash(&p, &leads[1], 0))[..8], "f35e6eb4");
+    assert_eq!(&hex(&tie_hash(&p, &leads[1], 1))[..8], "41474480");
+}
