@@ -63,6 +63,9 @@ fn gen_leads_config(source: &str) -> LeadsConfig {
             region: Some("region".into()),
             partner: "assigned_provider".into(),
             status: "status".into(),
+            requested_partner: None,
+            allocation_method: None,
+            allocation_relaxed: None,
         }),
         categories: Some(Categories(vec![
             cat("service", "service_requested"),

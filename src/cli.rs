@@ -55,6 +55,29 @@ pub enum LeadsCommand {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Assign every lead without a partner by the allocation policy of site.toml; writes
+    /// the export to a new file with the partner filled and the method recorded.
+    Allocate {
+        /// Site folder (the one holding site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The export to allocate (read with the leads column mapping of site.toml).
+        #[arg(long)]
+        input: PathBuf,
+        /// Where to write the allocated export (never the input itself).
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Replay the allocation policy over the configured export; exit 1 when a lead's
+    /// recorded partner differs from the policy's.
+    Verify {
+        /// Site folder (the one holding site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Write the canonical replay input (one tab-separated line per lead, ids hashed).
+        #[arg(long)]
+        print_replay: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -256,6 +279,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Leads(LeadsCommand::Digest { root, output }) => leads_digest(root, output),
+        Command::Leads(LeadsCommand::Allocate {
+            root,
+            input,
+            output,
+        }) => crate::leads::allocate_cmd::allocate(&root, &input, &output),
+        Command::Leads(LeadsCommand::Verify { root, print_replay }) => {
+            crate::leads::allocate_cmd::verify(&root, print_replay)
+        }
         Command::Init { dir } => match crate::scaffold::init(&dir) {
             Ok(()) => {
                 let mut out = stdout();

@@ -5,10 +5,12 @@
 //! own has a submodule in `config/`: `vocab.rs` (the `id = "label"` tables and regions),
 //! `rules.rs` (`[rules]`) and `leads.rs` (`[leads]` and its categories).
 
+mod allocation;
 mod leads;
 mod rules;
 mod vocab;
 
+pub use allocation::{Allocation, Balance, Constraint};
 pub use leads::{
     Categories, Category, CategoryValues, LeadColumns, LeadsConfig, MAX_VALUE_LEN, OTHER,
     is_value_slug,
@@ -160,6 +162,7 @@ struct RawSite {
     topics: Vocab,
     rules: Option<rules::RawRules>,
     leads: Option<LeadsConfig>,
+    allocation: Option<allocation::RawAllocation>,
     security: Option<SecurityConfig>,
     links: Option<LinksConfig>,
 }
@@ -193,6 +196,8 @@ pub struct SiteConfig {
     pub topics: Vocab,
     pub rules: Option<Rules>,
     pub leads: Option<LeadsConfig>,
+    /// `[allocation]`, when present and valid.
+    pub allocation: Option<Allocation>,
     pub security: SecurityConfig,
     pub links: LinksConfig,
     /// The raw text, kept to place later diagnostics (e.g. unknown exemption slugs).
@@ -354,6 +359,10 @@ fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) ->
         leads::validate(leads, root, &raw.tiers, &vocabs, &raw.regions, &text, diags);
     }
 
+    let allocation = raw
+        .allocation
+        .and_then(|a| allocation::validate(a, &raw.tiers, leads.as_ref(), &text, diags));
+
     let security = raw.security.unwrap_or_default();
     check_security(&security, diags);
     check_theme(root, &raw.theme, &text, diags);
@@ -376,6 +385,7 @@ fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) ->
         topics: raw.topics,
         rules,
         leads,
+        allocation,
         security,
         links: raw.links.unwrap_or_default(),
         text,

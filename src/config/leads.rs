@@ -20,6 +20,13 @@ pub struct LeadColumns {
     pub region: Option<String>,
     pub partner: String,
     pub status: String,
+    /// The partner the buyer chose on the request form (`[allocation]`); a column absent
+    /// from the header means no lead names one.
+    pub requested_partner: Option<String>,
+    /// How each lead was allocated [default: `allocation_method`].
+    pub allocation_method: Option<String>,
+    /// How many `match` constraints were dropped [default: `allocation_relaxed`].
+    pub allocation_relaxed: Option<String>,
 }
 
 /// `[leads]`: where the private export lives and how to read it.
@@ -281,6 +288,9 @@ fn validate_categories(
             ("region", c.region.as_ref()),
             ("partner", Some(&c.partner)),
             ("status", Some(&c.status)),
+            ("requested_partner", c.requested_partner.as_ref()),
+            ("allocation_method", c.allocation_method.as_ref()),
+            ("allocation_relaxed", c.allocation_relaxed.as_ref()),
         ] {
             if let Some(col) = col {
                 mapped.push((format!("[leads.columns] {key}"), col.as_str()));

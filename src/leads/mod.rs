@@ -10,9 +10,12 @@
 //! digest.
 
 mod aggregate;
+pub mod allocate;
+pub mod allocate_cmd;
 mod audit;
 mod categories;
 mod charts;
+mod export;
 mod map;
 mod open_quote;
 mod read;

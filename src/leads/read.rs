@@ -144,7 +144,7 @@ pub fn country_code_of(i: usize) -> String {
 }
 
 /// Two ASCII letters (any case) -> their slot.
-fn country_slot(b: &[u8]) -> Option<usize> {
+pub(super) fn country_slot(b: &[u8]) -> Option<usize> {
     match b {
         [x, y] if x.is_ascii_alphabetic() && y.is_ascii_alphabetic() => Some(
             usize::from(x.to_ascii_uppercase() - b'A') * 26
@@ -231,7 +231,7 @@ fn id_hash(id: &[u8]) -> (u64, u64) {
 }
 
 /// Diagnostics of one file, capped at [`MAX_ERRORS_PER_FILE`].
-struct Capped {
+pub(super) struct Capped {
     path: PathBuf,
     list: Vec<Diagnostic>,
     more: usize,
@@ -239,7 +239,7 @@ struct Capped {
 }
 
 impl Capped {
-    fn new(path: &Path) -> Self {
+    pub(super) fn new(path: &Path) -> Self {
         Capped {
             path: path.to_path_buf(),
             list: Vec::new(),
@@ -248,7 +248,7 @@ impl Capped {
         }
     }
 
-    fn push(&mut self, line: u64, message: String, hint: String) {
+    pub(super) fn push(&mut self, line: u64, message: String, hint: String) {
         let line = usize::try_from(line).unwrap_or(usize::MAX);
         if self.list.len() < MAX_ERRORS_PER_FILE {
             self.list.push(
@@ -264,7 +264,7 @@ impl Capped {
         }
     }
 
-    fn finish(self, diags: &mut Diagnostics) {
+    pub(super) fn finish(self, diags: &mut Diagnostics) {
         diags.extend(self.list);
         if self.more > 0 {
             diags.push(
@@ -845,7 +845,7 @@ const NOT_SHOWN: &str = "not shown: it does not look like one and may be persona
 
 /// "unknown status `wonn` (column `status`)", or, for a cell that does not look like an
 /// id, the same without the cell.
-fn unknown(what: &str, raw: &[u8], column: &str) -> String {
+pub(super) fn unknown(what: &str, raw: &[u8], column: &str) -> String {
     match shown(raw) {
         Some(v) => format!("unknown {what} `{v}` (column `{column}`)"),
         None => format!("the value in column `{column}` is not a known {what} ({NOT_SHOWN})"),
@@ -854,7 +854,7 @@ fn unknown(what: &str, raw: &[u8], column: &str) -> String {
 
 /// A cell that may be printed because it looks like an id or code: at most 40 letters,
 /// digits, `-`, `_` or `.`, with at most 4 digits (no `@`, space, `+` or sentence).
-fn shown(raw: &[u8]) -> Option<&str> {
+pub(super) fn shown(raw: &[u8]) -> Option<&str> {
     let s = std::str::from_utf8(raw).ok()?;
     let ok = !s.is_empty()
         && s.chars().count() <= 40
@@ -866,7 +866,7 @@ fn shown(raw: &[u8]) -> Option<&str> {
 
 /// A cell that may be printed because it looks like a date: three groups of digits
 /// split by `-`, `/` or `.`, one of them 4 digits (a year), the others 1 or 2.
-fn shown_date(raw: &[u8]) -> Option<&str> {
+pub(super) fn shown_date(raw: &[u8]) -> Option<&str> {
     let s = std::str::from_utf8(raw).ok()?;
     let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
     let digits = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());

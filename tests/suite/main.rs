@@ -6,6 +6,7 @@
 mod common;
 
 mod all_errors;
+mod allocation;
 mod bad_input;
 mod build;
 mod check_contract;

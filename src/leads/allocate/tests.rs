@@ -1,0 +1,376 @@
+//! Unit tests of the allocation algorithm: one per rule of issue 13.
+
+use super::*;
+
+fn d(s: &str) -> Date {
+    Date::parse(s).unwrap()
+}
+
+fn partner(slug: &str, weight: u32, regions: &[usize], services: &[u32]) -> Candidate {
+    let mut services = services.to_vec();
+    services.sort_unstable();
+    Candidate {
+        slug: slug.into(),
+        eligible: true,
+        joined: None,
+        weight,
+        regions: regions.to_vec(),
+        values: vec![Vec::new(), services],
+    }
+}
+
+/// Regions 0 and 1 (2 = unspecified); constraints region, then service.
+fn policy(partners: Vec<Candidate>) -> Policy {
+    Policy {
+        seed: "test-seed".into(),
+        balance: Balance::Overall,
+        checks: vec![Check::Region, Check::Facet],
+        nreg: 2,
+        partners,
+    }
+}
+
+fn lead(id: &str, received: &str, region: usize, service: Option<u32>) -> Lead {
+    Lead {
+        received: d(received),
+        id: id.as_bytes().to_vec(),
+        region,
+        values: vec![None, service],
+        partner: None,
+        has_partner: false,
+        method: None,
+        relaxed: None,
+        requested: None,
+    }
+}
+
+fn slugs(p: &Policy, r: &Replay) -> Vec<String> {
+    r.outcomes
+        .iter()
+        .map(|o| o.partner.map_or("-".into(), |i| p.partners[i].slug.clone()))
+        .collect()
+}
+
+#[test]
+fn ties_go_to_the_smallest_sha256_hex_of_seed_id_and_slug() {
+    let p = policy(vec![
+        partner("alpha", 1, &[0], &[]),
+        partner("beta", 1, &[0], &[]),
+    ]);
+    let l = lead("L-1", "2026-01-01", 0, None);
+    let r = replay(&p, std::slice::from_ref(&l), true);
+    let hex_of = |slug: &str| hex(&Sha256::digest(format!("test-seed\nL-1\n{slug}")));
+    let want = if hex_of("alpha") < hex_of("beta") {
+        0
+    } else {
+        1
+    };
+    assert_eq!(r.outcomes[0].partner, Some(want));
+    assert_eq!(r.outcomes[0].method, Some(Method::Rule));
+    assert_eq!(r.outcomes[0].relaxed, Some(0));
+    assert_eq!(
+        tie_hash(&p, &l, 0).to_vec(),
+        Sha256::digest("test-seed\nL-1\nalpha").to_vec()
+    );
+}
+
+#[test]
+fn weights_give_shares_in_proportion() {
+    let p = policy(vec![
+        partner("heavy", 2, &[0], &[]),
+        partner("light", 1, &[0], &[]),
+    ]);
+    let leads: Vec<Lead> = (0..30)
+        .map(|i| lead(&format!("L-{i:02}"), "2026-01-01", 0, None))
+        .collect();
+    let r = replay(&p, &leads, true);
+    let heavy = r.outcomes.iter().filter(|o| o.partner == Some(0)).count();
+    assert_eq!(heavy, 20);
+    // After every lead, the counts stay within one lead of the 2:1 share.
+    let mut c = [0i64; 2];
+    for &i in &r.order {
+        c[r.outcomes[i].partner.unwrap()] += 1;
+        assert!((c[0] - 2 * c[1]).abs() <= 2, "{c:?}");
+    }
+    // Expected rule leads: 2/3 and 1/3 of each lead.
+    assert!((r.expected[0] - 20.0).abs() < 1e-9 && (r.expected[1] - 10.0).abs() < 1e-9);
+}
+
+#[test]
+fn fractions_are_compared_exactly_not_as_floats() {
+    let p = policy(vec![partner("a", 1, &[0], &[]), partner("b", 1, &[0], &[])]);
+    // 2^53 + 1 and 2^53 are the same f64; as integers a's fraction is larger.
+    let counts = [1u64 << 53, (1u64 << 53) - 1];
+    assert_eq!(((counts[0] + 1) as f64), ((counts[1] + 1) as f64));
+    assert_eq!(compare(&p, &counts, 0, 1), Ordering::Greater);
+    let weighted = policy(vec![partner("a", 3, &[0], &[]), partner("b", 1, &[0], &[])]);
+    // 3/3 against 1/1: equal, a tie.
+    assert_eq!(compare(&weighted, &[2, 0], 0, 1), Ordering::Equal);
+    assert_eq!(compare(&weighted, &[3, 0], 0, 1), Ordering::Greater);
+}
+
+#[test]
+fn constraints_are_relaxed_from_the_last() {
+    let p = policy(vec![
+        partner("serves-region", 1, &[0], &[7]),
+        partner("has-service", 1, &[1], &[5]),
+    ]);
+    // Region 0 and service 5: nobody has both; the service is dropped first.
+    let r = replay(&p, &[lead("L-1", "2026-01-01", 0, Some(5))], true);
+    assert_eq!(r.outcomes[0].partner, Some(0));
+    assert_eq!(r.outcomes[0].relaxed, Some(1));
+    // Both satisfied: relaxed 0.
+    let r = replay(&p, &[lead("L-1", "2026-01-01", 1, Some(5))], true);
+    assert_eq!(
+        (r.outcomes[0].partner, r.outcomes[0].relaxed),
+        (Some(1), Some(0))
+    );
+    // Nobody serves the region (a partner without it): both dropped, any eligible one.
+    let q = policy(vec![partner("x", 1, &[], &[5]), partner("y", 1, &[], &[])]);
+    let r = replay(&q, &[lead("L-1", "2026-01-01", 0, Some(5))], true);
+    assert_eq!(r.outcomes[0].relaxed, Some(2));
+    // An empty value and region `unspecified` are satisfied by everyone.
+    let r = replay(&p, &[lead("L-1", "2026-01-01", 2, None)], true);
+    assert_eq!(r.outcomes[0].relaxed, Some(0));
+}
+
+#[test]
+fn per_region_balance_keeps_one_queue_per_region_and_unspecified() {
+    let partners = vec![partner("a", 1, &[0, 1], &[]), partner("b", 1, &[0, 1], &[])];
+    let leads: Vec<Lead> = [0, 0, 1, 1, 2, 2, 0, 1]
+        .iter()
+        .enumerate()
+        .map(|(i, &r)| lead(&format!("L-{i}"), "2026-01-01", r, None))
+        .collect();
+    let mut p = policy(partners);
+    p.balance = Balance::PerRegion;
+    let r = replay(&p, &leads, true);
+    for region in 0..3 {
+        let got: Vec<usize> = r
+            .order
+            .iter()
+            .filter(|&&i| leads[i].region == region)
+            .map(|&i| r.outcomes[i].partner.unwrap())
+            .collect();
+        // Each region's first two leads go one to each partner.
+        assert_ne!(got[0], got[1], "region {region}: {got:?}");
+    }
+    // Overall, the same leads give a different sequence somewhere (regions share one queue).
+    p.balance = Balance::Overall;
+    let overall = replay(&p, &leads, true);
+    let mut c = [0usize; 2];
+    for o in &overall.outcomes {
+        c[o.partner.unwrap()] += 1;
+    }
+    assert_eq!(c, [4, 4]);
+}
+
+#[test]
+fn partners_receive_leads_from_the_day_they_joined() {
+    let mut late = partner("late", 1, &[0], &[]);
+    late.joined = Some(d("2026-03-01"));
+    let p = policy(vec![late, partner("old", 1000, &[], &[])]);
+    let leads = [
+        lead("L-1", "2026-02-28", 0, None),
+        lead("L-2", "2026-03-01", 0, None),
+    ];
+    let r = replay(&p, &leads, true);
+    // Before joining, only `old` is eligible; it serves no region, so both constraints
+    // are dropped (the region one last).
+    assert_eq!(
+        (r.outcomes[0].partner, r.outcomes[0].relaxed),
+        (Some(1), Some(2))
+    );
+    assert_eq!(
+        (r.outcomes[1].partner, r.outcomes[1].relaxed),
+        (Some(0), Some(0))
+    );
+}
+
+#[test]
+fn no_eligible_partner_leaves_the_lead_unassigned() {
+    let mut draft = partner("draft", 1, &[0], &[]);
+    draft.eligible = false;
+    let p = policy(vec![draft]);
+    let r = replay(&p, &[lead("L-1", "2026-01-01", 0, None)], true);
+    assert_eq!(r.outcomes[0].partner, None);
+    assert_eq!(r.outcomes[0].method, Some(Method::None));
+    assert_eq!(r.outcomes[0].relaxed, None);
+}
+
+#[test]
+fn a_requested_eligible_partner_gets_the_lead_without_counting() {
+    let mut ineligible = partner("community", 1, &[0], &[]);
+    ineligible.eligible = false;
+    let p = policy(vec![
+        partner("a", 1, &[0], &[]),
+        partner("b", 1, &[0], &[]),
+        ineligible,
+    ]);
+    let mut leads: Vec<Lead> = (0..4)
+        .map(|i| lead(&format!("L-{i}"), "2026-01-01", 0, Some(3)))
+        .collect();
+    leads[0].requested = Some(0);
+    leads[1].requested = Some(0);
+    // An ineligible requested partner: allocated by rule.
+    leads[2].requested = Some(2);
+    let r = replay(&p, &leads, true);
+    assert_eq!(r.outcomes[0].method, Some(Method::Requested));
+    assert_eq!(r.outcomes[0].partner, Some(0));
+    assert_eq!(r.outcomes[0].relaxed, None);
+    assert_eq!(r.outcomes[1].partner, Some(0));
+    assert_eq!(r.outcomes[2].method, Some(Method::Rule));
+    // The requested leads did not count: the two rule leads go one to each.
+    assert_ne!(r.outcomes[2].partner, r.outcomes[3].partner);
+}
+
+#[test]
+fn recorded_partners_are_kept_and_count_unless_requested() {
+    let p = policy(vec![partner("a", 1, &[0], &[]), partner("b", 1, &[0], &[])]);
+    let mut leads: Vec<Lead> = (0..4)
+        .map(|i| lead(&format!("L-{i}"), "2026-01-01", 0, None))
+        .collect();
+    // L-0 existing (no method column) and L-1 manual: both a's, both count.
+    leads[0].partner = Some(0);
+    leads[0].has_partner = true;
+    leads[1].partner = Some(0);
+    leads[1].has_partner = true;
+    leads[1].method = Some(Method::Manual);
+    // A set partner wins over a requested one.
+    leads[1].requested = Some(1);
+    let r = replay(&p, &leads, true);
+    assert_eq!(r.outcomes[0].method, Some(Method::Existing));
+    assert_eq!(r.outcomes[1].method, Some(Method::Manual));
+    assert_eq!(r.outcomes[1].partner, Some(0));
+    assert_eq!(r.outcomes[0].policy, None);
+    // a has 2: the next two go to b.
+    assert_eq!(slugs(&p, &r)[2..], ["b", "b"]);
+    // Recorded as `requested`: it does not count, so the next two are split.
+    leads[0].method = Some(Method::Requested);
+    leads[1].method = Some(Method::Requested);
+    let r = replay(&p, &leads, true);
+    assert_ne!(r.outcomes[2].partner, r.outcomes[3].partner);
+}
+
+#[test]
+fn leads_are_taken_by_received_date_then_id_bytes() {
+    let leads = [
+        lead("L-b", "2026-01-02", 0, None),
+        lead("L-c", "2026-01-01", 0, None),
+        lead("L-a", "2026-01-02", 0, None),
+        lead("L-B", "2026-01-02", 0, None),
+    ];
+    assert_eq!(order(&leads), [1, 3, 2, 0]);
+}
+
+#[test]
+fn verify_replays_with_the_recorded_partners_so_one_edit_does_not_cascade() {
+    let p = policy(vec![partner("a", 1, &[0], &[]), partner("b", 1, &[0], &[])]);
+    let leads: Vec<Lead> = (0..6)
+        .map(|i| lead(&format!("L-{i}"), "2026-01-01", 0, None))
+        .collect();
+    let filled = replay(&p, &leads, true);
+    let mut recorded: Vec<Lead> = leads
+        .iter()
+        .zip(&filled.outcomes)
+        .map(|(l, o)| Lead {
+            partner: o.partner,
+            has_partner: true,
+            method: o.method,
+            relaxed: o.relaxed,
+            ..l.clone()
+        })
+        .collect();
+    // Differences in allocation order.
+    let differ = |r: &Replay| -> Vec<usize> {
+        r.order
+            .iter()
+            .copied()
+            .filter(|&i| r.outcomes[i].policy.unwrap().partner != r.outcomes[i].partner)
+            .collect()
+    };
+    assert!(differ(&replay(&p, &recorded, false)).is_empty());
+    // The last lead edited: only it differs.
+    let last = filled.order[5];
+    recorded[last].partner = Some(1 - recorded[last].partner.unwrap());
+    assert_eq!(differ(&replay(&p, &recorded, false)), [last]);
+    recorded[last].partner = filled.outcomes[last].partner;
+    // An earlier one: it is the first difference; the leads before it are untouched
+    // (later ones may differ, as the edit changed the counts they are balanced on).
+    let edited = filled.order[2];
+    recorded[edited].partner = Some(1 - recorded[edited].partner.unwrap());
+    assert_eq!(differ(&replay(&p, &recorded, false)).first(), Some(&edited));
+}
+
+#[test]
+fn another_seed_changes_only_tie_breaks() {
+    let p = policy(vec![
+        partner("a", 2, &[0, 1], &[1, 2]),
+        partner("b", 1, &[0], &[1]),
+        partner("c", 1, &[1], &[2, 3]),
+        partner("d", 3, &[0, 1], &[3]),
+    ]);
+    let leads: Vec<Lead> = (0..200)
+        .map(|i| {
+            let day = format!("2026-01-{:02}", 1 + i % 28);
+            lead(&format!("L-{i:03}"), &day, i % 3, Some((i % 4) as u32))
+        })
+        .collect();
+    let a = replay(&p, &leads, true);
+    let recorded: Vec<Lead> = leads
+        .iter()
+        .zip(&a.outcomes)
+        .map(|(l, o)| Lead {
+            partner: o.partner,
+            has_partner: true,
+            method: o.method,
+            relaxed: o.relaxed,
+            ..l.clone()
+        })
+        .collect();
+    let mut q = p.clone();
+    q.seed = "another-seed".into();
+    let b = replay(&q, &recorded, false);
+    let mut counts = vec![0u64; 4];
+    let mut changed = 0;
+    for &i in &a.order {
+        let (mine, theirs) = (a.outcomes[i], b.outcomes[i].policy.unwrap());
+        assert_eq!(mine.relaxed, theirs.relaxed);
+        let (x, y) = (mine.partner.unwrap(), theirs.partner.unwrap());
+        if x != y {
+            changed += 1;
+            assert_eq!(compare(&p, &counts, x, y), Ordering::Equal, "lead {i}");
+        }
+        counts[x] += 1;
+    }
+    assert!(changed > 0, "the seeds should break some tie differently");
+    // Same seed, same result.
+    assert_eq!(replay(&p, &leads, true).outcomes, a.outcomes);
+}
+
+#[test]
+fn methods_round_trip() {
+    for m in Method::ALL {
+        assert_eq!(Method::parse(m.id().as_bytes()), Some(m));
+    }
+    assert_eq!(Method::parse(b"Rule"), None);
+}
+
+#[test]
+fn the_readme_worked_example() {
+    let mut p = policy(vec![
+        partner("eduvantage", 2, &[0], &[1]),
+        partner("ipe-digital", 1, &[0], &[1]),
+    ]);
+    p.seed = "openedx-2026".into();
+    let leads: Vec<Lead> = (1..=4)
+        .map(|i| lead(&format!("L-{i}"), "2026-03-02", 0, Some(1)))
+        .collect();
+    let r = replay(&p, &leads, true);
+    assert_eq!(
+        slugs(&p, &r),
+        ["eduvantage", "ipe-digital", "eduvantage", "eduvantage"]
+    );
+    assert_eq!(&hex(&tie_hash(&p, &leads[1], 0))[..8], "f35e6eb4");
+    assert_eq!(&hex(&tie_hash(&p, &leads[1], 1))[..8], "41474480");
+}
