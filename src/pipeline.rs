@@ -262,7 +262,9 @@ fn rules_extras(p: &Prepared, extras: &mut Extras) {
         title: format!("Partner contributions {}", report.year),
         ctx,
     });
-    extras.nav.push(("Contributions".into(), path.into()));
+    extras
+        .footer_nav
+        .push(("Contributions".into(), path.into()));
 }
 
 /// Render a prepared site into `sink`.
@@ -282,6 +284,7 @@ pub fn render_site(
         extras.pages.extend(x.pages);
         extras.files.extend(x.files);
         extras.nav.extend(x.nav);
+        extras.footer_nav.extend(x.footer_nav);
         extras.partner_panels.extend(x.partner_panels);
     }
     let rendered = render::render(&p.site, &theme, extras, opts, sink)?;

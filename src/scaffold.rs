@@ -292,7 +292,7 @@ pub fn init(dir: &Path) -> Result<()> {
     write(&dir.join(".github/workflows/pages.yml"), PAGES_WORKFLOW)?;
     write(
         &dir.join("content/pages/about.md"),
-        "+++\ntitle = \"About the program\"\nweight = 1\n+++\n\nThe partner program lists service providers who build on Open edX.\n",
+        "+++\ntitle = \"About the program\"\nweight = 1\n# Where the navigation links to the page: \"header\", \"footer\" (the default) or \"none\".\nmenu = \"header\"\n+++\n\nThe partner program lists service providers who build on Open edX.\n",
     )?;
     write(
         &dir.join("content/pages/allocation.md"),

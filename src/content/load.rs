@@ -3,7 +3,7 @@
 
 use super::frontmatter::{SplitError, split};
 use super::partner::parse_partner_toml;
-use super::{CaseStudy, Page, Partner, Post, Site, Testimonial, sort_key};
+use super::{CaseStudy, Menu, Page, Partner, Post, Site, Testimonial, sort_key};
 use crate::config::{HtmlPolicy, SiteConfig, is_slug, slugify};
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
@@ -68,6 +68,7 @@ struct PageFm {
     weight: i64,
     #[serde(default)]
     draft: bool,
+    menu: Option<Spanned<String>>,
 }
 
 /// A Markdown file read and split, ready for its kind's front matter type.
@@ -414,12 +415,29 @@ impl Loader<'_> {
     fn page(&self, path: &Path, diags: &mut Diagnostics) -> Option<Page> {
         let html = self.config.security.program_html;
         let f: MdFile<PageFm> = self.md_file(path.into(), html, diags)?;
-        (self.check_title(&f, &f.front.title, diags) && f.valid).then(|| Page {
+        let ok = self.check_title(&f, &f.front.title, diags) && f.valid;
+        let menu = match &f.front.menu {
+            None => Some(Menu::default()),
+            Some(name) => {
+                let menu = Menu::from_name(name.get_ref());
+                if menu.is_none() {
+                    let message = format!(
+                        "`menu`: `{}` is not a menu (header, footer or none)",
+                        name.get_ref()
+                    );
+                    let hint = suggest(name.get_ref(), Menu::NAMES);
+                    diags.push(self.fm_error(&f, name, message).hint(hint));
+                }
+                menu
+            }
+        };
+        (ok && menu.is_some()).then(|| Page {
             slug: f.slug,
             path: f.rel,
             title: f.front.title.into_inner(),
             weight: f.front.weight,
             draft: f.front.draft,
+            menu: menu.unwrap_or_default(),
             html: f.body_html.into(),
             links: f.links,
         })
@@ -884,7 +902,11 @@ pub fn reload_file(site: &mut Site, rel: &Path) -> Option<Result<Patched, Diagno
         {
             let slot = site.blog.iter_mut().find(|x| x.path == rel)?;
             match loader.post(&full, None, config.security.program_html, &mut diags) {
-                Some(new) if new.draft == slot.draft && new.date == slot.date => {
+                Some(new)
+                    if new.draft == slot.draft
+                        && new.date == slot.date
+                        && new.topic == slot.topic =>
+                {
                     let slug = new.slug.clone();
                     *slot = new;
                     Patched::ProgramPost(slug)
@@ -913,12 +935,19 @@ fn replace_item(
     mut diags: Diagnostics,
 ) -> Option<Result<Diagnostics, Diagnostics>> {
     let html = loader.config.security.partner_html;
+    // A changed date, draft flag, tag or topic moves the item between pages: structural.
     macro_rules! replace {
-        ($list:expr, $new:expr) => {{
+        ($list:expr, $new:expr) => {
+            replace!($list, $new, |_| ())
+        };
+        ($list:expr, $new:expr, $filed:expr) => {{
             let slot = $list.iter_mut().find(|x| x.path == rel)?;
             match $new {
                 Some(new) => {
                     if new.draft != slot.draft || new.date != slot.date {
+                        return None;
+                    }
+                    if $filed(&new) != $filed(&*slot) {
                         return None;
                     }
                     *slot = new;
@@ -928,8 +957,16 @@ fn replace_item(
         }};
     }
     match kind.shape {
-        Shape::CaseStudy => replace!(p.case_studies, loader.case_study(full, html, &mut diags)),
-        Shape::Post => replace!(p.posts, loader.post(full, Some(&p.slug), html, &mut diags)),
+        Shape::CaseStudy => replace!(
+            p.case_studies,
+            loader.case_study(full, html, &mut diags),
+            |x: &CaseStudy| x.tags.clone()
+        ),
+        Shape::Post => replace!(
+            p.posts,
+            loader.post(full, Some(&p.slug), html, &mut diags),
+            |x: &Post| x.topic.clone()
+        ),
         Shape::Testimonial => {
             replace!(p.testimonials, loader.testimonial(full, html, &mut diags))
         }

@@ -103,9 +103,36 @@ pub struct Page {
     pub title: String,
     pub weight: i64,
     pub draft: bool,
+    /// Where the site's navigation links to the page (`menu` in its front matter).
+    pub menu: Menu,
     pub html: Arc<str>,
     /// Links, heading ids and images of the Markdown body (link checking).
     pub links: Arc<crate::links::DocLinks>,
+}
+
+/// Which navigation links to a program page: the header's (kept short: it collapses
+/// behind a Menu button on phones), the footer's (the default), or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Menu {
+    Header,
+    #[default]
+    Footer,
+    None,
+}
+
+impl Menu {
+    /// The values of the `menu` key, in the order the docs list them.
+    pub const NAMES: [&'static str; 3] = ["header", "footer", "none"];
+
+    /// The menu named by a `menu` value, if it is one.
+    pub fn from_name(name: &str) -> Option<Menu> {
+        match name {
+            "header" => Some(Menu::Header),
+            "footer" => Some(Menu::Footer),
+            "none" => Some(Menu::None),
+            _ => None,
+        }
+    }
 }
 
 /// A partner: its validated record (partner.toml) plus its Markdown content.

@@ -85,6 +85,7 @@ pub fn extras(
         }],
         files,
         nav: vec![("Transparency".into(), DIR.into())],
+        footer_nav: Vec::new(),
         partner_panels: partner_panels(&report),
     }
 }

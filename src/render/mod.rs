@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tera::{Context, Value};
 pub use theme::Theme;
-use views::{NavLink, Urls, paths};
+use views::{NavLink, Urls};
 
 /// Items per page on the long listings (blog, case studies, testimonials, clients).
 pub const PER_PAGE: usize = 48;
@@ -37,8 +37,10 @@ pub struct Extras {
     pub pages: Vec<ExtraPage>,
     /// Files written as they are.
     pub files: Vec<(String, Vec<u8>)>,
-    /// Extra entries for the navigation (title, site-relative path).
+    /// Extra entries for the header's navigation (title, site-relative path).
     pub nav: Vec<(String, String)>,
+    /// Extra entries for the footer's navigation (title, site-relative path).
+    pub footer_nav: Vec<(String, String)>,
     /// Per-partner values inserted into the profile context as `extra` (e.g. lead panel).
     pub partner_panels: BTreeMap<String, Value>,
 }
@@ -83,7 +85,10 @@ struct SiteView<'a> {
     /// base_url's path, ends with `/`: prefix of every internal URL.
     base: &'a str,
     base_url: &'a str,
+    /// The header's links.
     nav: Vec<NavLink>,
+    /// The footer's links.
+    footer_nav: Vec<NavLink>,
     facets: Vec<FacetView>,
 }
 
@@ -93,24 +98,6 @@ struct FacetView {
     segment: &'static str,
     label: &'static str,
     terms: Vec<views::Term>,
-}
-
-/// The navigation: the sections, then the extras' pages, then the site's pages.
-fn nav(site: &Site, extras: &Extras, urls: &Urls) -> Vec<NavLink> {
-    let link = |title: &str, path: &str| NavLink {
-        title: title.to_string(),
-        url: urls.url(path),
-    };
-    let mut nav = vec![link("Partners", "")];
-    let listings = crate::kinds::listed().filter_map(|k| k.listing);
-    nav.extend(listings.map(|l| link(l.title, l.path)));
-    nav.extend(extras.nav.iter().map(|(title, path)| link(title, path)));
-    nav.extend(
-        site.pages
-            .iter()
-            .map(|p| link(&p.title, &paths::page(&p.slug))),
-    );
-    nav
 }
 
 /// The theme's templates with the `site` values every page sees.
@@ -123,13 +110,15 @@ fn site_tera(
     opts: &RenderOptions,
 ) -> tera::Tera {
     let c = &site.config;
+    let (nav, footer_nav) = plan::nav(site, extras, urls);
     let site_view = SiteView {
         title: &c.title,
         description: &c.description,
         language: &c.language,
         base: &urls.base,
         base_url: &urls.absolute,
-        nav: nav(site, extras, urls),
+        nav,
+        footer_nav,
         facets: facets
             .iter()
             .map(|(f, terms)| FacetView {

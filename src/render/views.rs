@@ -206,7 +206,46 @@ pub struct CaseStudyView {
     pub anonymous: bool,
     pub summary: Option<String>,
     pub tags: Vec<String>,
+    /// The tags that have a page (blank ones have none), each with its page's URL.
+    pub tag_links: Vec<TagLink>,
     pub partner: PartnerRef,
+}
+
+/// A tag as written on a case study, with the URL of its page (`None` past the first
+/// [`TAGS_WITH_PAGES`] tags).
+#[derive(Debug, Clone, Serialize)]
+pub struct TagLink {
+    pub label: String,
+    pub url: Option<String>,
+    /// The URL segment of the page, empty without one.
+    #[serde(skip)]
+    pub slug: String,
+}
+
+/// How many of a case study's tags get a page: the others show without a link, so that
+/// one file listing thousands of tags cannot make thousands of pages that each list them.
+pub const TAGS_WITH_PAGES: usize = 20;
+
+/// The non-blank tags, each linked to its page up to [`TAGS_WITH_PAGES`].
+fn tag_links(tags: &[String], urls: &Urls) -> Vec<TagLink> {
+    let tags = tags.iter().filter(|t| !t.trim().is_empty());
+    tags.enumerate()
+        .map(|(i, t)| {
+            let label = t.trim().to_string();
+            match super::plan::tag_slug(t).filter(|_| i < TAGS_WITH_PAGES) {
+                Some(slug) => TagLink {
+                    label,
+                    url: Some(urls.url(&super::plan::tag_path(&slug))),
+                    slug,
+                },
+                None => TagLink {
+                    label,
+                    url: None,
+                    slug: String::new(),
+                },
+            }
+        })
+        .collect()
 }
 
 pub fn case_study(cs: &CaseStudy, p: &Partner, urls: &Urls) -> CaseStudyView {
@@ -219,6 +258,7 @@ pub fn case_study(cs: &CaseStudy, p: &Partner, urls: &Urls) -> CaseStudyView {
         anonymous: cs.anonymous,
         summary: cs.summary.clone(),
         tags: cs.tags.clone(),
+        tag_links: tag_links(&cs.tags, urls),
         partner: partner_ref(p, urls),
     }
 }
@@ -244,7 +284,7 @@ pub fn post(post: &Post, p: Option<&Partner>, c: &SiteConfig, urls: &Urls) -> Po
         topic: post.topic.as_ref().map(|t| Term {
             id: t.clone(),
             label: c.topics.label(t).unwrap_or(t).to_string(),
-            url: String::new(),
+            url: urls.url(&super::plan::topic_path(t)),
         }),
         summary: post.summary.clone(),
         partner: p.map(|p| partner_ref(p, urls)),

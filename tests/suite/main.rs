@@ -17,6 +17,7 @@ mod formats;
 mod leads;
 mod leads_input;
 mod links;
+mod navigation;
 mod output_safety;
 mod privacy;
 mod report;

@@ -1576,9 +1576,9 @@ fn contributions_page_lists_partners_with_their_counts() {
             "Status"
         ]
     );
-    // Linked from the navigation; every link resolves.
+    // Linked from the footer's navigation; every link resolves.
     assert!(
-        select(&site.html(""), "header nav a")
+        select(&site.html(""), "footer nav a")
             .into_iter()
             .any(|a| text(a) == "Contributions")
     );

@@ -1,6 +1,7 @@
 //! The Atom feeds: one per kind with a `feed` in [`crate::kinds::KINDS`] (case studies,
-//! blog), the newest [`FEED_ENTRIES`] items of its listing. A feed depends on the
-//! Markdown of the entries it shows.
+//! blog) and one per tag and topic page ([`super::taxonomies`]), the newest
+//! [`FEED_ENTRIES`] items of its listing. A feed depends on the Markdown of the entries
+//! it shows.
 
 use super::Planned;
 use super::listings::{List, Sorted};
@@ -16,29 +17,31 @@ use tera::Context;
 pub(super) fn plan<'a>(lists: &Sorted<'a>, c: &'a SiteConfig, urls: &Urls, out: &mut Planned<'a>) {
     for kind in kinds::with_feed() {
         if let (Some(feed), Some(list)) = (&kind.feed, lists.of(kind)) {
-            plan_feed(feed, list, c, urls, out);
+            plan_feed(feed.path.into(), feed.title.into(), list, c, urls, out);
         }
     }
 }
 
-/// A feed's job; its context is built when it is rendered.
-fn plan_feed<'a>(
-    feed: &'static kinds::Feed,
+/// A feed's job at `path` (`…/atom.xml`), titled `<site> — <title>`; its context is
+/// built when it is rendered.
+pub(super) fn plan_feed<'a>(
+    path: String,
+    title: String,
     list: &List<'a>,
     c: &'a SiteConfig,
     urls: &Urls,
     out: &mut Planned<'a>,
 ) {
-    let (items, urls) = (list.items.clone(), urls.clone());
+    let (items, urls, at) = (list.items.clone(), urls.clone(), path.clone());
     let ctx = Ctx::lazy(move || {
         let entries: Vec<FeedEntry> = items
             .iter()
             .take(FEED_ENTRIES)
             .filter_map(|item| item.feed_entry())
             .collect();
-        let path = feed.path;
+        let path = at.as_str();
         let mut ctx = Context::new();
-        ctx.insert("feed_title", &format!("{} — {}", c.title, feed.title));
+        ctx.insert("feed_title", &format!("{} — {}", c.title, title));
         ctx.insert("feed_url", &urls.abs(path));
         ctx.insert("home_url", &urls.abs(path.trim_end_matches("atom.xml")));
         ctx.insert("entries", &entries);
@@ -52,7 +55,7 @@ fn plan_feed<'a>(
         ctx
     });
     out.jobs.push(Job::file(
-        feed.path.into(),
+        path,
         "atom.xml",
         ctx,
         list.deps(0..FEED_ENTRIES.min(list.items.len())),

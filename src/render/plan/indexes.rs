@@ -1,7 +1,9 @@
 //! An index page for every folder of the site's URLs, so that trimming a URL never gives
 //! a 404: each facet's values (`regions/`), every partner (`partners/`), a partner's items
-//! of one kind (`case-studies/<partner>/`, `blog/<partner>/`) and the folders of the
-//! pages later stages add (`program/`). Plan them after every other page;
+//! of one kind (`case-studies/<partner>/`, `blog/<partner>/`), the tags and topics (their
+//! indexes are planned by [`super::taxonomies`] with [`counted`]), the `page/` folder of a
+//! paginated listing ([`pager_index`]) and the folders of the pages later stages add
+//! (`program/`). Plan them after every other page;
 //! [`missing`] then finds none (checked in debug builds and by the test suite).
 
 use super::{FacetTerms, Planned};
@@ -66,7 +68,7 @@ pub(super) fn plan<'a>(
     }
     for kind in kinds::listed() {
         if let Some(listing) = &kind.listing {
-            pager_index(listing, urls, out);
+            pager_index(listing.path, listing.title, urls, out);
         }
     }
     sections(extra_pages, urls, out);
@@ -135,9 +137,10 @@ fn partner_items<'a>(
     push_with(out, &path, &title, entries, Some(partner), urls, deps);
 }
 
-/// `blog/page/` when a listing has more than one page: a link to each page.
-fn pager_index(listing: &kinds::Listing, urls: &Urls, out: &mut Planned) {
-    let folder = format!("{}page/", listing.path);
+/// `blog/page/` when the listing at `first` (titled `title`) has more than one page: a
+/// link to each page.
+pub(super) fn pager_index(first: &str, title: &str, urls: &Urls, out: &mut Planned) {
+    let folder = format!("{first}page/");
     let later = out
         .jobs
         .iter()
@@ -149,15 +152,56 @@ fn pager_index(listing: &kinds::Listing, urls: &Urls, out: &mut Planned) {
     let entries = (1..=later + 1).map(|n| Entry {
         label: format!("Page {n}"),
         url: urls.url(&match n {
-            1 => listing.path.to_string(),
+            1 => first.to_string(),
             _ => format!("{folder}{n}/"),
         }),
         count: None,
         summary: None,
         date: None,
     });
-    let title = format!("{}: all pages", listing.title);
+    let title = format!("{title}: all pages");
     push(out, &folder, &title, entries.collect(), None, urls);
+}
+
+/// A link of a [`counted`] index: a tag or topic and how many items it has.
+pub(super) struct Counted {
+    pub label: String,
+    pub url: String,
+    pub count: usize,
+}
+
+/// An index of terms with their item counts (`case-studies/tags/`): `nouns` word a count
+/// of one and of several, `back` is the (label, URL) the page leads back to.
+pub(super) fn counted(
+    out: &mut Planned,
+    path: &str,
+    title: &str,
+    entries: Vec<Counted>,
+    nouns: (&'static str, &'static str),
+    back: (&str, &str),
+    urls: &Urls,
+) {
+    let entries: Vec<Entry> = entries
+        .into_iter()
+        .map(|c| Entry {
+            label: c.label,
+            url: c.url,
+            count: Some(c.count),
+            summary: None,
+            date: None,
+        })
+        .collect();
+    let (p, t, u) = (path.to_string(), title.to_string(), urls.clone());
+    let back = (back.0.to_string(), back.1.to_string());
+    let ctx = Ctx::lazy(move || {
+        let mut ctx = page_ctx(&t, &p, &u);
+        ctx.insert("entries", &entries);
+        ctx.insert("nouns", &[nouns.0, nouns.1]);
+        ctx.insert("back", &[&back.0, &back.1]);
+        ctx
+    });
+    out.jobs
+        .push(Job::page(path, "folder.html", ctx, Deps::Structure));
 }
 
 /// The folders of the pages later stages add that have no index yet: each lists the

@@ -1,6 +1,7 @@
 //! The long listings: one per kind with a `listing` in [`crate::kinds::KINDS`] (case
-//! studies, blog, testimonials, clients), newest first and split into pages. A listing
-//! page depends on the Markdown of the items it shows.
+//! studies, blog, testimonials, clients), newest first and split into pages; the tag and
+//! topic pages ([`super::taxonomies`]) are paginated the same way. A listing page depends
+//! on the Markdown of the items it shows.
 
 use super::Planned;
 use super::feeds::FeedEntry;
@@ -13,7 +14,7 @@ use crate::render::views::{self, Urls};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use tera::Value;
+use tera::{Context, Value};
 
 /// A view a listing (and maybe a feed) shows, whatever its kind.
 pub(super) trait Listed: Send + Sync {
@@ -25,12 +26,17 @@ pub(super) trait Listed: Send + Sync {
     fn feed_entry(&self) -> Option<FeedEntry> {
         None
     }
+    /// What the item is filed under, as (slug, spelling): a case study's tags, a post's
+    /// topic ([`super::taxonomies`]).
+    fn filed_under(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
 }
 
 /// An item as a listing shows it, with its date (for the order) and the Markdown it comes
 /// from (`None`: from a partner record, such as a client logo).
 struct Entry<'a> {
-    view: Box<dyn Listed>,
+    view: Arc<dyn Listed>,
     date: Date,
     source: Option<Source<'a>>,
 }
@@ -49,7 +55,7 @@ impl<'a> Lists<'a> {
         source: Option<Source<'a>>,
     ) {
         let entries = views.into_iter().zip(dates).map(|(view, date)| Entry {
-            view: Box::new(view),
+            view: Arc::new(view),
             date,
             source,
         });
@@ -75,7 +81,7 @@ impl<'a> Lists<'a> {
 /// One kind's items in order (shared by its pages, which build their contexts in
 /// parallel), and the source of each.
 pub(super) struct List<'a> {
-    pub items: Arc<Vec<Box<dyn Listed>>>,
+    pub items: Arc<Vec<Arc<dyn Listed>>>,
     pub sources: Vec<Option<Source<'a>>>,
 }
 
@@ -90,6 +96,21 @@ impl<'a> List<'a> {
         List {
             items: Arc::new(v.into_iter().map(|e| e.view).collect()),
             sources,
+        }
+    }
+
+    /// The items at these positions, in this order.
+    pub fn select(&self, at: &[usize]) -> List<'a> {
+        List {
+            items: Arc::new(
+                at.iter()
+                    .filter_map(|&i| self.items.get(i).cloned())
+                    .collect(),
+            ),
+            sources: at
+                .iter()
+                .filter_map(|&i| self.sources.get(i).copied())
+                .collect(),
         }
     }
 
@@ -110,13 +131,38 @@ impl<'a> Sorted<'a> {
     }
 }
 
-/// Plan every listing, in table order.
-pub(super) fn plan<'a>(lists: &Sorted<'a>, urls: &Urls, out: &mut Planned<'a>) {
+/// Plan every listing, in table order. `extra` holds the values a kind's listing shows
+/// besides its items, by kind id (the link to the case studies' tags).
+pub(super) fn plan<'a>(
+    lists: &Sorted<'a>,
+    extra: &BTreeMap<&'static str, Context>,
+    urls: &Urls,
+    out: &mut Planned<'a>,
+) {
     for kind in kinds::listed() {
         if let (Some(listing), Some(list)) = (&kind.listing, lists.of(kind)) {
-            paginate(listing, list, urls, out);
+            let pages = Pages {
+                path: listing.path.to_string(),
+                title: listing.title.to_string(),
+                section: listing.section,
+                template: listing.template,
+                extra: extra.get(kind.id).cloned().unwrap_or_default(),
+            };
+            paginate(Arc::new(pages), list, urls, out);
         }
     }
+}
+
+/// A paginated listing: a kind's ([`kinds::Listing`]), a tag's or a topic's.
+pub(super) struct Pages {
+    /// Folder of the first page (`case-studies/`); later pages add `page/<n>/`.
+    pub path: String,
+    pub title: String,
+    /// The value of `kind` in the template's context.
+    pub section: &'static str,
+    pub template: &'static str,
+    /// Values the template sees besides the items and the pager.
+    pub extra: Context,
 }
 
 #[derive(Serialize)]
@@ -127,18 +173,18 @@ struct Pager {
     next: Option<String>,
 }
 
-fn page_path(listing: &kinds::Listing, n: usize) -> String {
+fn page_path(first: &str, n: usize) -> String {
     match n {
-        1 => listing.path.to_string(),
-        _ => format!("{}page/{n}/", listing.path),
+        1 => first.to_string(),
+        _ => format!("{first}page/{n}/"),
     }
 }
 
 /// Split a listing into pages of [`PER_PAGE`]; each page's context is built when it is
 /// rendered, from the shared list. A page depends on the items it shows (their positions
 /// cannot move without a full rebuild: a changed date is structural).
-fn paginate<'a>(
-    listing: &'static kinds::Listing,
+pub(super) fn paginate<'a>(
+    listing: Arc<Pages>,
     list: &List<'a>,
     urls: &Urls,
     out: &mut Planned<'a>,
@@ -147,9 +193,11 @@ fn paginate<'a>(
     for n in 1..=total {
         let range = (n - 1) * PER_PAGE..(n * PER_PAGE).min(list.items.len());
         let deps = list.deps(range.clone());
-        let (items, urls) = (list.items.clone(), urls.clone());
+        let (items, urls, pages) = (list.items.clone(), urls.clone(), listing.clone());
         let ctx = Ctx::lazy(move || {
-            let mut ctx = page_ctx(listing.title, &page_path(listing, n), &urls);
+            let listing = &pages;
+            let mut ctx = page_ctx(&listing.title, &page_path(&listing.path, n), &urls);
+            ctx.extend(listing.extra.clone());
             ctx.insert("kind", listing.section);
             let shown = items.get(range.clone()).unwrap_or_default();
             ctx.insert_value(
@@ -161,14 +209,14 @@ fn paginate<'a>(
                 &Pager {
                     current: n,
                     total,
-                    prev: (n > 1).then(|| urls.url(&page_path(listing, n - 1))),
-                    next: (n < total).then(|| urls.url(&page_path(listing, n + 1))),
+                    prev: (n > 1).then(|| urls.url(&page_path(&listing.path, n - 1))),
+                    next: (n < total).then(|| urls.url(&page_path(&listing.path, n + 1))),
                 },
             );
             ctx
         });
         out.jobs.push(Job::page(
-            &page_path(listing, n),
+            &page_path(&listing.path, n),
             listing.template,
             ctx,
             deps,
@@ -192,6 +240,13 @@ impl Listed for views::CaseStudyView {
             author: Some(self.partner.name.clone()),
         })
     }
+    fn filed_under(&self) -> Vec<(String, String)> {
+        self.tag_links
+            .iter()
+            .filter(|t| t.url.is_some())
+            .map(|t| (t.slug.clone(), t.label.clone()))
+            .collect()
+    }
 }
 
 impl Listed for views::PostView {
@@ -209,6 +264,12 @@ impl Listed for views::PostView {
             summary: self.summary.clone(),
             author: self.partner.as_ref().map(|p| p.name.clone()),
         })
+    }
+    fn filed_under(&self) -> Vec<(String, String)> {
+        self.topic
+            .iter()
+            .map(|t| (t.id.clone(), t.label.clone()))
+            .collect()
     }
 }
 

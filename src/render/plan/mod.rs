@@ -4,8 +4,9 @@
 //!
 //! One module per part of the site: [`directory`] (home, partners.json, value pages),
 //! [`partner`] (profiles, item pages, badges, assets), [`listings`] (the paginated
-//! lists), [`feeds`] (Atom), [`site`] (program posts, pages, extras and site files),
-//! [`indexes`] (an index page for every folder of the site's URLs).
+//! lists), [`taxonomies`] (tag and topic pages), [`feeds`] (Atom), [`site`] (program
+//! posts, pages, the navigation, extras and site files), [`indexes`] (an index page for
+//! every folder of the site's URLs).
 
 mod directory;
 mod feeds;
@@ -13,6 +14,10 @@ mod indexes;
 mod listings;
 mod partner;
 mod site;
+mod taxonomies;
+
+pub(super) use site::nav;
+pub(super) use taxonomies::{tag_path, tag_slug, topic_path};
 
 use super::Extras;
 use super::deps::Deps;
@@ -77,7 +82,8 @@ pub(super) fn plan<'a>(
     site::program_posts(site, urls, &mut lists, &mut out);
     site::pages(site, urls, &mut out);
     let lists = lists.sorted();
-    listings::plan(&lists, urls, &mut out);
+    let browse = taxonomies::plan(&lists, &site.config, urls, &mut out);
+    listings::plan(&lists, &browse, urls, &mut out);
     feeds::plan(&lists, &site.config, urls, &mut out);
     site::files(site, theme, urls, &mut out);
     let extra_pages: Vec<(String, String)> = extras

@@ -1,16 +1,16 @@
-//! Site-wide outputs: program posts and pages, the pages and files later stages
-//! contribute (extras), and the site files (404, robots.txt, CNAME, static files,
+//! Site-wide outputs: program posts and pages, the navigation, the pages and files later
+//! stages contribute (extras), and the site files (404, robots.txt, CNAME, static files,
 //! sitemap.xml).
 
 use super::listings::Lists;
 use super::{Planned, item_template};
-use crate::content::Site;
+use crate::content::{Menu, Site};
 use crate::kinds::{Shape, by_shape};
 use crate::render::Extras;
 use crate::render::deps::{Deps, Source};
 use crate::render::job::{Ctx, Job, Make, Owner, image_jobs, page_ctx};
 use crate::render::theme::{StaticFile, Theme};
-use crate::render::views::{self, Urls, paths};
+use crate::render::views::{self, NavLink, Urls, paths};
 use tera::Context;
 
 /// Program posts (content/blog/): a page each, and an entry in the blog listing.
@@ -40,6 +40,44 @@ pub(super) fn program_posts<'a>(
         image_jobs(&item.links, &[], &deps, &mut out.jobs, &mut out.sources);
         lists.add(by_shape(Shape::Post), [view], [item.date], Some(source));
     }
+}
+
+/// The header's and the footer's links. The header is kept short (on phones it folds
+/// behind one Menu button): the directory, the listings of the kinds with a feed (case
+/// studies, blog), the extras' header entries and the pages with `menu = "header"`. The
+/// footer has the other listings, the extras' footer entries and the pages with
+/// `menu = "footer"` (the default); `menu = "none"` pages are in neither.
+pub(in crate::render) fn nav(
+    site: &Site,
+    extras: &Extras,
+    urls: &Urls,
+) -> (Vec<NavLink>, Vec<NavLink>) {
+    let link = |title: &str, path: &str| NavLink {
+        title: title.to_string(),
+        url: urls.url(path),
+    };
+    let (mut header, mut footer) = (vec![link("Partners", "")], Vec::new());
+    for kind in crate::kinds::listed() {
+        if let Some(l) = kind.listing {
+            let menu = if kind.feed.is_some() {
+                &mut header
+            } else {
+                &mut footer
+            };
+            menu.push(link(l.title, l.path));
+        }
+    }
+    header.extend(extras.nav.iter().map(|(title, path)| link(title, path)));
+    footer.extend(extras.footer_nav.iter().map(|(t, path)| link(t, path)));
+    for page in &site.pages {
+        let l = link(&page.title, &paths::page(&page.slug));
+        match page.menu {
+            Menu::Header => header.push(l),
+            Menu::Footer => footer.push(l),
+            Menu::None => {}
+        }
+    }
+    (header, footer)
 }
 
 /// Pages (content/pages/). `serve` rebuilds everything when one changes, so they depend
