@@ -7,6 +7,7 @@ mod common;
 
 mod all_errors;
 mod bad_input;
+mod badge;
 mod build;
 mod check_contract;
 mod directory;
