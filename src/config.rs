@@ -1,16 +1,20 @@
 //! `site.toml` -> [`SiteConfig`]: site settings, the ordered vocabularies, and the
-//! `[rules]`, `[leads]`, `[security]` and `[links]` tables. Unknown keys are errors everywhere.
+//! `[rules]`, `[leads]`, `[security]`, `[links]` and `[badge]` tables. Unknown keys are
+//! errors everywhere.
 //!
 //! This file reads site.toml and checks the site settings; each table with rules of its
 //! own has a submodule in `config/`: `vocab.rs` (the `id = "label"` tables and regions),
-//! `rules.rs` (`[rules]`) and `leads.rs` (`[leads]` and its categories).
+//! `rules.rs` (`[rules]`), `leads.rs` (`[leads]` and its categories), `allocation.rs`
+//! (`[allocation]`: the lead allocation policy) and `badge.rs` (`[badge]`: tier colours).
 
 mod allocation;
+mod badge;
 mod leads;
 mod rules;
 mod vocab;
 
 pub use allocation::{Allocation, Balance, Constraint};
+pub use badge::{BadgeColors, MIN_TEXT_CONTRAST, Rgb, TierColor};
 pub use leads::{
     Categories, Category, CategoryValues, LeadColumns, LeadsConfig, MAX_VALUE_LEN, OTHER,
     is_value_slug,
@@ -165,6 +169,7 @@ struct RawSite {
     allocation: Option<allocation::RawAllocation>,
     security: Option<SecurityConfig>,
     links: Option<LinksConfig>,
+    badge: Option<badge::RawBadge>,
 }
 
 fn default_language() -> String {
@@ -200,6 +205,8 @@ pub struct SiteConfig {
     pub allocation: Option<Allocation>,
     pub security: SecurityConfig,
     pub links: LinksConfig,
+    /// `[badge]`: every tier's colours in the badges.
+    pub badge: BadgeColors,
     /// The raw text, kept to place later diagnostics (e.g. unknown exemption slugs).
     pub text: String,
 }
@@ -341,6 +348,7 @@ fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) ->
         );
     }
     vocab::check_regions(&raw.regions, &text, diags);
+    let badge = badge::validate(&raw.badge.unwrap_or_default(), &raw.tiers, &text, diags);
 
     let rules = raw
         .rules
@@ -388,6 +396,7 @@ fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) ->
         allocation,
         security,
         links: raw.links.unwrap_or_default(),
+        badge,
         text,
     }
 }

@@ -237,7 +237,11 @@ fn rules_extras(p: &Prepared, extras: &mut Extras) {
             slug: v.slug.clone(),
             name: v.name.clone(),
             counted: v.counted,
+            required: v.required,
+            missing: v.missing,
+            missing_total: v.missing.total(),
             status: v.status,
+            reason: v.reason.clone(),
         })
         .collect();
     let mut ctx = Context::new();
@@ -252,10 +256,12 @@ fn rules_extras(p: &Prepared, extras: &mut Extras) {
             .map(|k| [k.id(), k.label()])
             .collect::<Vec<_>>(),
     );
-    ctx.insert(
-        "exempt",
-        &rows.iter().filter(|r| r.status == Status::Exempt).count(),
-    );
+    let count = |status| rows.iter().filter(|r| r.status == status).count();
+    ctx.insert("exempt", &count(Status::Exempt));
+    ctx.insert("met", &count(Status::Ok));
+    ctx.insert("missing", &count(Status::Missing));
+    let required: Vec<&str> = report.rules.require.iter().map(|k| k.id()).collect();
+    ctx.insert("required_kinds", &required);
     extras.pages.push(render::ExtraPage {
         path: path.into(),
         template: "contributions.html",

@@ -400,7 +400,15 @@ pub struct Contribution {
     pub slug: String,
     pub name: String,
     pub counted: PerKind,
+    /// What the rule requires of the partner, per kind (0 for kinds not required).
+    pub required: PerKind,
+    /// `required - counted`, at least 0.
+    pub missing: PerKind,
+    /// The items missing, all kinds together.
+    pub missing_total: u64,
     pub status: Status,
+    /// The exemption's reason.
+    pub reason: Option<String>,
 }
 
 #[cfg(test)]

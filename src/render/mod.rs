@@ -2,6 +2,7 @@
 //! depends on), checked for duplicate URLs, then rendered in parallel with tera into a
 //! [`Sink`]. Planning lives in `plan`, one module per part of the site.
 
+mod badge;
 mod check;
 pub mod deps;
 mod job;

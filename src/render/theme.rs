@@ -48,6 +48,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "atom.xml",
     "sitemap.xml",
     "badge.svg",
+    "badge-card.svg",
+    "badge-mark.svg",
 ];
 
 /// The default theme's static files, by output path.

@@ -16,6 +16,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { Runner, assert, assertSameSet, fold, launch, watchProblems } from "./lib.mjs";
 import { axeChecks, directoryChecks, model, phoneChecks } from "./directory.mjs";
+import { badgeChecks } from "./badge.mjs";
 import { navChecks } from "./nav.mjs";
 import { pageKindChecks } from "./pages.mjs";
 import { reportChecks } from "./report.mjs";
@@ -178,8 +179,9 @@ const inFacet = (p, key, id) => (Array.isArray(p[key]) ? p[key].includes(id) : p
 await phoneChecks({ runner, browser, site });
 await axeChecks({ runner, browser, site });
 await reportChecks({ runner, browser, site });
-await pageKindChecks({ runner, browser, site });
 await navChecks({ runner, browser, site });
+await badgeChecks({ runner, browser, site });
+await pageKindChecks({ runner, browser, site });
 
 // ---------------------------------------------------------------------------------------
 // 1b. Without JavaScript: value pages and the home page list the right cards

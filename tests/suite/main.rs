@@ -8,6 +8,7 @@ mod common;
 mod all_errors;
 mod allocation;
 mod bad_input;
+mod badge;
 mod build;
 mod check_contract;
 mod directory;

@@ -1550,15 +1550,29 @@ fn contributions_page_lists_partners_with_their_counts() {
     assert_eq!(text(one(&doc, "h1")), "Partner contributions 2026");
     let rows: Vec<Vec<String>> = select(&doc, "table.data tbody tr")
         .into_iter()
-        .map(|tr| select_in(tr, "th, td"))
+        .map(|tr| select_in(tr, "th, td .contrib-status, td .contrib-count"))
         .collect();
     assert_eq!(
         rows,
         [
-            ["Aurora Learning", "3", "2", "2", "2", "Complete"],
-            ["Birch Digital", "1", "1", "1", "0", "Complete"],
-            ["Cobalt Edu", "1", "1", "0", "0", "Complete"],
-            ["Delta Academy", "0", "0", "0", "0", "Exempt"],
+            [
+                "Aurora Learning",
+                "✓ Met",
+                "3 / 2",
+                "2 / 2",
+                "2 / 2",
+                "2 / 2"
+            ],
+            ["Birch Digital", "✓ Met", "1 / 1", "1 / 1", "1 / 1", "0 / 0"],
+            ["Cobalt Edu", "✓ Met", "1 / 1", "1 / 1", "0 / 0", "0 / 0"],
+            [
+                "Delta Academy",
+                "– Exempt",
+                "0 / 5",
+                "0 / 5",
+                "0 / 5",
+                "0 / 5"
+            ],
         ]
     );
     let headers: Vec<String> = select(&doc, "table.data thead th")
@@ -1569,11 +1583,11 @@ fn contributions_page_lists_partners_with_their_counts() {
         headers,
         [
             "Partner",
+            "Status",
             "Case studies",
             "Posts",
             "Testimonials",
-            "Client logos",
-            "Status"
+            "Client logos"
         ]
     );
     // Linked from the footer's navigation; every link resolves.

@@ -692,7 +692,7 @@ fn badge_escapes_the_partner_name() {
     assert!(texts.contains(&name), "{texts:?}");
     assert_eq!(
         doc.descendants().filter(|n| n.is_element()).count(),
-        8,
+        11,
         "the name added elements:\n{svg}"
     );
 

@@ -5,8 +5,8 @@ use super::listings::Lists;
 use super::{Planned, SharedCards, item_template};
 use crate::config::SiteConfig;
 use crate::content::{Partner, Site};
-use crate::facets;
 use crate::kinds::{Shape, by_shape};
+use crate::render::badge;
 use crate::render::deps::{Deps, Source};
 use crate::render::job::{Ctx, Job, Owner, image_jobs, page_ctx};
 use crate::render::theme::StaticFile;
@@ -165,20 +165,17 @@ fn profile<'a>(at: &PartnerAt<'a>, c: &'a SiteConfig) -> Ctx<'a> {
 /// record alone.
 fn assets<'a>(p: &'a Partner, c: &SiteConfig, out: &mut Planned<'a>) {
     let path = paths::partner(&p.slug);
-    let tier = facets::TIER.label_of(c, &p.tier);
-    let (w1, w2) = (badge_text_width(&tier), badge_text_width(&p.name));
-    let mut badge = Context::new();
-    badge.insert("tier_label", &tier);
-    badge.insert("name", &p.name);
-    badge.insert("left_width", &w1);
-    badge.insert("right_width", &w2);
-    badge.insert("width", &(w1 + w2));
-    out.jobs.push(Job::file(
-        format!("{path}badge.svg"),
-        "badge.svg",
-        Ctx::Ready(Box::new(badge)),
-        Deps::Structure,
-    ));
+    for (file, ctx) in [
+        ("badge.svg", badge::strip_context(p, c)),
+        ("badge-card.svg", badge::card_context(p, c)),
+    ] {
+        out.jobs.push(Job::file(
+            format!("{path}{file}"),
+            file,
+            Ctx::Ready(Box::new(ctx)),
+            Deps::Structure,
+        ));
+    }
     let files = std::iter::once((&p.logo, "`logo`")).chain(
         p.client_logos
             .iter()
@@ -265,20 +262,4 @@ fn listed<'a>(p: &'a Partner, c: &SiteConfig, urls: &Urls) -> Lists<'a> {
     let dates = p.client_logos.iter().map(|x| x.date);
     lists.add(by_shape(Shape::ClientLogo), views.logos, dates, None);
     lists
-}
-
-/// Approximate rendered width in pixels of badge text (11px sans-serif), plus padding.
-fn badge_text_width(text: &str) -> u32 {
-    let w: f64 = text
-        .chars()
-        .map(|ch| match ch {
-            'i' | 'l' | 'j' | '\'' | '.' | ',' | ':' | ';' | '|' | '!' => 3.5,
-            'f' | 't' | 'r' | 'I' | ' ' | '(' | ')' => 4.5,
-            'm' | 'w' | 'M' | 'W' => 10.0,
-            c if c.is_uppercase() => 8.0,
-            _ => 6.5,
-        })
-        .sum();
-    // Whole pixels: the badge must be byte-identical across runs.
-    (w.ceil() as u32) + 12
 }
