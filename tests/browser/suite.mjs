@@ -16,6 +16,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { Runner, assert, assertSameSet, fold, launch, watchProblems } from "./lib.mjs";
 import { axeChecks, directoryChecks, model, phoneChecks } from "./directory.mjs";
+import { itemsChecks } from "./items.mjs";
 
 function parseArgs(argv) {
   const out = {};
@@ -174,6 +175,7 @@ const inFacet = (p, key, id) => (Array.isArray(p[key]) ? p[key].includes(id) : p
 
 await phoneChecks({ runner, browser, site });
 await axeChecks({ runner, browser, site });
+await itemsChecks({ runner, browser, site });
 
 // ---------------------------------------------------------------------------------------
 // 1b. Without JavaScript: value pages and the home page list the right cards

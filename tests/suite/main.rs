@@ -13,6 +13,7 @@ mod directory;
 mod example_site;
 mod file_policy;
 mod formats;
+mod items;
 mod leads;
 mod leads_input;
 mod links;
