@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
+mod dates;
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -61,6 +63,10 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     (
         "directory.js",
         include_bytes!("../../themes/default/static/directory.js"),
+    ),
+    (
+        "copy.js",
+        include_bytes!("../../themes/default/static/copy.js"),
     ),
     (
         "favicon.svg",
@@ -278,6 +284,7 @@ fn new_tera() -> tera::Tera {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".xml", ".svg"]);
     tera.set_escape_fn(escape);
+    tera.register_filter("human_date", dates::filter);
     tera
 }
 

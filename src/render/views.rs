@@ -179,12 +179,13 @@ pub fn card(p: &Partner, c: &SiteConfig, urls: &Urls) -> Card {
     }
 }
 
-/// A partner link as shown next to an item.
+/// A partner link as shown next to an item (with its logo, for the listings).
 #[derive(Debug, Clone, Serialize)]
 pub struct PartnerRef {
     pub slug: String,
     pub name: String,
     pub url: String,
+    pub logo: String,
 }
 
 pub fn partner_ref(p: &Partner, urls: &Urls) -> PartnerRef {
@@ -192,7 +193,45 @@ pub fn partner_ref(p: &Partner, urls: &Urls) -> PartnerRef {
         slug: p.slug.clone(),
         name: p.name.clone(),
         url: urls.url(&paths::partner(&p.slug)),
+        logo: urls.url(&paths::asset(&p.slug, &p.logo.rel)),
     }
+}
+
+/// One of a partner's other items, as the sidebar of an item page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelatedItem {
+    /// "Case study" or "Post".
+    pub kind: &'static str,
+    pub title: String,
+    pub url: String,
+    pub date: String,
+}
+
+/// The partner's items other than the one at `except` (a URL), newest first (ties by
+/// URL), at most `n`: what an item page's sidebar offers next.
+pub fn related(p: &Partner, urls: &Urls, except: &str, n: usize) -> Vec<RelatedItem> {
+    let cs = p.case_studies.iter().map(|x| {
+        let url = urls.url(&paths::case_study(&p.slug, &x.slug));
+        (x.date, url, "Case study", &x.title)
+    });
+    let posts = p.posts.iter().map(|x| {
+        let url = urls.url(&paths::post(Some(&p.slug), &x.slug));
+        (x.date, url, "Post", &x.title)
+    });
+    let mut all: Vec<_> = cs
+        .chain(posts)
+        .filter(|(_, url, ..)| url != except)
+        .collect();
+    all.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    all.into_iter()
+        .take(n)
+        .map(|(date, url, kind, title)| RelatedItem {
+            kind,
+            title: title.clone(),
+            url,
+            date: date.to_string(),
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize)]

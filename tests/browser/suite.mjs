@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { Runner, assert, assertSameSet, fold, launch, watchProblems } from "./lib.mjs";
 import { axeChecks, directoryChecks, model, phoneChecks } from "./directory.mjs";
 import { badgeChecks } from "./badge.mjs";
+import { itemsChecks } from "./items.mjs";
 import { navChecks } from "./nav.mjs";
 import { pageKindChecks } from "./pages.mjs";
 import { reportChecks } from "./report.mjs";
@@ -181,6 +182,7 @@ await axeChecks({ runner, browser, site });
 await reportChecks({ runner, browser, site });
 await navChecks({ runner, browser, site });
 await badgeChecks({ runner, browser, site });
+await itemsChecks({ runner, browser, site });
 await pageKindChecks({ runner, browser, site });
 
 // ---------------------------------------------------------------------------------------

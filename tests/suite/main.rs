@@ -15,6 +15,7 @@ mod directory;
 mod example_site;
 mod file_policy;
 mod formats;
+mod items;
 mod leads;
 mod leads_input;
 mod links;

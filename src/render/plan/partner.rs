@@ -96,11 +96,13 @@ fn pages<'a>(at: &PartnerAt<'a>, c: &'a SiteConfig, out: &mut Planned<'a>) {
         out.sources
             .push((format!("{path}index.html"), Owner::file(&item.path)));
         image_jobs(&item.links, &[], &deps, &mut out.jobs, &mut out.sources);
-        let u = at.urls.clone();
+        let (u, cards, index) = (at.urls.clone(), at.cards.clone(), at.index);
         let ctx = Ctx::lazy(move || {
             let path = paths::case_study(&p.slug, &item.slug);
             let view = views::case_study(item, p, &u);
-            item_page(&item.title, &path, &u, &view, &item.html)
+            let mut ctx = item_page(&item.title, &path, &u, &view, &item.html);
+            sidebar(&mut ctx, p, index, &cards, c, &u, &view.url);
+            ctx
         });
         out.jobs.push(Job::page(
             &path,
@@ -114,11 +116,13 @@ fn pages<'a>(at: &PartnerAt<'a>, c: &'a SiteConfig, out: &mut Planned<'a>) {
         out.sources
             .push((format!("{path}index.html"), Owner::file(&item.path)));
         image_jobs(&item.links, &[], &deps, &mut out.jobs, &mut out.sources);
-        let u = at.urls.clone();
+        let (u, cards, index) = (at.urls.clone(), at.cards.clone(), at.index);
         let ctx = Ctx::lazy(move || {
             let path = paths::post(Some(&p.slug), &item.slug);
             let view = views::post(item, Some(p), c, &u);
-            item_page(&item.title, &path, &u, &view, &item.html)
+            let mut ctx = item_page(&item.title, &path, &u, &view, &item.html);
+            sidebar(&mut ctx, p, index, &cards, c, &u, &view.url);
+            ctx
         });
         out.jobs.push(Job::page(
             &path,
@@ -137,13 +141,12 @@ fn profile<'a>(at: &PartnerAt<'a>, c: &'a SiteConfig) -> Ctx<'a> {
         let urls = &*u;
         let path = paths::partner(&p.slug);
         let mut ctx = page_ctx(&p.name, &path, urls);
-        // The directory's card when it was built for this render, else this one alone.
-        let card = cards
-            .get()
-            .and_then(|cards| cards.values.get(index).cloned())
-            .unwrap_or_else(|| Value::from_serializable(&views::card(p, c, urls)));
-        ctx.insert_value("partner", card);
+        ctx.insert_value("partner", card_value(p, index, &cards, c, urls));
         ctx.insert("about", &p.about_html);
+        ctx.insert(
+            "about_heading",
+            &p.about_html.as_deref().and_then(about_heading),
+        );
         ctx.insert("website", &p.website);
         ctx.insert("contact", &p.contact);
         ctx.insert("joined", &p.joined.map(|d| d.to_string()));
@@ -191,6 +194,64 @@ fn assets<'a>(p: &'a Partner, c: &SiteConfig, out: &mut Planned<'a>) {
             Deps::Structure,
         ));
     }
+}
+
+/// The partner's directory card: the one built for this render, else this one alone.
+fn card_value(
+    p: &Partner,
+    index: usize,
+    cards: &SharedCards,
+    c: &SiteConfig,
+    urls: &Urls,
+) -> Value {
+    cards
+        .get()
+        .and_then(|cards| cards.values.get(index).cloned())
+        .unwrap_or_else(|| Value::from_serializable(&views::card(p, c, urls)))
+}
+
+/// Items the sidebar of an item page lists besides the partner's card.
+const RELATED: usize = 3;
+
+/// The sidebar of a partner's item page: its card (`sidebar.partner`), website and
+/// contact, and its other items, newest first (`sidebar.more`).
+fn sidebar(
+    ctx: &mut Context,
+    p: &Partner,
+    index: usize,
+    cards: &SharedCards,
+    c: &SiteConfig,
+    urls: &Urls,
+    this_url: &str,
+) {
+    let side = Sidebar {
+        partner: card_value(p, index, cards, c, urls),
+        website: &p.website,
+        contact: p.contact.as_deref(),
+        more: views::related(p, urls, this_url, RELATED),
+    };
+    ctx.insert("sidebar", &side);
+}
+
+/// `sidebar` in case_study.html and post.html.
+#[derive(Serialize)]
+struct Sidebar<'a> {
+    /// The partner's directory card.
+    partner: Value,
+    website: &'a str,
+    contact: Option<&'a str>,
+    /// Its other items, newest first.
+    more: Vec<views::RelatedItem>,
+}
+
+/// The `id` of the heading about.md opens with (`<h2 id="about-us">`), which then names
+/// the profile's About section; `None` when it opens with something else.
+fn about_heading(html: &str) -> Option<String> {
+    let rest = html.trim_start().strip_prefix("<h2 id=\"")?;
+    let id = rest.get(..rest.find('"')?)?;
+    // Slug ids only: anything escaped would not read back the same in an attribute.
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    (!id.is_empty() && id.chars().all(plain)).then(|| id.to_string())
 }
 
 /// The context of an item page (case study or post).

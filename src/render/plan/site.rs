@@ -28,6 +28,8 @@ pub(super) fn program_posts<'a>(
         let mut ctx = page_ctx(&item.title, &path, urls);
         ctx.insert("item", &view);
         ctx.insert("content", &item.html);
+        // No partner, no sidebar; the same variables as a partner's post page.
+        ctx.insert("sidebar", &None::<()>);
         out.sources
             .push((format!("{path}index.html"), Owner::file(&item.path)));
         let ctx = Ctx::Ready(Box::new(ctx));
