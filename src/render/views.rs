@@ -207,29 +207,60 @@ pub struct RelatedItem {
     pub date: String,
 }
 
-/// The partner's items other than the one at `except` (a URL), newest first (ties by
-/// URL), at most `n`: what an item page's sidebar offers next.
-pub fn related(p: &Partner, urls: &Urls, except: &str, n: usize) -> Vec<RelatedItem> {
-    let cs = p.case_studies.iter().map(|x| {
-        let url = urls.url(&paths::case_study(&p.slug, &x.slug));
-        (x.date, url, "Case study", &x.title)
+/// One of a partner's Markdown items, to pick the sidebar's from.
+#[derive(Clone, Copy)]
+pub enum ItemRef<'a> {
+    CaseStudy(&'a CaseStudy),
+    Post(&'a Post),
+}
+
+impl PartialEq for ItemRef<'_> {
+    /// The same item of the model (not an equal one).
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (ItemRef::CaseStudy(a), ItemRef::CaseStudy(b)) => std::ptr::eq(*a, *b),
+            (ItemRef::Post(a), ItemRef::Post(b)) => std::ptr::eq(*a, *b),
+            _ => false,
+        }
+    }
+}
+
+impl ItemRef<'_> {
+    /// Date, then kind (case studies first) and slug: the order of the choice.
+    fn key(&self) -> (crate::date::Date, u8, &str) {
+        match self {
+            ItemRef::CaseStudy(x) => (x.date, 0, &x.slug),
+            ItemRef::Post(x) => (x.date, 1, &x.slug),
+        }
+    }
+}
+
+/// The partner's items other than `except`, newest first (same day: case studies first,
+/// then by slug), at most `n`: what an item page's sidebar offers next. Only the items
+/// shown get a URL (this runs once per item page).
+pub fn related(p: &Partner, urls: &Urls, except: ItemRef, n: usize) -> Vec<RelatedItem> {
+    let cs = p.case_studies.iter().map(ItemRef::CaseStudy);
+    let posts = p.posts.iter().map(ItemRef::Post);
+    let mut all: Vec<ItemRef> = cs.chain(posts).filter(|x| *x != except).collect();
+    all.sort_unstable_by(|a, b| {
+        let (a, b) = (a.key(), b.key());
+        b.0.cmp(&a.0).then_with(|| (a.1, a.2).cmp(&(b.1, b.2)))
     });
-    let posts = p.posts.iter().map(|x| {
-        let url = urls.url(&paths::post(Some(&p.slug), &x.slug));
-        (x.date, url, "Post", &x.title)
-    });
-    let mut all: Vec<_> = cs
-        .chain(posts)
-        .filter(|(_, url, ..)| url != except)
-        .collect();
-    all.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     all.into_iter()
         .take(n)
-        .map(|(date, url, kind, title)| RelatedItem {
-            kind,
-            title: title.clone(),
-            url,
-            date: date.to_string(),
+        .map(|x| match x {
+            ItemRef::CaseStudy(x) => RelatedItem {
+                kind: "Case study",
+                title: x.title.clone(),
+                url: urls.url(&paths::case_study(&p.slug, &x.slug)),
+                date: x.date.to_string(),
+            },
+            ItemRef::Post(x) => RelatedItem {
+                kind: "Post",
+                title: x.title.clone(),
+                url: urls.url(&paths::post(Some(&p.slug), &x.slug)),
+                date: x.date.to_string(),
+            },
         })
         .collect()
 }

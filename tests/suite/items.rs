@@ -204,18 +204,22 @@ fn an_item_page_shows_the_partners_card_contact_and_other_items() {
         .filter_map(|c| c.value().as_element().map(|e| e.name()))
         .collect();
     assert_eq!(children, ["article", "aside"]);
-    let logo = one_in(aside, "img.aside-logo");
+    let logo = one_in(aside, "li.card img.card-logo");
     assert_eq!(
         attr(logo, "src"),
         format!("{BASE}partners/eduvantage/logo.svg")
     );
     assert_eq!(attr(logo, "alt"), "");
     assert!(logo.value().attr("width").is_some() && logo.value().attr("height").is_some());
-    let name = one_in(aside, ".aside-name a");
+    let name = one_in(aside, ".card-name a");
     assert_eq!(text(name), "eduVantage");
     assert_eq!(attr(name, "href"), format!("{BASE}partners/eduvantage/"));
     assert_eq!(text(one_in(aside, ".tier")), "Open edX Partner");
-    assert!(text(one_in(aside, ".aside-summary")).starts_with("Enterprise Open edX hosting"));
+    assert!(text(one_in(aside, ".card-summary")).starts_with("Enterprise Open edX hosting"));
+    // The very card the directory lists.
+    let home = site.html("");
+    let card = one(&home, "li.card[data-slug=eduvantage]");
+    assert_eq!(one_in(aside, "li.card").html(), card.html());
     let links: Vec<&str> = select_in(aside, ".aside-actions a")
         .into_iter()
         .map(|a| attr(a, "href"))
@@ -347,5 +351,87 @@ fn client_logos_are_named_by_alt_and_title_not_repeated_as_text() {
     assert_eq!(
         attr(one_in(li, ".logo-via a"), "href"),
         format!("{BASE}partners/eduvantage/")
+    );
+}
+
+/// A raw HTTP/1.0 GET of `path` from a `serve` at `addr`: (status, body).
+fn get(addr: &str, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, body.to_string())
+}
+
+/// A child process killed (and reaped) when dropped, even by a failing assertion.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_sidebar_card_is_rendered_again_when_serve_rebuilds_only_the_item() {
+    use std::time::{Duration, Instant};
+    let site = SiteTest::example();
+    let (child, rx) = common::spawn_serve(site.root(), &[]);
+    let server = Killed(child);
+    let started = Instant::now() + Duration::from_secs(30);
+    let addr = loop {
+        let line = rx
+            .recv_timeout(Duration::from_millis(200))
+            .unwrap_or_default();
+        if let Some(rest) = line.split(" at http://").nth(1) {
+            break rest.split(['/', ' ']).next().unwrap().to_string();
+        }
+        assert!(Instant::now() < started, "serve did not start");
+    };
+    std::thread::spawn(move || while rx.recv().is_ok() {});
+    let path = "/case-studies/eduvantage/kestrel-ridge-sis-integration/";
+    let path = match get(&addr, path).0 {
+        200 => path.to_string(),
+        _ => format!("{}{}", BASE.trim_end_matches('/'), path),
+    };
+    let card = |body: &str| {
+        let doc = Html::parse_document(body);
+        select(&doc, "aside.item-aside li.card .card-name a")
+            .into_iter()
+            .map(text)
+            .collect::<Vec<_>>()
+    };
+    let (status, before) = get(&addr, &path);
+    assert_eq!(status, 200, "{before}");
+    assert_eq!(card(&before), ["eduVantage"]);
+    // An edit of the case study alone renders its page without the directory's cards:
+    // the sidebar renders the card itself.
+    site.edit(
+        &format!("{EDU}/case-studies/kestrel-ridge-sis-integration.md"),
+        |t| format!("{t}\nA sentence added while serving.\n"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let after = loop {
+        let (status, body) = get(&addr, &path);
+        if status == 200 && body.contains("A sentence added while serving.") {
+            break body;
+        }
+        assert!(Instant::now() < deadline, "the edit never showed");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    drop(server);
+    assert_eq!(card(&after), ["eduVantage"]);
+    let doc = Html::parse_document(&after);
+    let summary = text(one(&doc, "aside.item-aside .card-summary"));
+    assert!(
+        summary.starts_with("Enterprise Open edX hosting"),
+        "{summary}"
     );
 }

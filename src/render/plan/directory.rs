@@ -2,6 +2,7 @@
 //! all built from the partners' cards and the facets table.
 
 use super::{Cards, FacetTerms, Planned, Prepare, SharedCards};
+use crate::config::SiteConfig;
 use crate::content::{Partner, Site};
 use crate::facets::{self, Arity, FacetDef};
 use crate::render::deps::Deps;
@@ -67,13 +68,7 @@ fn build_cards(site: &Site, tera: &tera::Tera, urls: &Urls) -> Result<Cards, ter
     let values: Vec<Value> = site
         .partners
         .par_iter()
-        .map(|p| {
-            Value::from_serializable(&CardView {
-                card: views::card(p, &site.config, urls),
-                case_studies: p.case_studies.len(),
-                joined_year: p.joined.map(|d| d.year),
-            })
-        })
+        .map(|p| card_value(p, &site.config, urls))
         .collect();
     let html = values
         .par_iter()
@@ -85,6 +80,16 @@ fn build_cards(site: &Site, tera: &tera::Tera, urls: &Urls) -> Result<Cards, ter
         })
         .collect::<Result<_, _>>()?;
     Ok(Cards { values, html })
+}
+
+/// A partner's card as card.html gets it (also for a page rendered without the shared
+/// cards: an item's sidebar in an incremental rebuild).
+pub(super) fn card_value(p: &Partner, c: &SiteConfig, urls: &Urls) -> Value {
+    Value::from_serializable(&CardView {
+        card: views::card(p, c, urls),
+        case_studies: p.case_studies.len(),
+        joined_year: p.joined.map(|d| d.year),
+    })
 }
 
 /// What card.html gets as `partner`: the card, plus what the directory's sort orders
