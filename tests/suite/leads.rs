@@ -623,7 +623,8 @@ fn report_page_downloads_and_panels() {
 
     let profile = text(&files, "partners/alpha-hosting/index.html");
     assert!(
-        profile.contains("Leads received 1 Jan – 31 Dec 2025: <strong>16</strong>, won rate 66.7%."),
+        profile
+            .contains("Leads received 1 Jan – 31 Dec 2025: <strong>16</strong>, won rate 66.7%."),
         "panel"
     );
 }
