@@ -16,6 +16,7 @@ mod formats;
 mod leads;
 mod leads_input;
 mod links;
+mod meta;
 mod output_safety;
 mod privacy;
 mod rules;
