@@ -28,6 +28,7 @@ pub mod kinds;
 pub mod leads;
 pub mod links;
 pub mod markdown;
+pub mod ogimage;
 pub mod output;
 pub mod pipeline;
 pub mod render;

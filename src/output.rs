@@ -36,6 +36,11 @@ pub trait Sink: Sync {
     }
     /// `path` is relative to the output root, with forward slashes (`partners/x/index.html`).
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
+    /// Whether the bytes written are kept: `false` lets the renderer skip generating
+    /// files (share images) for a sink that only records paths.
+    fn keeps_bytes(&self) -> bool {
+        true
+    }
     /// Copy a file from disk (logos, static files).
     fn copy(&self, path: &str, source: &Path) -> Result<()> {
         use std::io::Read;
@@ -158,10 +163,16 @@ fn source_conflict(
             "it contains the site root, and a build replaces its output folder whole".into(),
         ));
     }
-    let mut sources: Vec<(PathBuf, String)> = ["content", "static", "templates", "themes"]
-        .iter()
-        .map(|d| (real_root.join(d), format!("the site's `{d}/` folder")))
-        .collect();
+    let mut sources: Vec<(PathBuf, String)> = [
+        "content",
+        "static",
+        "templates",
+        "themes",
+        crate::ogimage::cache::DIR,
+    ]
+    .iter()
+    .map(|d| (real_root.join(d), format!("the site's `{d}/` folder")))
+    .collect();
     sources.push((real_root.join("site.toml"), "the site's `site.toml`".into()));
     if let Some(source) = leads_source {
         sources.push((
@@ -574,6 +585,10 @@ where
 impl Sink for PlanSink {
     fn write(&self, path: &str, _bytes: &[u8]) -> Result<()> {
         self.record(path)
+    }
+
+    fn keeps_bytes(&self) -> bool {
+        false
     }
 
     /// Opens the source (a file `build` could not read fails `check` too) but reads no byte.

@@ -288,7 +288,7 @@ pub fn init(dir: &Path) -> Result<()> {
         bail!("{} is not empty; choose a new folder", dir.display());
     }
     write(&dir.join("site.toml"), INIT_SITE)?;
-    write(&dir.join(".gitignore"), "/public\n")?;
+    write(&dir.join(".gitignore"), "/public\n/.partnersite-cache\n")?;
     write(&dir.join(".github/workflows/pages.yml"), PAGES_WORKFLOW)?;
     write(
         &dir.join("content/pages/about.md"),

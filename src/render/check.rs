@@ -103,6 +103,9 @@ impl Sink for Discard {
     fn write(&self, _path: &str, _bytes: &[u8]) -> Result<()> {
         Ok(())
     }
+    fn keeps_bytes(&self) -> bool {
+        false
+    }
     fn copy(&self, _path: &str, _source: &std::path::Path) -> Result<()> {
         Ok(())
     }

@@ -6,6 +6,7 @@ mod badge;
 mod check;
 pub mod deps;
 mod job;
+mod meta;
 mod plan;
 pub mod theme;
 pub mod views;
@@ -303,6 +304,8 @@ fn render_jobs(
                         sink.write(&path, rendered.as_bytes())?;
                     }
                     Make::Bytes(bytes) => sink.write(&path, &bytes)?,
+                    // `check` keeps no bytes: nothing to generate (share images).
+                    Make::Generate(_) if !sink.keeps_bytes() => sink.write(&path, &[])?,
                     Make::Generate(f) => sink.write(&path, &f()?)?,
                     Make::Copy(source) => match source {
                         theme::StaticFile::Embedded(b) => sink.write(&path, b)?,

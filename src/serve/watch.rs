@@ -41,17 +41,17 @@ enum Op {
 }
 
 /// Editor leftovers and files the build never reads: never a reason to rebuild. `rel`
-/// is relative to the site root: `public/` and `target/` are ignored only at the root
+/// is relative to the site root: `public/`, `target/` and the share-image cache
+/// `.partnersite-cache/` are ignored only at the root
 /// (a partner folder may be named either), `.git` anywhere.
 pub fn is_noise(rel: &Path) -> bool {
     let mut parts = rel.components().filter_map(|c| match c {
         Component::Normal(s) => Some(s),
         _ => None,
     });
-    if parts
-        .next()
-        .is_some_and(|first| first == "public" || first == "target")
-    {
+    if parts.next().is_some_and(|first| {
+        first == "public" || first == "target" || first == ".partnersite-cache"
+    }) {
         return true;
     }
     if rel.components().any(|c| c.as_os_str() == ".git") {
@@ -307,6 +307,7 @@ mod tests {
         assert!(is_noise(Path::new("content/4913")));
         assert!(is_noise(Path::new("public/index.html")));
         assert!(is_noise(Path::new("public")));
+        assert!(is_noise(Path::new(".partnersite-cache/og/x.png")));
         assert!(is_noise(Path::new("target/debug/x")));
         assert!(is_noise(Path::new(".git/index.lock")));
         assert!(is_noise(Path::new("content/about.md___jb_tmp___")));

@@ -582,7 +582,12 @@ fn report_page_downloads_and_panels() {
     assert_eq!(html.matches("<figure class=\"chart").count(), 5);
     assert!(html.contains("role=\"img\" aria-label=\"Leads per region, 1 Jan – 31 Dec 2025\""));
     assert!(!html.contains("style="));
-    assert!(!html.contains("<script"));
+    // No script but the JSON-LD data blocks.
+    assert_eq!(
+        html.matches("<script").count(),
+        html.matches("<script type=\"application/ld+json\">")
+            .count()
+    );
     assert!(html.contains("<a href=\"/dir/transparency/by-region.csv\">by-region.csv</a>"));
     // Nav entry on every page.
     let index = text(&files, "index.html");

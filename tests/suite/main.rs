@@ -19,6 +19,7 @@ mod items;
 mod leads;
 mod leads_input;
 mod links;
+mod meta;
 mod navigation;
 mod output_safety;
 mod privacy;

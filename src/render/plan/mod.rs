@@ -99,5 +99,7 @@ pub(super) fn plan<'a>(
         "folders without an index page"
     );
     site::sitemap(urls, &mut out);
+    super::meta::image_jobs(site, &mut out.jobs);
+    super::meta::attach(&mut out.jobs, site, urls);
     out
 }

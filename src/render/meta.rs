@@ -1,0 +1,441 @@
+//! Share metadata of every page: Open Graph and Twitter card values and JSON-LD, built
+//! here in Rust and handed to base.html's `<head>` as `meta`. It is attached after
+//! planning to every HTML job ([`attach`]) from the page's template and the values its
+//! context already holds, so a page kind added later gets the defaults (a `WebPage`, the
+//! site's share image) without a change here. Also plans the share images themselves
+//! ([`image_jobs`]).
+//!
+//! JSON-LD is serialised with serde_json and made safe for a `<script>` element: `<`,
+//! `>` and `&` become `\u003c`, `\u003e`, `\u0026` (and U+2028/U+2029 are escaped), so a
+//! `</script>` in a partner's name cannot end the element.
+
+use super::deps::Deps;
+use super::job::{Ctx, Job, Make};
+use super::views::{Urls, paths};
+use crate::content::Site;
+use crate::facets::{self, FACETS};
+use crate::ogimage::{self, Cache, Card};
+use serde::Serialize;
+use serde_json::{Value as Json, json};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tera::{Context, Value};
+
+/// What `meta` holds in a page's context (see base.html).
+#[derive(Serialize)]
+struct Meta {
+    title: String,
+    description: String,
+    /// `og:type`: `article` for case studies and posts, else `website`.
+    og_type: &'static str,
+    /// The canonical absolute URL; `None` on the 404 page, which is served at any
+    /// missing URL (so it has no canonical and is `noindex`).
+    url: Option<String>,
+    noindex: bool,
+    site_name: String,
+    /// `og:locale`: the site's language with `_` (`en`, `pt_BR`).
+    locale: String,
+    image: Image,
+    /// `summary_large_image`: every page has a share image.
+    twitter_card: &'static str,
+    /// `article:published_time` (item pages).
+    published: Option<String>,
+    /// JSON-LD documents, each already escaped for a `<script>` element.
+    jsonld: Vec<String>,
+}
+
+#[derive(Serialize, Clone)]
+struct Image {
+    url: String,
+    width: u32,
+    height: u32,
+    alt: String,
+}
+
+/// What every page's metadata draws on, built once per render.
+pub(super) struct SiteMeta {
+    title: String,
+    description: String,
+    language: String,
+    urls: Urls,
+    /// slug -> (name, tier label): the alt text of partner images.
+    partners: BTreeMap<String, (String, String)>,
+    /// Folder path -> its name in breadcrumbs (sections, facets, partners' folders).
+    crumbs: BTreeMap<String, String>,
+}
+
+impl SiteMeta {
+    pub fn new(site: &Site, urls: &Urls) -> SiteMeta {
+        let c = &site.config;
+        let mut crumbs = BTreeMap::from([("partners/".to_string(), "Partners".to_string())]);
+        for kind in crate::kinds::listed() {
+            if let Some(l) = &kind.listing {
+                crumbs.insert(l.path.to_string(), l.title.to_string());
+            }
+        }
+        for f in FACETS {
+            crumbs.insert(format!("{}/", f.segment), f.label.to_string());
+        }
+        let mut partners = BTreeMap::new();
+        for p in &site.partners {
+            for folder in [paths::partner(&p.slug)].into_iter().chain(
+                crate::kinds::KINDS
+                    .iter()
+                    .filter(|k| k.partner_folder.is_some())
+                    .filter_map(|k| k.item_section.filter(|s| !s.is_empty()))
+                    .map(|s| format!("{s}/{}/", p.slug)),
+            ) {
+                crumbs.insert(folder, p.name.clone());
+            }
+            let tier = facets::TIER.label_of(c, &p.tier);
+            partners.insert(p.slug.clone(), (p.name.clone(), tier));
+        }
+        SiteMeta {
+            title: c.title.clone(),
+            description: c.description.clone(),
+            language: c.language.clone(),
+            urls: urls.clone(),
+            partners,
+            crumbs,
+        }
+    }
+
+    fn site_image(&self) -> Image {
+        Image {
+            url: self.urls.abs(ogimage::SITE_FILE),
+            width: ogimage::WIDTH,
+            height: ogimage::HEIGHT,
+            alt: self.title.clone(),
+        }
+    }
+
+    /// A partner's share image (the site's for an unknown slug).
+    fn partner_image(&self, slug: &str) -> Image {
+        match self.partners.get(slug) {
+            Some((name, tier)) => Image {
+                url: self.urls.abs(&format!(
+                    "{}{}",
+                    paths::partner(slug),
+                    ogimage::PARTNER_FILE
+                )),
+                width: ogimage::WIDTH,
+                height: ogimage::HEIGHT,
+                alt: format!("{name}: {tier} · {}", self.title),
+            },
+            None => self.site_image(),
+        }
+    }
+
+    /// An internal URL (`/partners/x/`) made absolute.
+    fn absolute(&self, url: &str) -> String {
+        match url.strip_prefix(&self.urls.base) {
+            Some(rel) => self.urls.abs(rel),
+            None => url.to_string(),
+        }
+    }
+
+    /// The program as a schema.org `Organization` (publisher of every page).
+    fn publisher(&self) -> Json {
+        json!({ "@type": "Organization", "name": self.title, "url": self.urls.abs("") })
+    }
+
+    fn website(&self) -> Json {
+        json!({ "@type": "WebSite", "name": self.title, "url": self.urls.abs("") })
+    }
+
+    /// `BreadcrumbList` from the site's root down to the page at `path`: every folder
+    /// above a page has an index page, so each crumb names a page that exists.
+    fn breadcrumbs(&self, path: &str, title: &str) -> Json {
+        let mut items = vec![(self.title.clone(), String::new())];
+        let mut end = 0;
+        while let Some(i) = path.get(end..).and_then(|rest| rest.find('/')) {
+            end += i + 1;
+            let folder = path.get(..end).unwrap_or_default();
+            let name = match folder == path {
+                true => title.to_string(),
+                false => self.crumbs.get(folder).cloned().unwrap_or_else(|| {
+                    let seg = folder.trim_end_matches('/').rsplit('/').next();
+                    seg.unwrap_or_default().replace('-', " ")
+                }),
+            };
+            items.push((name, folder.to_string()));
+        }
+        let list: Vec<Json> = items
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, folder))| {
+                json!({
+                    "@type": "ListItem",
+                    "position": i + 1,
+                    "name": name,
+                    "item": self.urls.abs(&folder),
+                })
+            })
+            .collect();
+        json!({ "@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": list })
+    }
+}
+
+/// JSON for a `<script>` element: no `<`, `>` or `&` (nor the two JavaScript line
+/// separators) left as such; each stands as a `\uXXXX` escape, which JSON reads back.
+pub fn script_json(value: &Json) -> String {
+    let text = serde_json::to_string(value).unwrap_or_default();
+    // U+2028 and U+2029 start with 0xE2 in UTF-8.
+    if !text.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A string value of the context at a dotted path (`partner.slug`).
+fn text<'c>(ctx: &'c Context, path: &'c str) -> Option<&'c str> {
+    let (first, rest) = path.split_once('.').unwrap_or((path, ""));
+    let v = ctx.get(first)?;
+    let v = match rest {
+        "" => v,
+        _ => v.get_from_path(rest)?,
+    };
+    v.as_str().filter(|s| !s.is_empty())
+}
+
+/// Attach `meta` to every HTML page planned (called once the plan is complete).
+pub(super) fn attach<'a>(jobs: &mut [Job<'a>], site: &Site, urls: &Urls) {
+    let sm = Arc::new(SiteMeta::new(site, urls));
+    for job in jobs.iter_mut() {
+        let Make::Template { template, ctx, .. } = &mut job.make else {
+            continue;
+        };
+        if !job.path.ends_with(".html") {
+            continue;
+        }
+        let (template, path) = (*template, job.path.trim_end_matches("index.html"));
+        let path = path.to_string();
+        let placeholder = Ctx::Ready(Box::default());
+        *ctx = match std::mem::replace(ctx, placeholder) {
+            Ctx::Ready(mut c) => {
+                complete(template, &path, &mut c, &sm);
+                Ctx::Ready(c)
+            }
+            Ctx::Lazy(f) => {
+                let sm = sm.clone();
+                Ctx::Lazy(Box::new(move || {
+                    let mut c = f()?;
+                    complete(template, &path, &mut c, &sm);
+                    Some(c)
+                }))
+            }
+        };
+    }
+}
+
+/// Build and insert `meta` for a page of `template` at `path` (its folder, or
+/// `404.html`).
+fn complete(template: &str, path: &str, ctx: &mut Context, sm: &SiteMeta) {
+    let title = text(ctx, "page.title").unwrap_or(&sm.title).to_string();
+    let not_found = template == "404.html";
+    let description = description(template, ctx, sm);
+    let url = sm.urls.abs(path);
+    let partner = match template {
+        "partner.html" => text(ctx, "partner.slug"),
+        "case_study.html" | "post.html" => text(ctx, "item.partner.slug"),
+        _ => None,
+    };
+    let image = partner.map_or_else(|| sm.site_image(), |slug| sm.partner_image(slug));
+    let published = matches!(template, "case_study.html" | "post.html")
+        .then(|| text(ctx, "item.date").map(str::to_string))
+        .flatten();
+    let main = main_entity(template, ctx, sm, (&title, &description, &url, &image));
+    let mut jsonld: Vec<String> = main.iter().map(script_json).collect();
+    if !not_found && !path.is_empty() {
+        jsonld.push(script_json(&sm.breadcrumbs(path, &title)));
+    }
+    let meta = Meta {
+        og_type: if published.is_some() {
+            "article"
+        } else {
+            "website"
+        },
+        url: (!not_found).then_some(url),
+        noindex: not_found,
+        site_name: sm.title.clone(),
+        locale: sm.language.replace('-', "_"),
+        image,
+        twitter_card: "summary_large_image",
+        published,
+        jsonld,
+        title,
+        description,
+    };
+    ctx.insert_value("meta", Value::from_serializable(&meta));
+}
+
+/// The page's description, the same text as its `<meta name="description">` (base.html's
+/// default block and the templates that override it).
+fn description(template: &str, ctx: &Context, sm: &SiteMeta) -> String {
+    let text = |path| text(ctx, path);
+    match template {
+        "partner.html" => text("partner.summary").map(str::to_string),
+        "case_study.html" | "post.html" => text("item.summary").map(str::to_string),
+        "listing.html" => text("facet")
+            .zip(text("term.label"))
+            .map(|(f, t)| format!("{f}: {t} · {}", sm.description)),
+        "transparency.html" => text("report.period").map(|period| {
+            format!(
+                "How many leads the program forwarded to partners ({period}), per region, \
+                 partner, quarter and category, with equity and concentration figures."
+            )
+        }),
+        _ => None,
+    }
+    .unwrap_or_else(|| sm.description.clone())
+}
+
+/// The page's main schema.org entity: `WebSite` (home), `Organization` (profiles),
+/// `Article` (case studies, posts), `CollectionPage` (listings, value pages, folder
+/// indexes), `WebPage` (the rest); none on the 404 page.
+fn main_entity(
+    template: &str,
+    ctx: &Context,
+    sm: &SiteMeta,
+    (title, description, url, image): (&str, &str, &str, &Image),
+) -> Option<Json> {
+    let mut entity = match template {
+        "404.html" => return None,
+        "index.html" => json!({
+            "@type": "WebSite",
+            "name": sm.title,
+            "url": url,
+            "description": description,
+            "inLanguage": sm.language,
+            "publisher": sm.publisher(),
+        }),
+        "partner.html" => organization(ctx, sm, url, image),
+        "case_study.html" | "post.html" => article(ctx, sm, title, url, image),
+        "listing.html" | "folder.html" | "list.html" | "testimonials.html" | "clients.html" => {
+            json!({ "@type": "CollectionPage", "name": title, "url": url, "isPartOf": sm.website() })
+        }
+        _ => json!({ "@type": "WebPage", "name": title, "url": url, "isPartOf": sm.website() }),
+    };
+    if let Some(map) = entity.as_object_mut() {
+        // An article's description is its page's (`<meta name="description">`).
+        if template != "case_study.html" && template != "post.html" {
+            map.entry("description")
+                .or_insert_with(|| Json::from(description));
+        }
+        map.insert("@context".into(), Json::from("https://schema.org"));
+    }
+    Some(entity)
+}
+
+/// A profile's partner: its site, logo, headquarters country and the regions it serves.
+fn organization(ctx: &Context, sm: &SiteMeta, url: &str, image: &Image) -> Json {
+    let text = |path| text(ctx, path);
+    let regions: Vec<&str> = ctx
+        .get("partner")
+        .and_then(|p| p.get_from_path("regions"))
+        .and_then(Value::as_array)
+        .map(|rs| {
+            rs.iter()
+                .filter_map(|r| r.get_from_path("label").and_then(Value::as_str))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut org = json!({
+        "@type": "Organization",
+        "@id": format!("{url}#organization"),
+        "name": text("partner.name"),
+        "url": text("website").unwrap_or(url),
+        "image": image.url,
+        "areaServed": regions,
+        "memberOf": sm.publisher(),
+    });
+    if let Some(map) = org.as_object_mut() {
+        if let Some(logo) = text("partner.logo") {
+            map.insert("logo".into(), Json::from(sm.absolute(logo)));
+        }
+        if let Some(site) = text("website") {
+            map.insert("sameAs".into(), json!([site]));
+        }
+        if let Some(cc) = text("partner.country.id") {
+            map.insert(
+                "address".into(),
+                json!({ "@type": "PostalAddress", "addressCountry": cc.to_ascii_uppercase() }),
+            );
+        }
+    }
+    org
+}
+
+/// A case study or post: by its partner (the program for program posts), published by
+/// the program.
+fn article(ctx: &Context, sm: &SiteMeta, title: &str, url: &str, image: &Image) -> Json {
+    let author = match (
+        text(ctx, "item.partner.name"),
+        text(ctx, "item.partner.url"),
+    ) {
+        (Some(name), Some(profile)) => json!({
+            "@type": "Organization",
+            "name": name,
+            "url": sm.absolute(profile),
+        }),
+        _ => sm.publisher(),
+    };
+    json!({
+        "@type": "Article",
+        "headline": title,
+        "url": url,
+        "datePublished": text(ctx, "item.date"),
+        "author": author,
+        "publisher": sm.publisher(),
+        "image": image.url,
+    })
+}
+
+/// The share images: the site's at the root and each partner's in its profile folder,
+/// rendered when written (from the cache when it has them). They depend on partner.toml
+/// and site.toml alone.
+pub(super) fn image_jobs<'a>(site: &'a Site, jobs: &mut Vec<Job<'a>>) {
+    let c = &site.config;
+    jobs.push(Job {
+        path: ogimage::SITE_FILE.into(),
+        deps: Deps::Structure,
+        make: Make::Generate(Box::new(move || Card::site(c).png(&Cache::new(&c.root)))),
+    });
+    for p in &site.partners {
+        jobs.push(Job {
+            path: format!("{}{}", paths::partner(&p.slug), ogimage::PARTNER_FILE),
+            deps: Deps::Structure,
+            make: Make::Generate(Box::new(move || {
+                Card::partner(p, c).png(&Cache::new(&c.root))
+            })),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::script_json;
+
+    #[test]
+    fn script_json_cannot_close_its_element() {
+        let v = serde_json::json!({ "name": "</script><script>alert(1)</script>&\u{2028}" });
+        let s = script_json(&v);
+        assert!(
+            !s.contains('<') && !s.contains('>') && !s.contains('&'),
+            "{s}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, v);
+    }
+}
