@@ -35,5 +35,6 @@ pub mod render;
 pub mod rules;
 pub mod scaffold;
 pub mod serve;
+pub mod sha;
 pub mod timings;
 pub mod tomlcheck;

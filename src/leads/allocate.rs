@@ -360,14 +360,8 @@ fn add_expected(policy: &Policy, lead: &Lead, scratch: &mut Vec<usize>, expected
     }
 }
 
-/// The lowercase hex of bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
+/// The lowercase hex of bytes ([`crate::sha::hex`]).
+pub use crate::sha::hex;
 
 #[cfg(test)]
 mod tests;

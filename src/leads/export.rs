@@ -759,13 +759,8 @@ pub fn replay_line(
     out: &allocate::Outcome,
     partner_name: &str,
 ) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    h.update(r.policy.seed.as_bytes());
-    h.update(b"\n");
-    h.update(&lead.id);
     let mut cols = vec![
-        allocate::hex(&h.finalize()),
+        crate::sha::sha256_hex(&[r.policy.seed.as_bytes(), b"\n", &lead.id]),
         lead.received.to_string(),
         r.regions.get(lead.region).cloned().unwrap_or_default(),
     ];

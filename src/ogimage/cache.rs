@@ -7,7 +7,6 @@
 //! is rendered again and replaced. Entries are written to a temporary file and renamed,
 //! so concurrent builds never see, nor leave, a half-written one.
 
-use sha2::{Digest as _, Sha256};
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -88,11 +87,7 @@ fn key(key_text: &str) -> String {
 
 /// Hex SHA-256 of a text.
 pub fn digest(text: &str) -> String {
-    let mut out = String::with_capacity(64);
-    for b in Sha256::digest(text.as_bytes()) {
-        let _ = std::fmt::Write::write_fmt(&mut out, format_args!("{b:02x}"));
-    }
-    out
+    crate::sha::sha256_hex(&[text.as_bytes()])
 }
 
 /// A cached file's bytes: a regular file (never a link or a FIFO), of sane size.
