@@ -48,6 +48,37 @@ impl Date {
         )
     }
 
+    /// Days since 1970-01-01 (negative before it), the proleptic Gregorian calendar.
+    pub fn days(&self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let (m, d) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` after 1970-01-01 (`None` outside years 0..=9999).
+    pub fn from_days(days: i64) -> Option<Date> {
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date::new(
+            u16::try_from(year).ok().filter(|y| *y <= 9999)?,
+            u8::try_from(month).ok()?,
+            u8::try_from(day).ok()?,
+        )
+    }
+
     /// `2026-Q1`.
     pub fn quarter(&self) -> String {
         format!("{}-Q{}", self.year, (self.month - 1) / 3 + 1)
@@ -132,6 +163,23 @@ impl<'de> Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn day_numbers_round_trip() {
+        let d = |y, m, day| Date::new(y, m, day).unwrap();
+        assert_eq!(d(1970, 1, 1).days(), 0);
+        assert_eq!(d(2000, 3, 1).days(), 11_017);
+        assert_eq!(d(2026, 12, 2).days(), 20_789);
+        assert_eq!(d(1969, 12, 31).days(), -1);
+        for n in (-719_000..2_900_000).step_by(997) {
+            assert_eq!(Date::from_days(n).unwrap().days(), n);
+        }
+        assert_eq!(
+            Date::from_days(d(2024, 2, 29).days() + 1),
+            Some(d(2024, 3, 1))
+        );
+        assert_eq!(Date::from_days(3_000_000), None);
+    }
 
     #[test]
     fn validates_calendar() {

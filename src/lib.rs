@@ -37,4 +37,5 @@ pub mod scaffold;
 pub mod serve;
 pub mod sha;
 pub mod timings;
+pub mod today;
 pub mod tomlcheck;
