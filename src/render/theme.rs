@@ -125,20 +125,25 @@ pub fn escape(input: &str, buf: &mut dyn std::io::Write) -> std::io::Result<()> 
     let bytes = input.as_bytes();
     let mut start = 0;
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
+    loop {
+        // The hot loop: one table lookup per byte of a safe run.
+        while bytes.get(i).is_some_and(|&b| !SPECIAL[usize::from(b)]) {
+            i += 1;
+        }
+        let Some(&b) = bytes.get(i) else { break };
         let (replacement, len): (&[u8], usize) = match b {
             b'&' => (b"&amp;", 1),
             b'<' => (b"&lt;", 1),
             b'>' => (b"&gt;", 1),
             b'"' => (b"&quot;", 1),
             b'\'' => (b"&#39;", 1),
-            0..=8 | 11 | 12 | 14..=31 => (b"", 1),
             // U+FFFE and U+FFFF: EF BF BE / EF BF BF.
             0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => (b"", 3),
-            _ => {
+            0xEF => {
                 i += 1;
                 continue;
             }
+            _ => (b"", 1), // a C0 control other than tab, LF and CR
         };
         buf.write_all(bytes.get(start..i).unwrap_or_default())?;
         buf.write_all(replacement)?;
@@ -147,6 +152,24 @@ pub fn escape(input: &str, buf: &mut dyn std::io::Write) -> std::io::Result<()> 
     }
     buf.write_all(bytes.get(start..).unwrap_or_default())
 }
+
+/// The bytes [`escape`] stops at: the five special characters, the C0 controls XML
+/// forbids, and 0xEF (the lead byte of U+FFFE and U+FFFF).
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 32 {
+        t[b] = !matches!(b, 9 | 10 | 13);
+        b += 1;
+    }
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[0xEF] = true;
+    t
+};
 
 /// A lenient load that fails on any error diagnostic.
 fn strict(loaded: Result<(Theme, Diagnostics), Diagnostics>) -> Result<Theme, Diagnostics> {
