@@ -1,6 +1,8 @@
 //! The rendered HTML of a long Markdown document (case study, post), kept LZ4-compressed
-//! in the model until its page is rendered: at N = 10,000 partners the model would
-//! otherwise hold 270 MB of HTML that only one page each reads.
+//! in the model of a large site until its page is rendered: at N = 10,000 partners the
+//! model would otherwise hold 270 MB of HTML that only one page each reads. A smaller
+//! site keeps it as it is: compressing costs ~7% of a build at N = 200 or 1,000 for
+//! memory it does not need (see [`COMPRESS_FROM_PARTNERS`]).
 
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
@@ -8,6 +10,10 @@ use std::sync::Arc;
 
 /// Documents shorter than this are kept as they are (compressing them saves little).
 const COMPRESS_FROM: usize = 1024;
+
+/// Sites with at least this many partner folders keep long documents compressed: about
+/// 70 MB of HTML at the benchmark's 24 KB of Markdown per partner.
+pub const COMPRESS_FROM_PARTNERS: usize = 2_500;
 
 /// HTML shown by one page; cheap to clone, serialized (into a template context) as the
 /// HTML text.
@@ -28,10 +34,15 @@ impl Default for Repr {
 }
 
 impl Html {
-    /// Keep `html`, compressed when that is worth it.
+    /// Keep `html` as it is.
     pub fn new(html: String) -> Html {
+        Html(Repr::Plain(html.into()))
+    }
+
+    /// Keep `html`, compressed when it is long enough for that to be worth it.
+    pub fn compressed(html: String) -> Html {
         if html.len() < COMPRESS_FROM {
-            return Html(Repr::Plain(html.into()));
+            return Html::new(html);
         }
         Html(Repr::Lz4(
             lz4_flex::block::compress_prepend_size(html.as_bytes()).into(),
@@ -79,12 +90,19 @@ mod tests {
     #[test]
     fn short_and_long_html_come_back_as_written() {
         for html in [String::new(), "<p>é</p>".into(), "<p>x é</p>\n".repeat(500)] {
-            let kept = Html::new(html.clone());
-            assert_eq!(kept.text(), html);
-            assert_eq!(
-                serde_json::to_string(&kept).unwrap(),
-                serde_json::to_string(&html).unwrap()
-            );
+            for kept in [Html::new(html.clone()), Html::compressed(html.clone())] {
+                assert_eq!(kept.text(), html);
+                assert_eq!(
+                    serde_json::to_string(&kept).unwrap(),
+                    serde_json::to_string(&html).unwrap()
+                );
+            }
         }
+        let long = "<p>x é</p>\n".repeat(500);
+        assert!(matches!(
+            Html::compressed(long.clone()).0,
+            super::Repr::Lz4(_)
+        ));
+        assert!(matches!(Html::new(long).0, super::Repr::Plain(_)));
     }
 }

@@ -3,7 +3,9 @@
 
 use super::frontmatter::{SplitError, split};
 use super::partner::parse_partner_toml;
-use super::{CaseStudy, Menu, Page, Partner, Post, Site, Testimonial, sort_key};
+use super::{
+    COMPRESS_FROM_PARTNERS, CaseStudy, Html, Menu, Page, Partner, Post, Site, Testimonial, sort_key,
+};
 use crate::config::{HtmlPolicy, SiteConfig, is_slug, slugify};
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
@@ -128,9 +130,20 @@ struct Loader<'a> {
     root: &'a Path,
     files: SiteFiles<'a>,
     depth: Depth,
+    /// Keep long documents compressed ([`Html::compressed`]): a large site.
+    compress: bool,
 }
 
 impl Loader<'_> {
+    /// A rendered document as the model keeps it.
+    fn keep(&self, html: String) -> Html {
+        if self.compress {
+            Html::compressed(html)
+        } else {
+            Html::new(html)
+        }
+    }
+
     fn rel(&self, path: &Path) -> PathBuf {
         path.strip_prefix(self.root).unwrap_or(path).to_path_buf()
     }
@@ -338,7 +351,7 @@ impl Loader<'_> {
             topic: f.front.topic.map(Spanned::into_inner),
             summary: f.front.summary,
             draft: f.front.draft,
-            html: f.body_html.into(),
+            html: self.keep(f.body_html),
             links: f.links,
             partner: partner.map(str::to_string),
         })
@@ -368,7 +381,7 @@ impl Loader<'_> {
             summary: f.front.summary,
             tags: f.front.tags,
             draft: f.front.draft,
-            html: f.body_html.into(),
+            html: self.keep(f.body_html),
             links: f.links,
         })
     }
@@ -717,14 +730,16 @@ pub fn load(config: SiteConfig, depth: Depth) -> (Option<Site>, Diagnostics) {
 /// folders whose record did not load.
 pub fn load_all(config: SiteConfig, depth: Depth) -> (Site, Diagnostics, usize) {
     let root = config.root.clone();
+    let files = SiteFiles::new(&config);
+    let mut diags = Diagnostics::default();
+    let partner_dirs = partner_dirs(&root.join("content"), &mut diags, &files);
     let loader = Loader {
         config: &config,
         root: &root,
-        files: SiteFiles::new(&config),
+        files,
         depth,
+        compress: partner_dirs.len() >= COMPRESS_FROM_PARTNERS,
     };
-    let mut diags = Diagnostics::default();
-    let partner_dirs = partner_dirs(&root.join("content"), &mut diags, &loader.files);
     let results: Vec<(Option<Partner>, Diagnostics)> =
         partner_dirs.par_iter().map(|d| loader.partner(d)).collect();
     let mut partners = Vec::with_capacity(results.len());
@@ -867,6 +882,7 @@ pub fn reload_file(site: &mut Site, rel: &Path) -> Option<Result<Patched, Diagno
         root: &root,
         files: SiteFiles::new(&config),
         depth: Depth::Full,
+        compress: site.partners.len() >= COMPRESS_FROM_PARTNERS,
     };
     let mut diags = Diagnostics::default();
     // The full load vetted every folder on the way; a single re-read must resolve the

@@ -7,7 +7,7 @@ mod load;
 mod partner;
 
 pub use frontmatter::split as split_front_matter;
-pub use html::Html;
+pub use html::{COMPRESS_FROM_PARTNERS, Html};
 pub use load::{Depth, Patched, load, load_all, reload_file};
 pub use partner::{PartnerRecord, parse_partner_toml};
 

@@ -11,18 +11,18 @@
 
 use super::deps::Deps;
 use super::job::{Ctx, Job, Make};
-use super::views::{Urls, paths};
+use super::theme::escape_into;
+use super::views::{NavLink, Urls, paths};
 use crate::content::Site;
 use crate::facets::{self, FACETS};
 use crate::ogimage::{self, Cache, Card};
-use serde::Serialize;
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use tera::{Context, Value};
 
-/// What `meta` holds in a page's context (see base.html).
-#[derive(Serialize)]
+/// A page's share metadata. In its context `meta` holds `description` and `tags`, these
+/// values written as base.html's `<head>` tags ([`Meta::tags`]).
 struct Meta {
     title: String,
     description: String,
@@ -44,7 +44,7 @@ struct Meta {
     jsonld: Vec<String>,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Clone)]
 struct Image {
     url: String,
     width: u32,
@@ -62,10 +62,12 @@ pub(super) struct SiteMeta {
     partners: BTreeMap<String, (String, String)>,
     /// Folder path -> its name in breadcrumbs (sections, facets, partners' folders).
     crumbs: BTreeMap<String, String>,
+    /// The header's and the footer's links.
+    nav: super::navhtml::Nav,
 }
 
 impl SiteMeta {
-    pub fn new(site: &Site, urls: &Urls) -> SiteMeta {
+    pub fn new(site: &Site, urls: &Urls, nav: (Vec<NavLink>, Vec<NavLink>)) -> SiteMeta {
         let c = &site.config;
         let mut crumbs = BTreeMap::from([("partners/".to_string(), "Partners".to_string())]);
         for kind in crate::kinds::listed() {
@@ -97,6 +99,7 @@ impl SiteMeta {
             urls: urls.clone(),
             partners,
             crumbs,
+            nav: super::navhtml::Nav::new(&nav, &urls.base),
         }
     }
 
@@ -180,21 +183,25 @@ impl SiteMeta {
 /// separators) left as such; each stands as a `\uXXXX` escape, which JSON reads back.
 pub fn script_json(value: &Json) -> String {
     let text = serde_json::to_string(value).unwrap_or_default();
-    // U+2028 and U+2029 start with 0xE2 in UTF-8.
-    if !text.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut start = 0;
+    // Each match is an ASCII byte or a whole 3-byte character, so the runs between them
+    // are on character boundaries.
+    for (i, c) in text.match_indices(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        out.push_str(text.get(start..i).unwrap_or_default());
+        out.push_str(match c {
+            "<" => "\\u003c",
+            ">" => "\\u003e",
+            "&" => "\\u0026",
+            "\u{2028}" => "\\u2028",
+            _ => "\\u2029",
+        });
+        start = i + c.len();
+    }
+    if start == 0 {
         return text;
     }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
+    out.push_str(text.get(start..).unwrap_or_default());
     out
 }
 
@@ -210,8 +217,13 @@ fn text<'c>(ctx: &'c Context, path: &'c str) -> Option<&'c str> {
 }
 
 /// Attach `meta` to every HTML page planned (called once the plan is complete).
-pub(super) fn attach<'a>(jobs: &mut [Job<'a>], site: &Site, urls: &Urls) {
-    let sm = Arc::new(SiteMeta::new(site, urls));
+pub(super) fn attach<'a>(
+    jobs: &mut [Job<'a>],
+    site: &Site,
+    urls: &Urls,
+    nav: (Vec<NavLink>, Vec<NavLink>),
+) {
+    let sm = Arc::new(SiteMeta::new(site, urls, nav));
     for job in jobs.iter_mut() {
         let Make::Template { template, ctx, .. } = &mut job.make else {
             continue;
@@ -277,7 +289,78 @@ fn complete(template: &str, path: &str, ctx: &mut Context, sm: &SiteMeta) {
         title,
         description,
     };
-    ctx.insert_value("meta", Value::from_serializable(&meta));
+    let page_url = text(ctx, "page.url").unwrap_or_default();
+    let (header, footer) = (sm.nav.header(page_url), sm.nav.footer(page_url));
+    ctx.insert_value("nav_header", Value::safe_string(&header));
+    ctx.insert_value("nav_footer", Value::safe_string(&footer));
+    let values = BTreeMap::from([
+        ("tags", Value::safe_string(&meta.tags())),
+        ("description", Value::from(meta.description)),
+    ]);
+    ctx.insert_value("meta", Value::from(values));
+}
+
+impl Meta {
+    /// The `<head>` tags: robots or canonical, Open Graph, Twitter card and JSON-LD, each
+    /// on its own line.
+    fn tags(&self) -> String {
+        let mut out = String::with_capacity(2048);
+        let mut tag = |open: &str, value: &str| {
+            out.push_str(open);
+            escape_into(&mut out, value);
+            out.push_str("\">\n");
+        };
+        match (&self.url, self.noindex) {
+            (_, true) => tag("<meta name=\"robots\" content=\"", "noindex"),
+            (url, false) => tag(
+                "<link rel=\"canonical\" href=\"",
+                url.as_deref().unwrap_or(""),
+            ),
+        }
+        tag("<meta property=\"og:type\" content=\"", self.og_type);
+        tag(
+            "<meta property=\"og:site_name\" content=\"",
+            &self.site_name,
+        );
+        tag("<meta property=\"og:title\" content=\"", &self.title);
+        tag(
+            "<meta property=\"og:description\" content=\"",
+            &self.description,
+        );
+        if let Some(url) = self.url.as_deref().filter(|u| !u.is_empty()) {
+            tag("<meta property=\"og:url\" content=\"", url);
+        }
+        tag("<meta property=\"og:locale\" content=\"", &self.locale);
+        let image = &self.image;
+        tag("<meta property=\"og:image\" content=\"", &image.url);
+        tag(
+            "<meta property=\"og:image:width\" content=\"",
+            &image.width.to_string(),
+        );
+        tag(
+            "<meta property=\"og:image:height\" content=\"",
+            &image.height.to_string(),
+        );
+        tag("<meta property=\"og:image:alt\" content=\"", &image.alt);
+        if let Some(published) = self.published.as_deref().filter(|p| !p.is_empty()) {
+            tag(
+                "<meta property=\"article:published_time\" content=\"",
+                published,
+            );
+        }
+        tag("<meta name=\"twitter:card\" content=\"", self.twitter_card);
+        tag("<meta name=\"twitter:title\" content=\"", &self.title);
+        tag(
+            "<meta name=\"twitter:description\" content=\"",
+            &self.description,
+        );
+        for ld in &self.jsonld {
+            out.push_str("<script type=\"application/ld+json\">");
+            out.push_str(ld);
+            out.push_str("</script>\n");
+        }
+        out
+    }
 }
 
 /// The page's description, the same text as its `<meta name="description">` (base.html's

@@ -7,6 +7,7 @@ mod check;
 pub mod deps;
 mod job;
 mod meta;
+mod navhtml;
 mod plan;
 pub mod theme;
 pub mod views;
@@ -292,16 +293,10 @@ fn render_jobs(
                                 None => return Ok(None),
                             },
                         };
-                        let rendered = match tera.render(template, ctx) {
-                            Ok(s) => s,
-                            Err(e) => return Ok(Some((path, e))),
-                        };
-                        let rendered = match (&opts.body_end, path.ends_with(".html")) {
-                            (Some(snippet), true) => inject_before_body_end(rendered, snippet),
-                            _ => rendered,
-                        };
+                        if let Err(e) = render_page(tera, template, ctx, &path, opts, sink)? {
+                            return Ok(Some((path, e)));
+                        }
                         pages.fetch_add(1, Ordering::Relaxed);
-                        sink.write(&path, rendered.as_bytes())?;
                     }
                     Make::Bytes(bytes) => sink.write(&path, &bytes)?,
                     // `check` keeps no bytes: nothing to generate (share images).
@@ -321,6 +316,39 @@ fn render_jobs(
         .into_iter()
         .flatten()
         .collect())
+}
+
+thread_local! {
+    /// Each render thread's output buffer, reused from page to page: pages are rendered
+    /// without growing a new buffer each time, and written without a UTF-8 re-check.
+    static PAGE: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(1 << 16));
+}
+
+/// Render one page into this thread's buffer and write it (`Ok(Err)`: the template
+/// failed; `Err`: writing failed).
+fn render_page(
+    tera: &tera::Tera,
+    template: &str,
+    ctx: &Context,
+    path: &str,
+    opts: &RenderOptions,
+    sink: &dyn Sink,
+) -> Result<std::result::Result<(), tera::Error>> {
+    PAGE.with(|buf| {
+        let mut buf = buf.borrow_mut();
+        buf.clear();
+        if let Err(e) = tera.render_to(template, ctx, &mut *buf) {
+            return Ok(Err(e));
+        }
+        match (&opts.body_end, path.ends_with(".html")) {
+            (Some(snippet), true) => {
+                let html = String::from_utf8_lossy(&buf).into_owned();
+                sink.write(path, inject_before_body_end(html, snippet).as_bytes())?;
+            }
+            _ => sink.write(path, &buf)?,
+        }
+        Ok(Ok(()))
+    })
 }
 
 fn inject_before_body_end(mut html: String, snippet: &str) -> String {

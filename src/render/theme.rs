@@ -122,6 +122,20 @@ fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
 /// 1.0 forbids even as references (C0 controls, U+FFFE, U+FFFF, which a TOML escape can
 /// put in a name) dropped. Safe runs are written whole (tera's default writes byte by byte).
 pub fn escape(input: &str, buf: &mut dyn std::io::Write) -> std::io::Result<()> {
+    escape_pieces(input, |piece| buf.write_all(piece.as_bytes()))
+}
+
+/// [`escape`] appending to a `String`.
+pub fn escape_into(out: &mut String, input: &str) {
+    let _ = escape_pieces(input, |piece| {
+        out.push_str(piece);
+        Ok::<(), std::convert::Infallible>(())
+    });
+}
+
+/// The escaped text of `input` as pieces: safe runs of it (sliced at ASCII bytes or
+/// before a dropped U+FFFE/U+FFFF, so on character boundaries) and replacements.
+fn escape_pieces<E>(input: &str, mut put: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
     let bytes = input.as_bytes();
     let mut start = 0;
     let mut i = 0;
@@ -131,26 +145,26 @@ pub fn escape(input: &str, buf: &mut dyn std::io::Write) -> std::io::Result<()> 
             i += 1;
         }
         let Some(&b) = bytes.get(i) else { break };
-        let (replacement, len): (&[u8], usize) = match b {
-            b'&' => (b"&amp;", 1),
-            b'<' => (b"&lt;", 1),
-            b'>' => (b"&gt;", 1),
-            b'"' => (b"&quot;", 1),
-            b'\'' => (b"&#39;", 1),
+        let (replacement, len): (&str, usize) = match b {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
             // U+FFFE and U+FFFF: EF BF BE / EF BF BF.
-            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => (b"", 3),
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => ("", 3),
             0xEF => {
                 i += 1;
                 continue;
             }
-            _ => (b"", 1), // a C0 control other than tab, LF and CR
+            _ => ("", 1), // a C0 control other than tab, LF and CR
         };
-        buf.write_all(bytes.get(start..i).unwrap_or_default())?;
-        buf.write_all(replacement)?;
+        put(input.get(start..i).unwrap_or_default())?;
+        put(replacement)?;
         i += len;
         start = i;
     }
-    buf.write_all(bytes.get(start..).unwrap_or_default())
+    put(input.get(start..).unwrap_or_default())
 }
 
 /// The bytes [`escape`] stops at: the five special characters, the C0 controls XML

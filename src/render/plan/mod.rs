@@ -76,6 +76,7 @@ pub(super) fn plan<'a>(
     urls: &Urls,
 ) -> Planned<'a> {
     let mut out = Planned::default();
+    let nav = site::nav(site, &extras, urls);
     let cards = SharedCards::default();
     directory::plan(site, facets, &cards, urls, &mut out);
     let mut lists = partner::plan_all(site, &cards, &extras.partner_panels, urls, &mut out);
@@ -100,6 +101,6 @@ pub(super) fn plan<'a>(
     );
     site::sitemap(urls, &mut out);
     super::meta::image_jobs(site, &mut out.jobs);
-    super::meta::attach(&mut out.jobs, site, urls);
+    super::meta::attach(&mut out.jobs, site, urls, nav);
     out
 }
