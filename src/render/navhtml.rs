@@ -66,11 +66,13 @@ impl Nav {
     pub fn header(&self, url: &str) -> String {
         let mut out = String::with_capacity(self.header.len() * 80);
         for p in &self.header {
+            let section = match p.url == self.base {
+                true => url.starts_with(&self.partners),
+                false => url.starts_with(&p.url),
+            };
             let current = if p.url == url {
                 Some("page")
-            } else if p.url != self.base && url.starts_with(&p.url) {
-                Some("true")
-            } else if p.url == self.base && url.starts_with(&self.partners) {
+            } else if section {
                 Some("true")
             } else {
                 None
