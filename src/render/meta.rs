@@ -5,18 +5,18 @@
 //! site's share image) without a change here. Also plans the share images themselves
 //! ([`image_jobs`]).
 //!
-//! JSON-LD is serialised with serde_json and made safe for a `<script>` element: `<`,
-//! `>` and `&` become `\u003c`, `\u003e`, `\u0026` (and U+2028/U+2029 are escaped), so a
-//! `</script>` in a partner's name cannot end the element.
+//! JSON-LD is written by [`super::jsonld`] as serde_json would write it, made safe for a
+//! `<script>` element: `<`, `>` and `&` become `\u003c`, `\u003e`, `\u0026` (and
+//! U+2028/U+2029 are escaped), so a `</script>` in a partner's name cannot end the element.
 
 use super::deps::Deps;
 use super::job::{Ctx, Job, Make};
+use super::jsonld::{Obj, array};
 use super::theme::escape_into;
 use super::views::{NavLink, Urls, paths};
 use crate::content::Site;
 use crate::facets::{self, FACETS};
 use crate::ogimage::{self, Cache, Card};
-use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use tera::{Context, Value};
@@ -138,17 +138,21 @@ impl SiteMeta {
     }
 
     /// The program as a schema.org `Organization` (publisher of every page).
-    fn publisher(&self) -> Json {
-        json!({ "@type": "Organization", "name": self.title, "url": self.urls.abs("") })
+    fn publisher(&self) -> String {
+        let o = Obj::new()
+            .str("@type", "Organization")
+            .str("name", &self.title);
+        o.str("url", &self.urls.abs("")).finish()
     }
 
-    fn website(&self) -> Json {
-        json!({ "@type": "WebSite", "name": self.title, "url": self.urls.abs("") })
+    fn website(&self) -> String {
+        let o = Obj::new().str("@type", "WebSite").str("name", &self.title);
+        o.str("url", &self.urls.abs("")).finish()
     }
 
     /// `BreadcrumbList` from the site's root down to the page at `path`: every folder
     /// above a page has an index page, so each crumb names a page that exists.
-    fn breadcrumbs(&self, path: &str, title: &str) -> Json {
+    fn breadcrumbs(&self, path: &str, title: &str) -> String {
         let mut items = vec![(self.title.clone(), String::new())];
         let mut end = 0;
         while let Some(i) = path.get(end..).and_then(|rest| rest.find('/')) {
@@ -163,46 +167,20 @@ impl SiteMeta {
             };
             items.push((name, folder.to_string()));
         }
-        let list: Vec<Json> = items
+        let list: Vec<String> = items
             .into_iter()
             .enumerate()
             .map(|(i, (name, folder))| {
-                json!({
-                    "@type": "ListItem",
-                    "position": i + 1,
-                    "name": name,
-                    "item": self.urls.abs(&folder),
-                })
+                let o = Obj::new().str("@type", "ListItem").num("position", i + 1);
+                o.str("name", &name)
+                    .str("item", &self.urls.abs(&folder))
+                    .finish()
             })
             .collect();
-        json!({ "@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": list })
+        let o = Obj::new().str("@context", "https://schema.org");
+        let o = o.str("@type", "BreadcrumbList");
+        o.raw("itemListElement", array(list)).finish()
     }
-}
-
-/// JSON for a `<script>` element: no `<`, `>` or `&` (nor the two JavaScript line
-/// separators) left as such; each stands as a `\uXXXX` escape, which JSON reads back.
-pub fn script_json(value: &Json) -> String {
-    let text = serde_json::to_string(value).unwrap_or_default();
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut start = 0;
-    // Each match is an ASCII byte or a whole 3-byte character, so the runs between them
-    // are on character boundaries.
-    for (i, c) in text.match_indices(['<', '>', '&', '\u{2028}', '\u{2029}']) {
-        out.push_str(text.get(start..i).unwrap_or_default());
-        out.push_str(match c {
-            "<" => "\\u003c",
-            ">" => "\\u003e",
-            "&" => "\\u0026",
-            "\u{2028}" => "\\u2028",
-            _ => "\\u2029",
-        });
-        start = i + c.len();
-    }
-    if start == 0 {
-        return text;
-    }
-    out.push_str(text.get(start..).unwrap_or_default());
-    out
 }
 
 /// A string value of the context at a dotted path (`partner.slug`).
@@ -268,9 +246,9 @@ fn complete(template: &str, path: &str, ctx: &mut Context, sm: &SiteMeta) {
         .then(|| text(ctx, "item.date").map(str::to_string))
         .flatten();
     let main = main_entity(template, ctx, sm, (&title, &description, &url, &image));
-    let mut jsonld: Vec<String> = main.iter().map(script_json).collect();
+    let mut jsonld: Vec<String> = main.into_iter().collect();
     if !not_found && !path.is_empty() {
-        jsonld.push(script_json(&sm.breadcrumbs(path, &title)));
+        jsonld.push(sm.breadcrumbs(path, &title));
     }
     let meta = Meta {
         og_type: if published.is_some() {
@@ -392,37 +370,36 @@ fn main_entity(
     ctx: &Context,
     sm: &SiteMeta,
     (title, description, url, image): (&str, &str, &str, &Image),
-) -> Option<Json> {
+) -> Option<String> {
     let mut entity = match template {
         "404.html" => return None,
-        "index.html" => json!({
-            "@type": "WebSite",
-            "name": sm.title,
-            "url": url,
-            "description": description,
-            "inLanguage": sm.language,
-            "publisher": sm.publisher(),
-        }),
+        "index.html" => Obj::new()
+            .str("@type", "WebSite")
+            .str("name", &sm.title)
+            .str("url", url)
+            .str("description", description)
+            .str("inLanguage", &sm.language)
+            .raw("publisher", sm.publisher()),
         "partner.html" => organization(ctx, sm, url, image),
         "case_study.html" | "post.html" => article(ctx, sm, title, url, image),
         "listing.html" | "folder.html" | "list.html" | "testimonials.html" | "clients.html" => {
-            json!({ "@type": "CollectionPage", "name": title, "url": url, "isPartOf": sm.website() })
+            let o = Obj::new().str("@type", "CollectionPage").str("name", title);
+            o.str("url", url).raw("isPartOf", sm.website())
         }
-        _ => json!({ "@type": "WebPage", "name": title, "url": url, "isPartOf": sm.website() }),
+        _ => {
+            let o = Obj::new().str("@type", "WebPage").str("name", title);
+            o.str("url", url).raw("isPartOf", sm.website())
+        }
     };
-    if let Some(map) = entity.as_object_mut() {
-        // An article's description is its page's (`<meta name="description">`).
-        if template != "case_study.html" && template != "post.html" {
-            map.entry("description")
-                .or_insert_with(|| Json::from(description));
-        }
-        map.insert("@context".into(), Json::from("https://schema.org"));
+    // An article's description is its page's (`<meta name="description">`).
+    if template != "case_study.html" && template != "post.html" && !entity.has("description") {
+        entity = entity.str("description", description);
     }
-    Some(entity)
+    Some(entity.str("@context", "https://schema.org").finish())
 }
 
 /// A profile's partner: its site, logo, headquarters country and the regions it serves.
-fn organization(ctx: &Context, sm: &SiteMeta, url: &str, image: &Image) -> Json {
+fn organization(ctx: &Context, sm: &SiteMeta, url: &str, image: &Image) -> Obj {
     let text = |path| text(ctx, path);
     let regions: Vec<&str> = ctx
         .get("partner")
@@ -434,55 +411,50 @@ fn organization(ctx: &Context, sm: &SiteMeta, url: &str, image: &Image) -> Json 
                 .collect()
         })
         .unwrap_or_default();
-    let mut org = json!({
-        "@type": "Organization",
-        "@id": format!("{url}#organization"),
-        "name": text("partner.name"),
-        "url": text("website").unwrap_or(url),
-        "image": image.url,
-        "areaServed": regions,
-        "memberOf": sm.publisher(),
-    });
-    if let Some(map) = org.as_object_mut() {
-        if let Some(logo) = text("partner.logo") {
-            map.insert("logo".into(), Json::from(sm.absolute(logo)));
-        }
-        if let Some(site) = text("website") {
-            map.insert("sameAs".into(), json!([site]));
-        }
-        if let Some(cc) = text("partner.country.id") {
-            map.insert(
-                "address".into(),
-                json!({ "@type": "PostalAddress", "addressCountry": cc.to_ascii_uppercase() }),
-            );
-        }
+    let mut org = Obj::new()
+        .str("@type", "Organization")
+        .str("@id", &format!("{url}#organization"))
+        .opt_str("name", text("partner.name"))
+        .str("url", text("website").unwrap_or(url))
+        .str("image", &image.url)
+        .strs("areaServed", regions)
+        .raw("memberOf", sm.publisher());
+    if let Some(logo) = text("partner.logo") {
+        org = org.str("logo", &sm.absolute(logo));
+    }
+    if let Some(site) = text("website") {
+        org = org.strs("sameAs", [site]);
+    }
+    if let Some(cc) = text("partner.country.id") {
+        let address = Obj::new().str("@type", "PostalAddress");
+        let address = address.str("addressCountry", &cc.to_ascii_uppercase());
+        org = org.raw("address", address.finish());
     }
     org
 }
 
 /// A case study or post: by its partner (the program for program posts), published by
 /// the program.
-fn article(ctx: &Context, sm: &SiteMeta, title: &str, url: &str, image: &Image) -> Json {
+fn article(ctx: &Context, sm: &SiteMeta, title: &str, url: &str, image: &Image) -> Obj {
     let author = match (
         text(ctx, "item.partner.name"),
         text(ctx, "item.partner.url"),
     ) {
-        (Some(name), Some(profile)) => json!({
-            "@type": "Organization",
-            "name": name,
-            "url": sm.absolute(profile),
-        }),
+        (Some(name), Some(profile)) => Obj::new()
+            .str("@type", "Organization")
+            .str("name", name)
+            .str("url", &sm.absolute(profile))
+            .finish(),
         _ => sm.publisher(),
     };
-    json!({
-        "@type": "Article",
-        "headline": title,
-        "url": url,
-        "datePublished": text(ctx, "item.date"),
-        "author": author,
-        "publisher": sm.publisher(),
-        "image": image.url,
-    })
+    Obj::new()
+        .str("@type", "Article")
+        .str("headline", title)
+        .str("url", url)
+        .opt_str("datePublished", text(ctx, "item.date"))
+        .raw("author", author)
+        .raw("publisher", sm.publisher())
+        .str("image", &image.url)
 }
 
 /// The share images: the site's at the root and each partner's in its profile folder,
@@ -503,22 +475,5 @@ pub(super) fn image_jobs<'a>(site: &'a Site, jobs: &mut Vec<Job<'a>>) {
                 Card::partner(p, c).png(&Cache::new(&c.root))
             })),
         });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::script_json;
-
-    #[test]
-    fn script_json_cannot_close_its_element() {
-        let v = serde_json::json!({ "name": "</script><script>alert(1)</script>&\u{2028}" });
-        let s = script_json(&v);
-        assert!(
-            !s.contains('<') && !s.contains('>') && !s.contains('&'),
-            "{s}"
-        );
-        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
-        assert_eq!(back, v);
     }
 }

@@ -6,6 +6,7 @@ mod badge;
 mod check;
 pub mod deps;
 mod job;
+mod jsonld;
 mod meta;
 mod navhtml;
 mod plan;
