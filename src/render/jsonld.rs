@@ -97,33 +97,64 @@ pub(super) fn array(items: Vec<String>) -> String {
 /// characters a `<script>` element must not see.
 pub(super) fn string(out: &mut String, s: &str) {
     out.push('"');
-    let mut start = 0;
-    for (i, c) in s.char_indices() {
-        let escaped: Option<std::borrow::Cow<'static, str>> = match c {
-            '"' => Some("\\\"".into()),
-            '\\' => Some("\\\\".into()),
-            '\n' => Some("\\n".into()),
-            '\r' => Some("\\r".into()),
-            '\t' => Some("\\t".into()),
-            '\u{8}' => Some("\\b".into()),
-            '\u{c}' => Some("\\f".into()),
-            '<' => Some("\\u003c".into()),
-            '>' => Some("\\u003e".into()),
-            '&' => Some("\\u0026".into()),
-            '\u{2028}' => Some("\\u2028".into()),
-            '\u{2029}' => Some("\\u2029".into()),
-            c if u32::from(c) < 0x20 => Some(format!("\\u{:04x}", u32::from(c)).into()),
-            _ => None,
-        };
-        if let Some(e) = escaped {
-            out.push_str(s.get(start..i).unwrap_or_default());
-            out.push_str(&e);
-            start = i + c.len_utf8();
+    let bytes = s.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while let Some(&b) = bytes.get(i) {
+        if SPECIAL.get(usize::from(b)) != Some(&true) {
+            i += 1;
+            continue;
         }
+        let (escaped, len): (std::borrow::Cow<'static, str>, usize) = match b {
+            b'"' => ("\\\"".into(), 1),
+            b'\\' => ("\\\\".into(), 1),
+            b'\n' => ("\\n".into(), 1),
+            b'\r' => ("\\r".into(), 1),
+            b'\t' => ("\\t".into(), 1),
+            0x08 => ("\\b".into(), 1),
+            0x0c => ("\\f".into(), 1),
+            b'<' => ("\\u003c".into(), 1),
+            b'>' => ("\\u003e".into(), 1),
+            b'&' => ("\\u0026".into(), 1),
+            // U+2028 and U+2029: E2 80 A8 / E2 80 A9; other characters led by E2 stay.
+            0xE2 => match bytes.get(i + 1..i + 3) {
+                Some([0x80, 0xA8]) => ("\\u2028".into(), 3),
+                Some([0x80, 0xA9]) => ("\\u2029".into(), 3),
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            },
+            c => (format!("\\u{c:04x}").into(), 1),
+        };
+        // Every stop is an ASCII byte or the lead byte of a character: a boundary.
+        out.push_str(s.get(start..i).unwrap_or_default());
+        out.push_str(&escaped);
+        i += len;
+        start = i;
     }
     out.push_str(s.get(start..).unwrap_or_default());
     out.push('"');
 }
+
+/// The bytes [`string`] stops at: control characters, `"`, `\`, `<`, `>`, `&`, and 0xE2
+/// (the lead byte of U+2028 and U+2029).
+// Indexing in a const initialiser: an index out of range fails the build, not a run.
+#[allow(clippy::indexing_slicing)]
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'&' as usize] = true;
+    t[0xE2] = true;
+    t
+};
 
 #[cfg(test)]
 mod tests {
