@@ -159,7 +159,7 @@ fn broken_template_overrides_fail_check_and_build_at_their_line() {
   = help: {TEMPLATE_HINT}
 templates/page.html:3:19: error: template error: Found `}}` but expected }}}}.
   = help: {TEMPLATE_HINT}
-templates/post.html:4:4: error: template error: Variable `author` is not defined. Available variables: content, item, live_reload, meta, page, sidebar, site
+templates/post.html:4:4: error: template error: Variable `author` is not defined. Available variables: content, item, live_reload, meta, nav_footer, nav_header, page, sidebar, site
   = help: {TEMPLATE_HINT}; it fails on /blog/cedar-and-quill/accessible-video/ and 2 other pages"
         ),
     );
@@ -173,7 +173,7 @@ templates/post.html:4:4: error: template error: Variable `author` is not defined
                 "::error file=templates/page.html,line=3,col=19::template error: Found `}}` but expected }}}}.%0A{TEMPLATE_HINT}"
             ),
             &format!(
-                "::error file=templates/post.html,line=4,col=4::template error: Variable `author` is not defined. Available variables: content, item, live_reload, meta, page, sidebar, site%0A{TEMPLATE_HINT}; it fails on /blog/cedar-and-quill/accessible-video/ and 2 other pages"
+                "::error file=templates/post.html,line=4,col=4::template error: Variable `author` is not defined. Available variables: content, item, live_reload, meta, nav_footer, nav_header, page, sidebar, site%0A{TEMPLATE_HINT}; it fails on /blog/cedar-and-quill/accessible-video/ and 2 other pages"
             ),
         ],
         &[
@@ -193,7 +193,7 @@ templates/post.html:4:4: error: template error: Variable `author` is not defined
                 "templates/post.html",
                 4,
                 4,
-                "template error: Variable `author` is not defined. Available variables: content, item, live_reload, meta, page, sidebar, site",
+                "template error: Variable `author` is not defined. Available variables: content, item, live_reload, meta, nav_footer, nav_header, page, sidebar, site",
             ),
         ],
     );
