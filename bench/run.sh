@@ -14,6 +14,9 @@
 #   CHECK_N     site used for `check` and the leads step (default: the largest of SIZES)
 #   SEED        gen_site seed (default 2026)
 #   STRESS_KIB  size of each hostile about.md of step (g) (default 5120; 0 skips the step)
+#   ALLOC_ROWS  leads of the `leads allocate` step, all without a partner (default 1000000;
+#               0 skips the step)
+#   ALLOC_N     partners of the site of that step (default 1000)
 #
 # Needs: cargo, hyperfine (apt-get install -y hyperfine), GNU time for peak memory
 # (apt-get install -y time). Without hyperfine a plain loop times the commands.
@@ -29,6 +32,8 @@ RUNS=${RUNS:-5}
 LEADS_ROWS=${LEADS_ROWS:-1000000}
 SEED=${SEED:-2026}
 STRESS_KIB=${STRESS_KIB:-5120}
+ALLOC_ROWS=${ALLOC_ROWS:-1000000}
+ALLOC_N=${ALLOC_N:-1000}
 if [ -z "${BENCH_DIR:-}" ]; then
     if [ -d /dev/shm ] && [ -w /dev/shm ]; then
         BENCH_DIR=/dev/shm/partnersite-bench
@@ -254,6 +259,52 @@ EOF
     fi
 fi
 
+# --- (f2) leads allocate: 1,000,000 leads without a partner, 1,000 partners ------------
+ALLOC_S=n/a
+ALLOC_MIB=n/a
+if [ "$ALLOC_ROWS" -gt 0 ] && [ "$BIN_OK" = 1 ]; then
+    say "leads allocate: $ALLOC_ROWS leads, $ALLOC_N partners"
+    alloc_site=$BENCH_DIR/alloc-site-$ALLOC_N
+    if "$EX/gen_site" --partners "$ALLOC_N" --out "$alloc_site" --seed "$SEED" >"$RES/gen-alloc.log" &&
+        "$EX/gen_leads" --rows "$ALLOC_ROWS" --partners-from "$alloc_site" --unassigned 1000 \
+            --out "$alloc_site/leads.csv" >>"$RES/gen-alloc.log"; then
+        # Region first, then the service asked for; gen_site writes site.toml afresh, so
+        # this is appended once.
+        cat >>"$alloc_site/site.toml" <<'EOF'
+
+[leads]
+source = "leads.csv"
+
+[leads.columns]
+id = "lead_id"
+received = "received_date"
+country = "country"
+region = "region"
+partner = "assigned_provider"
+status = "status"
+
+[leads.categories]
+service = { column = "service_requested", values = "services" }
+
+[allocation]
+seed = "bench"
+match = ["region", "service"]
+
+[allocation.categories]
+service = "services"
+EOF
+        alloc_out=$BENCH_DIR/allocated-$ALLOC_N.csv
+        ALLOC_S=failed
+        if peak "allocate-$ALLOC_N" "$BIN" leads allocate --root "$alloc_site" \
+            --input "$alloc_site/leads.csv" --output "$alloc_out"; then
+            ALLOC_MIB=$PEAK_MIB
+            PREPARE="rm -f $alloc_out" timeit "allocate-$ALLOC_N" "$BIN" leads allocate \
+                --root "$alloc_site" --input "$alloc_site/leads.csv" --output "$alloc_out"
+            ALLOC_S=$MEAN_S
+        fi
+    fi
+fi
+
 # --- (g) hostile Markdown: a 5 MiB about.md that once made the build quadratic -----------
 declare -A STRESS_S STRESS_MIB
 STRESS_KINDS="stray-end-tags repeated-headings"
@@ -290,6 +341,7 @@ done
     echo "| partnersite check | $CHECK_N | $CHECK_S | $CHECK_MIB |"
     echo "| gen_leads ($LEADS_ROWS rows, $LEADS_MB MB) | $CHECK_N | $LEADS_GEN_S | |"
     echo "| partnersite leads digest ($LEADS_ROWS rows) | $CHECK_N | $DIGEST_S | $DIGEST_MIB |"
+    echo "| partnersite leads allocate ($ALLOC_ROWS leads, none assigned) | $ALLOC_N | $ALLOC_S | $ALLOC_MIB |"
     for kind in $STRESS_KINDS; do
         echo "| partnersite build, $kind about.md ($STRESS_KIB KiB) | 3 | ${STRESS_S[$kind]} | ${STRESS_MIB[$kind]} |"
     done

@@ -42,6 +42,9 @@ struct Args {
     /// Start the file with a UTF-8 byte order mark.
     #[arg(long)]
     bom: bool,
+    /// Leads per thousand left without a provider (for `leads allocate` to fill).
+    #[arg(long, default_value_t = 80)]
+    unassigned: usize,
 }
 
 const HEADER: &str = "lead_id,received_date,first_name,last_name,email,phone,organisation,country,region,assigned_provider,status,service_requested,market_segment,budget_band,notes";
@@ -367,6 +370,7 @@ struct Plan<'a> {
     site: &'a Site,
     start: (i32, u32, u32),
     months: u32,
+    unassigned: usize,
     newline: &'a str,
     /// ASCII spellings of the names, for e-mail addresses.
     first_ascii: Vec<String>,
@@ -411,7 +415,7 @@ impl Plan<'_> {
             } else {
                 Some(*rng.pick(&site.region_countries[region]))
             };
-            let provider = if rng.chance(80) {
+            let provider = if rng.chance(self.unassigned) {
                 None
             } else {
                 let serving = &site.serving[region];
@@ -505,6 +509,7 @@ fn main() -> Result<()> {
         site: &site,
         start: parse_date(&args.start)?,
         months: args.months,
+        unassigned: args.unassigned,
         newline: if args.crlf { "\r\n" } else { "\n" },
         first_ascii: FIRST_NAMES.iter().map(|s| ascii_lower(s)).collect(),
         last_ascii: LAST_NAMES.iter().map(|s| ascii_lower(s)).collect(),

@@ -8,8 +8,10 @@
 
 use crate::config::Balance;
 use crate::date::Date;
+use rayon::slice::ParallelSliceMut;
 use sha2::{Digest, Sha256};
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 /// How a lead got its partner (the `allocation_method` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -97,11 +99,11 @@ pub struct Policy {
 pub struct Lead {
     pub received: Date,
     /// The id as read, trimmed.
-    pub id: Vec<u8>,
+    pub id: Box<[u8]>,
     /// Region index (`nreg` = unspecified).
     pub region: usize,
     /// Per constraint: the lead's value index (`None`: empty, or the region constraint).
-    pub values: Vec<Option<u32>>,
+    pub values: Box<[Option<u32>]>,
     /// The partner recorded in the export (index into `partners`), if it is a record.
     pub partner: Option<usize>,
     /// A partner is recorded (also when it is no record: `allow_unknown_partners`).
@@ -117,7 +119,8 @@ pub struct Lead {
 /// What the policy gives a lead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Choice {
-    pub partner: Option<usize>,
+    /// The partner's index in [`Policy::partners`] (`u32`: a million outcomes are kept).
+    pub partner: Option<u32>,
     pub method: Method,
     /// Constraints dropped (only for [`Method::Rule`]).
     pub relaxed: Option<u32>,
@@ -126,8 +129,9 @@ pub struct Choice {
 /// A lead's outcome of a replay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Outcome {
-    /// The partner the lead ends with (the recorded one, or the policy's when filled).
-    pub partner: Option<usize>,
+    /// The partner the lead ends with (the recorded one, or the policy's when filled),
+    /// as in [`Choice::partner`].
+    pub partner: Option<u32>,
     /// The lead's method after the replay (`None`: unassigned and not allocated).
     pub method: Option<Method>,
     pub relaxed: Option<u32>,
@@ -152,9 +156,14 @@ pub struct Replay {
 /// Allocation order: by received date, then the id's bytes.
 pub fn order(leads: &[Lead]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..leads.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&leads[a], &leads[b]);
-        a.received.cmp(&b.received).then_with(|| a.id.cmp(&b.id))
+    // A total order (the input position last), so the parallel unstable sort gives the
+    // same order on any number of threads.
+    order.par_sort_unstable_by(|&a, &b| {
+        let (x, y) = (&leads[a], &leads[b]);
+        x.received
+            .cmp(&y.received)
+            .then_with(|| x.id.cmp(&y.id))
+            .then(a.cmp(&b))
     });
     order
 }
@@ -180,8 +189,7 @@ pub fn replay(policy: &Policy, leads: &[Lead], fill: bool) -> Replay {
         };
         leads.len()
     ];
-    let mut expected = vec![0f64; np];
-    let mut scratch = Vec::with_capacity(np);
+    let mut cache = Cache::new(policy);
     for &i in &order {
         let lead = &leads[i];
         let queue = match policy.balance {
@@ -195,7 +203,7 @@ pub fn replay(policy: &Policy, leads: &[Lead], fill: bool) -> Replay {
                 recorded,
                 Some(Method::Rule | Method::Requested | Method::None)
             );
-        let choice = asks.then(|| choose(policy, lead, counts_here, &mut scratch));
+        let choice = asks.then(|| choose(policy, lead, counts_here, &mut cache));
         let out = match choice {
             Some(c) if fill && !lead.has_partner => Outcome {
                 partner: c.partner,
@@ -204,27 +212,33 @@ pub fn replay(policy: &Policy, leads: &[Lead], fill: bool) -> Replay {
                 policy: choice,
             },
             _ => Outcome {
-                partner: lead.partner,
+                partner: lead.partner.map(index),
                 method: recorded,
                 relaxed: lead.relaxed.filter(|_| recorded == Some(Method::Rule)),
                 policy: choice,
             },
         };
         if out.method == Some(Method::Rule) && choice.is_some_and(|c| c.method == Method::Rule) {
-            add_expected(policy, lead, &mut scratch, &mut expected);
+            cache.count_expected();
         }
         if let Some(p) = out.partner
             && out.method != Some(Method::Requested)
         {
-            counts[queue * np + p] += 1;
+            counts[queue * np + p as usize] += 1;
         }
         outcomes[i] = out;
     }
+    cache.flush(policy);
     Replay {
         order,
         outcomes,
-        expected,
+        expected: cache.expected,
     }
+}
+
+/// A partner index as outcomes keep it (there are fewer than 2^32 partners).
+pub fn index(p: usize) -> u32 {
+    u32::try_from(p).unwrap_or(u32::MAX)
 }
 
 /// The lead's method as recorded: its column, else `existing` when a partner is set.
@@ -259,13 +273,14 @@ fn prefix(policy: &Policy, c: &Candidate, lead: &Lead) -> usize {
 
 /// The candidates of a lead into `out` (partner indices, ascending), and how many
 /// constraints were dropped; `None` when no partner is eligible.
-fn candidates(policy: &Policy, lead: &Lead, out: &mut Vec<usize>) -> Option<u32> {
+fn candidates(policy: &Policy, lead: &Lead, out: &mut Vec<u32>) -> Option<u32> {
     out.clear();
     let mut best = 0;
     for (p, c) in policy.partners.iter().enumerate() {
         if !eligible(c, lead.received) {
             continue;
         }
+        let p = u32::try_from(p).unwrap_or(u32::MAX);
         let n = prefix(policy, c, lead);
         if out.is_empty() || n > best {
             out.clear();
@@ -278,8 +293,121 @@ fn candidates(policy: &Policy, lead: &Lead, out: &mut Vec<usize>) -> Option<u32>
     (!out.is_empty()).then(|| u32::try_from(policy.checks.len() - best).unwrap_or(u32::MAX))
 }
 
+/// Candidate lists by what decides them: the lead's region and constraint values, for
+/// one set of members. Leads come in date order and the members change only on a
+/// `joined` date, so the lists are kept until the lead's date passes the next one; a
+/// lead then costs a lookup instead of a pass over every partner.
+struct Cache {
+    /// The distinct `joined` dates, ascending.
+    joined: Vec<Date>,
+    /// How many of them are on or before the date of the lists held.
+    epoch: usize,
+    key: Vec<u32>,
+    index: HashMap<Vec<u32>, usize>,
+    lists: Vec<List>,
+    /// The list of the last lookup.
+    last: usize,
+    /// The tied candidates of the last [`pick`].
+    ties: Vec<usize>,
+    /// Per partner: expected `rule` leads of the lists dropped so far.
+    expected: Vec<f64>,
+    /// Per partner, densely for the inner loop: its weight and slug.
+    weights: Vec<u64>,
+    slugs: Vec<String>,
+    seed: String,
+}
+
+/// The candidates of one kind of lead.
+struct List {
+    /// Partner indices, ascending.
+    partners: Vec<u32>,
+    /// Constraints dropped; `None` when no partner is eligible.
+    relaxed: Option<u32>,
+    /// `rule` leads that had these candidates and are not yet in `expected`.
+    rule_leads: u64,
+}
+
+/// More distinct kinds of lead than this between two `joined` dates start the cache
+/// afresh.
+const CACHE_LISTS: usize = 4096;
+
+impl Cache {
+    fn new(policy: &Policy) -> Cache {
+        let mut joined: Vec<Date> = policy.partners.iter().filter_map(|c| c.joined).collect();
+        joined.sort_unstable();
+        joined.dedup();
+        Cache {
+            joined,
+            epoch: 0,
+            key: Vec::new(),
+            index: HashMap::new(),
+            lists: Vec::new(),
+            last: 0,
+            ties: Vec::new(),
+            expected: vec![0.0; policy.partners.len()],
+            weights: policy
+                .partners
+                .iter()
+                .map(|c| u64::from(c.weight))
+                .collect(),
+            slugs: policy.partners.iter().map(|c| c.slug.clone()).collect(),
+            seed: policy.seed.clone(),
+        }
+    }
+
+    /// The lead's candidates, as [`candidates`] finds them.
+    fn candidates(&mut self, policy: &Policy, lead: &Lead) -> &List {
+        let epoch = self.joined.partition_point(|&j| j <= lead.received);
+        if epoch != self.epoch || self.lists.len() >= CACHE_LISTS {
+            self.epoch = epoch;
+            self.flush(policy);
+            self.index.clear();
+        }
+        self.key.clear();
+        self.key
+            .push(u32::try_from(lead.region).unwrap_or(u32::MAX));
+        for (k, check) in policy.checks.iter().enumerate() {
+            if *check == Check::Facet {
+                let v = lead.values.get(k).copied().flatten();
+                self.key.push(v.map_or(0, |v| v.saturating_add(1)));
+            }
+        }
+        self.last = match self.index.get(self.key.as_slice()) {
+            Some(&at) => at,
+            None => {
+                let mut partners = Vec::new();
+                let relaxed = candidates(policy, lead, &mut partners);
+                self.lists.push(List {
+                    partners,
+                    relaxed,
+                    rule_leads: 0,
+                });
+                self.index.insert(self.key.clone(), self.lists.len() - 1);
+                self.lists.len() - 1
+            }
+        };
+        &self.lists[self.last]
+    }
+
+    /// Count a `rule` lead of the last lookup's list towards the expected leads of its
+    /// candidates (added when the list is dropped: every lead of a list gives the same
+    /// shares).
+    fn count_expected(&mut self) {
+        if let Some(list) = self.lists.get_mut(self.last) {
+            list.rule_leads += 1;
+        }
+    }
+
+    /// Drop every list, adding its counted leads to `expected`.
+    fn flush(&mut self, policy: &Policy) {
+        for list in self.lists.drain(..) {
+            add_expected(policy, &list, &mut self.expected);
+        }
+    }
+}
+
 /// What the policy gives the lead, given the counts of its queue.
-fn choose(policy: &Policy, lead: &Lead, counts: &[u64], scratch: &mut Vec<usize>) -> Choice {
+fn choose(policy: &Policy, lead: &Lead, counts: &[u64], cache: &mut Cache) -> Choice {
     if let Some(r) = lead.requested
         && policy
             .partners
@@ -287,52 +415,82 @@ fn choose(policy: &Policy, lead: &Lead, counts: &[u64], scratch: &mut Vec<usize>
             .is_some_and(|c| eligible(c, lead.received))
     {
         return Choice {
-            partner: Some(r),
+            partner: Some(index(r)),
             method: Method::Requested,
             relaxed: None,
         };
     }
-    let Some(relaxed) = candidates(policy, lead, scratch) else {
-        return Choice {
+    let list = cache.candidates(policy, lead);
+    let relaxed = list.relaxed;
+    let list = std::mem::take(&mut cache.lists[cache.last].partners);
+    let picked = relaxed.and(pick(lead, counts, &list, cache));
+    cache.lists[cache.last].partners = list;
+    match (picked, relaxed) {
+        (Some(p), Some(relaxed)) => Choice {
+            partner: Some(index(p)),
+            method: Method::Rule,
+            relaxed: Some(relaxed),
+        },
+        _ => Choice {
             partner: None,
             method: Method::None,
             relaxed: None,
-        };
-    };
-    let mut best = scratch[0];
-    let mut best_hash: Option<[u8; 32]> = None;
-    for &p in &scratch[1..] {
-        match compare(policy, counts, p, best) {
-            Ordering::Less => {
-                best = p;
-                best_hash = None;
-            }
-            Ordering::Greater => {}
-            Ordering::Equal => {
-                let theirs = *best_hash.get_or_insert_with(|| tie_hash(policy, lead, best));
-                let mine = tie_hash(policy, lead, p);
-                if mine < theirs {
-                    best = p;
-                    best_hash = Some(mine);
-                }
-            }
-        }
-    }
-    Choice {
-        partner: Some(best),
-        method: Method::Rule,
-        relaxed: Some(relaxed),
+        },
     }
 }
 
-/// `(count_a + 1) / weight_a` against `(count_b + 1) / weight_b`, exactly.
-fn compare(policy: &Policy, counts: &[u64], a: usize, b: usize) -> Ordering {
-    let (wa, wb) = (
-        u128::from(policy.partners[a].weight),
-        u128::from(policy.partners[b].weight),
-    );
-    let (ca, cb) = (u128::from(counts[a]) + 1, u128::from(counts[b]) + 1);
-    (ca * wb).cmp(&(cb * wa))
+/// The candidate with the smallest `(count + 1) / weight`; among equals, the smallest
+/// [`tie_hash`] (only the final equals are hashed).
+fn pick(lead: &Lead, counts: &[u64], list: &[u32], cache: &mut Cache) -> Option<usize> {
+    let (&first, rest) = list.split_first()?;
+    let weights = &cache.weights;
+    let ties = &mut cache.ties;
+    ties.clear();
+    ties.push(first as usize);
+    let mut best = first as usize;
+    for &p in rest {
+        let p = p as usize;
+        match compare(weights, counts, p, best) {
+            Ordering::Less => {
+                best = p;
+                ties.clear();
+                ties.push(p);
+            }
+            Ordering::Equal => ties.push(p),
+            Ordering::Greater => {}
+        }
+    }
+    if ties.len() == 1 {
+        return Some(best);
+    }
+    let mut head = Sha256::new();
+    head.update(cache.seed.as_bytes());
+    head.update(b"\n");
+    head.update(&lead.id);
+    head.update(b"\n");
+    let mut winner: Option<(u64, [u8; 32], usize)> = None;
+    for &p in ties.iter() {
+        let hash: [u8; 32] = head
+            .clone()
+            .chain_update(cache.slugs[p].as_bytes())
+            .finalize()
+            .into();
+        // The first 8 bytes decide almost always; the rest only on their tie.
+        let key = u64::from_be_bytes([
+            hash[0], hash[1], hash[2], hash[3], hash[4], hash[5], hash[6], hash[7],
+        ]);
+        if winner.is_none_or(|(k, h, _)| (key, hash) < (k, h)) {
+            winner = Some((key, hash, p));
+        }
+    }
+    winner.map(|(_, _, p)| p)
+}
+
+/// `(count_a + 1) / weight_a` against `(count_b + 1) / weight_b`, exactly: weights are
+/// at most 1000 and counts below the number of leads (an export is under 2^31 bytes),
+/// so the products stay far below 2^64.
+fn compare(weights: &[u64], counts: &[u64], a: usize, b: usize) -> Ordering {
+    ((counts[a] + 1) * weights[b]).cmp(&((counts[b] + 1) * weights[a]))
 }
 
 /// SHA-256 of `seed + "\n" + id + "\n" + slug`: its bytes order as its hex does.
@@ -346,17 +504,21 @@ pub fn tie_hash(policy: &Policy, lead: &Lead, p: usize) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// Add each candidate's share of a `rule` lead to `expected`.
-fn add_expected(policy: &Policy, lead: &Lead, scratch: &mut Vec<usize>, expected: &mut [f64]) {
-    if candidates(policy, lead, scratch).is_none() {
+/// Add the shares of a list's `rule` leads to `expected`: each lead gives each
+/// candidate its weight over the candidates' total weight.
+fn add_expected(policy: &Policy, list: &List, expected: &mut [f64]) {
+    if list.rule_leads == 0 {
         return;
     }
-    let total: u64 = scratch
+    let total: u64 = list
+        .partners
         .iter()
-        .map(|&p| u64::from(policy.partners[p].weight))
+        .map(|&p| u64::from(policy.partners[p as usize].weight))
         .sum();
-    for &p in scratch.iter() {
-        expected[p] += f64::from(policy.partners[p].weight) / total as f64;
+    for &p in &list.partners {
+        let p = p as usize;
+        let w = f64::from(policy.partners[p].weight);
+        expected[p] += list.rule_leads as f64 * w / total as f64;
     }
 }
 

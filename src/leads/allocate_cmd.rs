@@ -85,9 +85,12 @@ pub fn same_file(input: &Path, output: &Path) -> bool {
     }
 }
 
-/// Write `bytes` to a temp file beside `path`, then rename it over `path`: a killed run
-/// leaves the old file (or none), never half of the new one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Write a temp file beside `path` with `write`, then rename it over `path`: a killed
+/// run leaves the old file (or none), never half of the new one.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -96,23 +99,33 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.partnersite-{}.tmp", std::process::id()));
-    let write = || -> std::io::Result<()> {
-        let mut f = std::fs::OpenOptions::new()
+    let run = || -> std::io::Result<()> {
+        let f = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&tmp)?;
-        f.write_all(bytes)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+        write(&mut w)?;
+        let f = w
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     };
-    let result = write();
+    let result = run();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
 }
 
-/// `partnersite leads allocate`.
+/// Write `bytes` to `path` atomically ([`write_atomic_with`]).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// `partnersite leads allocate`. The export is read twice, a chunk at a time (once into
+/// leads, once to copy it with the allocation), so memory holds the leads, not the file.
 pub fn allocate(root: &Path, input: &Path, output: &Path) -> Result<ExitCode> {
     let (config, partners) = match load_site(root)? {
         Ok(x) => x,
@@ -128,63 +141,168 @@ pub fn allocate(root: &Path, input: &Path, output: &Path) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(EXIT_USAGE));
     }
-    let bytes = read_input(input)?;
     let rel = input.strip_prefix(root).unwrap_or(input).to_path_buf();
     let mut resolved = Resolved::new(&config, leads, allocation, &partners);
     let mut diags = Diagnostics::default();
-    let parsed = resolved.parse(&bytes, &rel, &mut diags);
-    let Some(parsed) = parsed else {
+    let Some(parsed) = read_leads(&mut resolved, input, &rel, &mut diags)? else {
         print_diagnostics(&diags.sorted());
         eprintln!("allocate failed: nothing was written");
         return Ok(ExitCode::from(EXIT_CONTENT));
     };
     let replay = allocate::replay(&resolved.policy, &parsed.leads, true);
-    let out = rewrite(&bytes, &parsed, &replay.outcomes, &resolved);
-    write_atomic(output, &out)
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", printable_path(output)))?;
+    let mut copy = Rewrite::new(&parsed, &replay.outcomes, &resolved);
+    let written = write_atomic_with(output, |w| {
+        let file = open_input(input)?;
+        match export::read_chunks(file, |bytes, records| copy.chunk(bytes, records, w)) {
+            Ok(_) if copy.done() => Ok(()),
+            Ok(_) | Err(export::ChunkError::Quote(_)) => Err(changed(input)),
+            Err(export::ChunkError::Read(e) | export::ChunkError::Sink(e)) => Err(e),
+        }
+    });
+    written.map_err(|e| anyhow::anyhow!("cannot write {}: {e}", printable_path(output)))?;
     summary(&resolved, &parsed, &replay.outcomes, output)?;
     Ok(ExitCode::SUCCESS)
 }
 
+/// Open a file the user named, refusing what is not a regular file or is too large.
+fn open_input(path: &Path) -> std::io::Result<std::io::Take<std::fs::File>> {
+    let file = crate::fsread::open_regular(path)?;
+    if file.metadata()?.len() > crate::fsread::MAX_LEAD_EXPORT {
+        return Err(std::io::Error::other(format!(
+            "larger than {} bytes: split the export",
+            crate::fsread::MAX_LEAD_EXPORT
+        )));
+    }
+    Ok(file.take(crate::fsread::MAX_LEAD_EXPORT))
+}
+
+/// The error of an input that changed between the two reads.
+fn changed(input: &Path) -> std::io::Error {
+    std::io::Error::other(format!(
+        "{} changed while allocate read it: run it again",
+        printable_path(input)
+    ))
+}
+
+/// The leads of the input, read a chunk at a time; `None` when it has errors.
+fn read_leads(
+    resolved: &mut Resolved,
+    input: &Path,
+    rel: &Path,
+    diags: &mut Diagnostics,
+) -> Result<Option<Parsed>> {
+    let cannot = |e: std::io::Error| anyhow::anyhow!("cannot read {}: {e}", printable_path(input));
+    let file = open_input(input).map_err(cannot)?;
+    let mut feed = export::Feed::new(rel);
+    let read = export::read_chunks(file, |bytes, records| {
+        resolved.feed(&mut feed, bytes, records, diags);
+        Ok(())
+    });
+    match read {
+        Ok(_) => Ok(resolved.finish(feed, diags)),
+        Err(export::ChunkError::Quote(line)) => {
+            diags.push(export::open_quote(rel, line));
+            Ok(None)
+        }
+        Err(export::ChunkError::Read(e) | export::ChunkError::Sink(e)) => Err(cannot(e)),
+    }
+}
+
 /// The input's bytes with, in each data row, the partner filled (when the lead had
 /// none) and the method and relaxed cells set; the two columns are appended when the
-/// header lacks them. Every other byte is copied as it is.
-fn rewrite(bytes: &[u8], parsed: &Parsed, outcomes: &[Outcome], r: &Resolved) -> Vec<u8> {
-    let (method_name, relaxed_name) = export::method_names(r.leads);
-    let cols = &parsed.columns;
-    let mut out = Vec::with_capacity(bytes.len() + parsed.records.len() * 12);
-    let mut cursor = 0;
-    for (j, rec) in parsed.records.iter().enumerate() {
-        out.extend_from_slice(bytes.get(cursor..rec.body.start).unwrap_or_default());
-        let mut edits: Vec<(usize, String)> = Vec::new();
-        let mut appended: Vec<String> = Vec::new();
+/// header lacks them. Every other byte is copied as it is. Fed a chunk at a time.
+struct Rewrite<'x> {
+    parsed: &'x Parsed,
+    outcomes: &'x [Outcome],
+    r: &'x Resolved<'x>,
+    names: (String, String),
+    /// Records copied so far (the header is record 0).
+    next: usize,
+    /// A data record whose id is not its lead's: the file changed since it was read.
+    mismatch: bool,
+}
+
+impl<'x> Rewrite<'x> {
+    fn new(parsed: &'x Parsed, outcomes: &'x [Outcome], r: &'x Resolved<'x>) -> Self {
+        Rewrite {
+            parsed,
+            outcomes,
+            r,
+            names: export::method_names(r.leads),
+            next: 0,
+            mismatch: false,
+        }
+    }
+
+    /// True when every record was copied and matched its lead.
+    fn done(&self) -> bool {
+        !self.mismatch && self.next == self.parsed.leads.len() + 1
+    }
+
+    fn chunk(
+        &mut self,
+        bytes: &[u8],
+        records: &[export::Record],
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        let mut cursor = 0;
+        for rec in records {
+            out.write_all(bytes.get(cursor..rec.body.start).unwrap_or_default())?;
+            self.record(bytes, rec, out)?;
+            out.write_all(bytes.get(rec.end.clone()).unwrap_or_default())?;
+            cursor = rec.end.end;
+        }
+        out.write_all(bytes.get(cursor..).unwrap_or_default())
+    }
+
+    /// One record's body, edited.
+    fn record(
+        &mut self,
+        bytes: &[u8],
+        rec: &export::Record,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        let cols = &self.parsed.columns;
+        let j = self.next;
+        self.next += 1;
+        let cell = |c: usize| {
+            let raw = rec.fields.get(c).and_then(|f| bytes.get(f.clone()));
+            export::value(raw.unwrap_or_default()).trim_ascii().to_vec()
+        };
         let data = j
             .checked_sub(1)
-            .and_then(|i| parsed.leads.get(i).zip(outcomes.get(i)));
-        let (method, relaxed) = match data {
-            None => (method_name.clone(), relaxed_name.clone()),
-            Some((lead, o)) => {
-                if !lead.has_partner
-                    && let Some(p) = o.partner
-                {
-                    edits.push((cols.partner, r.slug(p).to_string()));
+            .map(|i| self.parsed.leads.get(i).zip(self.outcomes.get(i)));
+        let (method, relaxed, data) = match data {
+            None => (self.names.0.clone(), self.names.1.clone(), None),
+            Some(None) => {
+                self.mismatch = true;
+                return Ok(());
+            }
+            Some(Some((lead, o))) => {
+                if cell(cols.id) != *lead.id {
+                    self.mismatch = true;
+                    return Ok(());
                 }
                 (
                     o.method.map(Method::id).unwrap_or_default().to_string(),
                     o.relaxed.map(|n| n.to_string()).unwrap_or_default(),
+                    Some((lead, o)),
                 )
             }
         };
+        let mut edits: Vec<(usize, String)> = Vec::new();
+        let mut appended: Vec<String> = Vec::new();
+        if let Some((lead, o)) = data
+            && !lead.has_partner
+            && let Some(p) = o.partner
+        {
+            edits.push((cols.partner, self.r.slug(p as usize).to_string()));
+        }
         for (col, new) in [(cols.method, method), (cols.relaxed, relaxed)] {
             match col {
                 None => appended.push(new),
                 Some(c) if data.is_some() => {
-                    let old = rec
-                        .fields
-                        .get(c)
-                        .and_then(|f| bytes.get(f.clone()))
-                        .unwrap_or_default();
-                    if export::value(old).trim_ascii() != new.as_bytes() {
+                    if cell(c) != new.as_bytes() {
                         edits.push((c, new));
                     }
                 }
@@ -195,20 +313,17 @@ fn rewrite(bytes: &[u8], parsed: &Parsed, outcomes: &[Outcome], r: &Resolved) ->
         let mut at = rec.body.start;
         for (c, new) in edits {
             let Some(f) = rec.fields.get(c) else { continue };
-            out.extend_from_slice(bytes.get(at..f.start).unwrap_or_default());
-            out.extend_from_slice(new.as_bytes());
+            out.write_all(bytes.get(at..f.start).unwrap_or_default())?;
+            out.write_all(new.as_bytes())?;
             at = f.end;
         }
-        out.extend_from_slice(bytes.get(at..rec.body.end).unwrap_or_default());
+        out.write_all(bytes.get(at..rec.body.end).unwrap_or_default())?;
         for a in appended {
-            out.push(b',');
-            out.extend_from_slice(a.as_bytes());
+            out.write_all(b",")?;
+            out.write_all(a.as_bytes())?;
         }
-        out.extend_from_slice(bytes.get(rec.end.clone()).unwrap_or_default());
-        cursor = rec.end.end;
+        Ok(())
     }
-    out.extend_from_slice(bytes.get(cursor..).unwrap_or_default());
-    out
 }
 
 /// What `allocate` did, by region and by partner (counts only).
@@ -239,7 +354,10 @@ fn summary(r: &Resolved, parsed: &Parsed, outcomes: &[Outcome], output: &Path) -
                 continue;
             }
         };
-        if let Some(n) = o.partner.and_then(|p| by_partner.get_mut(p)?.get_mut(slot)) {
+        if let Some(n) = o
+            .partner
+            .and_then(|p| by_partner.get_mut(p as usize)?.get_mut(slot))
+        {
             *n += 1;
         }
     }
@@ -344,7 +462,13 @@ fn report(
         };
         if print_replay {
             out.write_all(
-                export::replay_line(r, lead, o, &partner_name(r, lead, o.partner)).as_bytes(),
+                export::replay_line(
+                    r,
+                    lead,
+                    o,
+                    &partner_name(r, lead, o.partner.map(|p| p as usize)),
+                )
+                .as_bytes(),
             )?;
         }
         let (Some(method), Some(choice)) = (o.method, o.policy) else {
@@ -358,8 +482,8 @@ fn report(
             continue;
         }
         let (file, line) = at.get(i).copied().unwrap_or_default();
-        let show = |p: Option<usize>, m: Method, relaxed: Option<u32>| {
-            let partner = partner_name(r, lead, p);
+        let show = |p: Option<u32>, m: Method, relaxed: Option<u32>| {
+            let partner = partner_name(r, lead, p.map(|p| p as usize));
             let partner = if partner.is_empty() {
                 "no partner".into()
             } else {

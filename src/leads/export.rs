@@ -12,6 +12,7 @@ use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, closest, did_you_mean};
 use crate::facets::{FacetDef, Vocabulary};
 use std::collections::HashMap;
+use std::io::Read as _;
 use std::ops::Range;
 use std::path::Path;
 
@@ -42,79 +43,117 @@ pub fn split(bytes: &[u8]) -> Result<Vec<Record>, u64> {
         0
     };
     let mut out = Vec::new();
-    let (mut i, mut line) = (start, 1u64);
+    split_from(bytes, start, 1, true, &mut out).map(|_| out)
+}
+
+/// The records of `bytes[start..]` into `out`, the first starting on physical line
+/// `line`. Unless `at_eof`, the bytes may end inside a record: it is left out, and the
+/// returned offset (where the unread part starts) and line let the caller read on from
+/// there; a record is complete only when a byte follows its line end (a CR at the end
+/// may be the first half of a CRLF).
+pub fn split_from(
+    bytes: &[u8],
+    start: usize,
+    mut line: u64,
+    at_eof: bool,
+    out: &mut Vec<Record>,
+) -> Result<(usize, u64), u64> {
+    let mut i = start;
     while i < bytes.len() {
         let (rec_start, rec_line) = (i, line);
-        let mut fields = Vec::new();
-        let mut field_start = i;
-        let mut quoted = false;
-        let mut at_field_start = true;
-        let mut quote_line = line;
-        let body_end;
-        loop {
-            let Some(&b) = bytes.get(i) else {
-                if quoted {
-                    return Err(quote_line);
-                }
-                body_end = i;
-                break;
-            };
+        let Some((rec, next, next_line)) = record(bytes, i, line, at_eof)? else {
+            return Ok((rec_start, rec_line));
+        };
+        (i, line) = (next, next_line);
+        if let Some(rec) = rec {
+            out.push(rec);
+        }
+    }
+    Ok((i, line))
+}
+
+/// One record from `i`: `Some((record or None for a blank line, next offset, next
+/// line))`, or `None` when it is incomplete and more bytes may follow.
+#[allow(clippy::type_complexity)]
+fn record(
+    bytes: &[u8],
+    mut i: usize,
+    mut line: u64,
+    at_eof: bool,
+) -> Result<Option<(Option<Record>, usize, u64)>, u64> {
+    let (rec_start, rec_line) = (i, line);
+    let mut fields = Vec::new();
+    let mut field_start = i;
+    let mut quoted = false;
+    let mut at_field_start = true;
+    let mut quote_line = line;
+    let body_end;
+    loop {
+        let Some(&b) = bytes.get(i) else {
+            if !at_eof {
+                return Ok(None);
+            }
             if quoted {
-                if b == b'"' {
-                    if bytes.get(i + 1) == Some(&b'"') {
-                        i += 1;
-                    } else {
-                        quoted = false;
-                    }
-                } else if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                    line += 1;
+                return Err(quote_line);
+            }
+            body_end = i;
+            break;
+        };
+        if quoted {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
                 }
+            } else if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                line += 1;
+            }
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' if at_field_start => {
+                quoted = true;
+                quote_line = line;
+            }
+            b',' => {
+                fields.push(field_start..i);
+                field_start = i + 1;
+                at_field_start = true;
                 i += 1;
                 continue;
             }
-            match b {
-                b'"' if at_field_start => {
-                    quoted = true;
-                    quote_line = line;
-                }
-                b',' => {
-                    fields.push(field_start..i);
-                    field_start = i + 1;
-                    at_field_start = true;
-                    i += 1;
-                    continue;
-                }
-                b'\n' | b'\r' => {
-                    body_end = i;
-                    break;
-                }
-                _ => {}
+            b'\n' | b'\r' => {
+                body_end = i;
+                break;
             }
-            at_field_start = false;
-            i += 1;
+            _ => {}
         }
-        fields.push(field_start..body_end);
-        let mut end = body_end;
-        if bytes.get(end) == Some(&b'\r') {
-            end += 1;
-        }
-        if bytes.get(end) == Some(&b'\n') {
-            end += 1;
-        }
-        if end > body_end {
-            line += 1;
-        }
-        i = end;
-        if body_end > rec_start {
-            out.push(Record {
-                body: rec_start..body_end,
-                end: body_end..end,
-                line: rec_line,
-                fields,
-            });
-        }
+        at_field_start = false;
+        i += 1;
     }
-    Ok(out)
+    fields.push(field_start..body_end);
+    let mut end = body_end;
+    if bytes.get(end) == Some(&b'\r') {
+        end += 1;
+    }
+    if bytes.get(end) == Some(&b'\n') {
+        end += 1;
+    }
+    if !at_eof && end >= bytes.len() {
+        return Ok(None);
+    }
+    if end > body_end {
+        line += 1;
+    }
+    let rec = (body_end > rec_start).then_some(Record {
+        body: rec_start..body_end,
+        end: body_end..end,
+        line: rec_line,
+        fields,
+    });
+    Ok(Some((rec, end, line)))
 }
 
 /// A field's value: quotes removed and doubled quotes undone.
@@ -320,12 +359,95 @@ fn candidate(
 
 /// One file's records read into leads.
 pub struct Parsed {
-    pub records: Vec<Record>,
     pub columns: Columns,
-    /// Per data record (records after the header): its lead, or `None` when invalid.
+    /// Per data record (records after the header), in file order: its lead.
     pub leads: Vec<Lead>,
     /// Physical start line of each lead.
     pub lines: Vec<u64>,
+}
+
+/// An export being read a chunk of records at a time ([`Resolved::feed`]); what is
+/// kept per lead is the [`Lead`], never the record's bytes.
+pub struct Feed<'p> {
+    rel: &'p Path,
+    /// The header's columns once read; `Err(())` when the header was refused.
+    columns: Option<Result<Columns, ()>>,
+    errs: Capped,
+    leads: Vec<Lead>,
+    lines: Vec<u64>,
+}
+
+impl<'p> Feed<'p> {
+    pub fn new(rel: &'p Path) -> Feed<'p> {
+        Feed {
+            rel,
+            columns: None,
+            errs: Capped::new(rel),
+            leads: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+}
+
+/// The error of a quote that is never closed.
+pub fn open_quote(rel: &Path, line: u64) -> Diagnostic {
+    Diagnostic::error(rel, format!("a quote opened on line {line} is never closed: every line after it would be read as part of one value"))
+        .at(usize::try_from(line).unwrap_or(usize::MAX), 0)
+        .hint("close the quoted value with \", and double every quote inside a quoted value (\"\")")
+}
+
+/// Why [`read_chunks`] stopped.
+#[derive(Debug)]
+pub enum ChunkError {
+    /// Reading failed.
+    Read(std::io::Error),
+    /// The callback failed (e.g. writing).
+    Sink(std::io::Error),
+    /// A quote opened on this line is never closed.
+    Quote(u64),
+}
+
+/// Bytes read at a time by [`read_chunks`].
+const CHUNK: usize = 4 << 20;
+
+/// Read CSV from `r` about [`CHUNK`] bytes at a time, calling `f(bytes, records)` with
+/// each run of complete records and the bytes they were read from (blank lines and a
+/// leading BOM included, so copying `bytes` around the records copies the file); memory
+/// holds one chunk, not the file. Returns the number of bytes read.
+pub fn read_chunks(
+    mut r: impl std::io::Read,
+    mut f: impl FnMut(&[u8], &[Record]) -> std::io::Result<()>,
+) -> Result<u64, ChunkError> {
+    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
+    let mut records = Vec::new();
+    let (mut line, mut first, mut eof, mut total) = (1u64, true, false, 0u64);
+    loop {
+        let want = CHUNK.max(buf.len() * 2) - buf.len();
+        let want = u64::try_from(want).unwrap_or(u64::MAX);
+        let n = (&mut r)
+            .take(want)
+            .read_to_end(&mut buf)
+            .map_err(ChunkError::Read)?;
+        total += n as u64;
+        eof = eof || (n as u64) < want;
+        let start = if first && buf.starts_with(b"\xef\xbb\xbf") {
+            3
+        } else {
+            0
+        };
+        records.clear();
+        let (used, next) =
+            split_from(&buf, start, line, eof, &mut records).map_err(ChunkError::Quote)?;
+        if used > 0 {
+            f(buf.get(..used).unwrap_or_default(), &records).map_err(ChunkError::Sink)?;
+            first = false;
+        }
+        line = next;
+        buf.drain(..used);
+        if eof {
+            return Ok(total);
+        }
+    }
 }
 
 impl Resolved<'_> {
@@ -334,47 +456,70 @@ impl Resolved<'_> {
         let records = match split(bytes) {
             Ok(r) => r,
             Err(line) => {
-                diags.push(
-                    Diagnostic::error(rel, format!("a quote opened on line {line} is never closed: every line after it would be read as part of one value"))
-                        .at(usize::try_from(line).unwrap_or(usize::MAX), 0)
-                        .hint("close the quoted value with \", and double every quote inside a quoted value (\"\")"),
-                );
+                diags.push(open_quote(rel, line));
                 return None;
             }
         };
-        let Some(header) = records.first() else {
-            diags.push(Diagnostic::error(
-                rel,
-                "the lead export is empty: no header row",
-            ));
-            return None;
+        let mut feed = Feed::new(rel);
+        self.feed(&mut feed, bytes, &records, diags);
+        self.finish(feed, diags)
+    }
+
+    /// Read the next records of an export (the first is its header) into `feed`.
+    pub fn feed(
+        &mut self,
+        feed: &mut Feed,
+        bytes: &[u8],
+        records: &[Record],
+        diags: &mut Diagnostics,
+    ) {
+        let mut rest = records;
+        if feed.columns.is_none() {
+            let Some((header, tail)) = records.split_first() else {
+                return;
+            };
+            feed.columns = Some(self.map_columns(bytes, header, feed.rel, diags).ok_or(()));
+            rest = tail;
+        }
+        let Some(Ok(columns)) = &feed.columns else {
+            return;
         };
-        let columns = self.map_columns(bytes, header, rel, diags)?;
-        let mut errs = Capped::new(rel);
-        let mut leads = Vec::with_capacity(records.len());
-        let mut lines = Vec::with_capacity(records.len());
-        for rec in records.iter().skip(1) {
+        for rec in rest {
             if rec.fields.len() != columns.width {
-                errs.push(
+                feed.errs.push(
                     rec.line,
                     format!("malformed CSV: this row has {} field(s), the header has {}", rec.fields.len(), columns.width),
                     "a value holding a comma, a double quote or a line break must be in double quotes, with quotes inside doubled (\"\")".into(),
                 );
                 continue;
             }
-            if let Some(lead) = self.lead(bytes, rec, &columns, &mut errs) {
-                leads.push(lead);
-                lines.push(rec.line);
+            if let Some(lead) = self.lead(bytes, rec, columns, &mut feed.errs) {
+                feed.leads.push(lead);
+                feed.lines.push(rec.line);
             }
         }
+    }
+
+    /// The leads of a fed export, or `None` when it had errors (all in `diags`).
+    pub fn finish(&self, feed: Feed, diags: &mut Diagnostics) -> Option<Parsed> {
+        let columns = match feed.columns {
+            None => {
+                diags.push(Diagnostic::error(
+                    feed.rel,
+                    "the lead export is empty: no header row",
+                ));
+                return None;
+            }
+            Some(Err(())) => return None,
+            Some(Ok(c)) => c,
+        };
         let before = diags.error_count();
-        errs.finish(diags);
-        duplicates(&leads, &lines, rel, diags);
+        feed.errs.finish(diags);
+        duplicates(&feed.leads, &feed.lines, feed.rel, diags);
         (diags.error_count() == before).then_some(Parsed {
-            records,
             columns,
-            leads,
-            lines,
+            leads: feed.leads,
+            lines: feed.lines,
         })
     }
 
@@ -504,9 +649,9 @@ impl Resolved<'_> {
         };
         Some(Lead {
             received,
-            id,
+            id: id.into(),
             region,
-            values,
+            values: values.into(),
             partner,
             has_partner,
             method,
@@ -731,7 +876,7 @@ impl Resolved<'_> {
 fn duplicates(leads: &[Lead], lines: &[u64], rel: &Path, diags: &mut Diagnostics) {
     let mut ids: Vec<(&[u8], u64)> = leads
         .iter()
-        .map(|l| l.id.as_slice())
+        .map(|l| &*l.id)
         .zip(lines.iter().copied())
         .collect();
     ids.sort_unstable();

@@ -33,9 +33,9 @@ fn policy(partners: Vec<Candidate>) -> Policy {
 fn lead(id: &str, received: &str, region: usize, service: Option<u32>) -> Lead {
     Lead {
         received: d(received),
-        id: id.as_bytes().to_vec(),
+        id: id.as_bytes().into(),
         region,
-        values: vec![None, service],
+        values: vec![None, service].into(),
         partner: None,
         has_partner: false,
         method: None,
@@ -44,10 +44,17 @@ fn lead(id: &str, received: &str, region: usize, service: Option<u32>) -> Lead {
     }
 }
 
+fn weights(p: &Policy) -> Vec<u64> {
+    p.partners.iter().map(|c| u64::from(c.weight)).collect()
+}
+
 fn slugs(p: &Policy, r: &Replay) -> Vec<String> {
     r.outcomes
         .iter()
-        .map(|o| o.partner.map_or("-".into(), |i| p.partners[i].slug.clone()))
+        .map(|o| {
+            o.partner
+                .map_or("-".into(), |i| p.partners[i as usize].slug.clone())
+        })
         .collect()
 }
 
@@ -89,7 +96,7 @@ fn weights_give_shares_in_proportion() {
     // After every lead, the counts stay within one lead of the 2:1 share.
     let mut c = [0i64; 2];
     for &i in &r.order {
-        c[r.outcomes[i].partner.unwrap()] += 1;
+        c[r.outcomes[i].partner.unwrap() as usize] += 1;
         assert!((c[0] - 2 * c[1]).abs() <= 2, "{c:?}");
     }
     // Expected rule leads: 2/3 and 1/3 of each lead.
@@ -102,11 +109,14 @@ fn fractions_are_compared_exactly_not_as_floats() {
     // 2^53 + 1 and 2^53 are the same f64; as integers a's fraction is larger.
     let counts = [1u64 << 53, (1u64 << 53) - 1];
     assert_eq!(((counts[0] + 1) as f64), ((counts[1] + 1) as f64));
-    assert_eq!(compare(&p, &counts, 0, 1), Ordering::Greater);
+    assert_eq!(compare(&weights(&p), &counts, 0, 1), Ordering::Greater);
     let weighted = policy(vec![partner("a", 3, &[0], &[]), partner("b", 1, &[0], &[])]);
     // 3/3 against 1/1: equal, a tie.
-    assert_eq!(compare(&weighted, &[2, 0], 0, 1), Ordering::Equal);
-    assert_eq!(compare(&weighted, &[3, 0], 0, 1), Ordering::Greater);
+    assert_eq!(compare(&weights(&weighted), &[2, 0], 0, 1), Ordering::Equal);
+    assert_eq!(
+        compare(&weights(&weighted), &[3, 0], 0, 1),
+        Ordering::Greater
+    );
 }
 
 #[test]
@@ -150,7 +160,7 @@ fn per_region_balance_keeps_one_queue_per_region_and_unspecified() {
             .order
             .iter()
             .filter(|&&i| leads[i].region == region)
-            .map(|&i| r.outcomes[i].partner.unwrap())
+            .map(|&i| r.outcomes[i].partner.unwrap() as usize)
             .collect();
         // Each region's first two leads go one to each partner.
         assert_ne!(got[0], got[1], "region {region}: {got:?}");
@@ -160,7 +170,7 @@ fn per_region_balance_keeps_one_queue_per_region_and_unspecified() {
     let overall = replay(&p, &leads, true);
     let mut c = [0usize; 2];
     for o in &overall.outcomes {
-        c[o.partner.unwrap()] += 1;
+        c[o.partner.unwrap() as usize] += 1;
     }
     assert_eq!(c, [4, 4]);
 }
@@ -274,7 +284,7 @@ fn verify_replays_with_the_recorded_partners_so_one_edit_does_not_cascade() {
         .iter()
         .zip(&filled.outcomes)
         .map(|(l, o)| Lead {
-            partner: o.partner,
+            partner: o.partner.map(|x| x as usize),
             has_partner: true,
             method: o.method,
             relaxed: o.relaxed,
@@ -294,7 +304,7 @@ fn verify_replays_with_the_recorded_partners_so_one_edit_does_not_cascade() {
     let last = filled.order[5];
     recorded[last].partner = Some(1 - recorded[last].partner.unwrap());
     assert_eq!(differ(&replay(&p, &recorded, false)), [last]);
-    recorded[last].partner = filled.outcomes[last].partner;
+    recorded[last].partner = filled.outcomes[last].partner.map(|x| x as usize);
     // An earlier one: it is the first difference; the leads before it are untouched
     // (later ones may differ, as the edit changed the counts they are balanced on).
     let edited = filled.order[2];
@@ -321,7 +331,7 @@ fn another_seed_changes_only_tie_breaks() {
         .iter()
         .zip(&a.outcomes)
         .map(|(l, o)| Lead {
-            partner: o.partner,
+            partner: o.partner.map(|x| x as usize),
             has_partner: true,
             method: o.method,
             relaxed: o.relaxed,
@@ -336,10 +346,17 @@ fn another_seed_changes_only_tie_breaks() {
     for &i in &a.order {
         let (mine, theirs) = (a.outcomes[i], b.outcomes[i].policy.unwrap());
         assert_eq!(mine.relaxed, theirs.relaxed);
-        let (x, y) = (mine.partner.unwrap(), theirs.partner.unwrap());
+        let (x, y) = (
+            mine.partner.unwrap() as usize,
+            theirs.partner.unwrap() as usize,
+        );
         if x != y {
             changed += 1;
-            assert_eq!(compare(&p, &counts, x, y), Ordering::Equal, "lead {i}");
+            assert_eq!(
+                compare(&weights(&p), &counts, x, y),
+                Ordering::Equal,
+                "lead {i}"
+            );
         }
         counts[x] += 1;
     }
