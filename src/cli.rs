@@ -285,6 +285,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         out,
                         "      set `draft = false` in partner.toml, and is then published once `partnersite check --partner {slug}` passes"
                     )?;
+                    let schema = root
+                        .join(crate::schema::DEFAULT_DIR)
+                        .join(crate::schema::PARTNER);
+                    if !schema.is_file() {
+                        writeln!(
+                            out,
+                            "note: partner.toml's `#:schema` line names {}/{}, which does not exist yet: run `partnersite schema`",
+                            crate::schema::DEFAULT_DIR,
+                            crate::schema::PARTNER
+                        )?;
+                    }
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
