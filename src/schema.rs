@@ -29,7 +29,7 @@ pub fn front_matter_file(kind_id: &str) -> String {
 
 /// Taplo's directive naming a schema of the default folder, for a file `depth` folders
 /// below the site root: `#:schema ./schemas/site.schema.json` (depth 0),
-/// `#:schema ../../../schemas/partner.schema.json` (content/partners/<slug>/).
+/// `#:schema ../../../schemas/partner.schema.json` (`content/partners/<slug>/`).
 pub fn directive(depth: usize, file: &str) -> String {
     let up = if depth == 0 {
         "./".to_string()
@@ -85,7 +85,7 @@ pub fn schemas(config: &SiteConfig) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-/// What [`write`] did.
+/// What [`write()`] did.
 #[derive(Debug, Default)]
 pub struct Written {
     /// File names written (their bytes changed).
