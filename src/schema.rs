@@ -69,10 +69,11 @@ pub fn schemas(config: &SiteConfig) -> Vec<(String, Vec<u8>)> {
                 kind.plural
             );
             let title = format!("Front matter: {}", kind.plural);
-            docs.push((
-                front_matter_file(kind.id),
-                json::document(config, &title, &doc, front),
-            ));
+            let mut value = json::document(config, &title, &doc, front);
+            if let Some((key, unless)) = keys::required_unless(kind.shape) {
+                value = json::required_unless(value, key, unless);
+            }
+            docs.push((front_matter_file(kind.id), value));
         }
     }
     docs.into_iter()

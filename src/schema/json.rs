@@ -202,6 +202,19 @@ pub fn document(config: &SiteConfig, title: &str, doc: &str, keys: &[Key]) -> Va
     sorted(Value::Object(m))
 }
 
+/// `key` required unless `unless` is `true` (draft-07 `if`/`else`).
+pub fn required_unless(doc: Value, key: &str, unless: &str) -> Value {
+    let mut doc = doc;
+    if let Value::Object(m) = &mut doc {
+        m.insert(
+            "if".into(),
+            json!({"properties": {unless: {"const": true}}, "required": [unless]}),
+        );
+        m.insert("else".into(), json!({"required": [key]}));
+    }
+    sorted(doc)
+}
+
 /// The same value with every object's keys in sorted order, whichever map serde_json was
 /// built with (`preserve_order` would keep insertion order): the bytes never depend on
 /// the order the code inserted keys in.

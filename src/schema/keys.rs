@@ -739,3 +739,12 @@ pub fn front_matter(shape: Shape) -> Option<&'static [Key]> {
         Shape::ClientLogo => None,
     }
 }
+
+/// A key the front matter of a shape requires unless a boolean key is `true`:
+/// `(key, unless)` (a testimonial's `author`, unless `anonymous`).
+pub fn required_unless(shape: Shape) -> Option<(&'static str, &'static str)> {
+    match shape {
+        Shape::Testimonial => Some(("author", "anonymous")),
+        Shape::CaseStudy | Shape::Post | Shape::Page | Shape::ClientLogo => None,
+    }
+}

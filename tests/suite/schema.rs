@@ -194,6 +194,10 @@ fn schemas_are_draft_07_with_sorted_keys_and_the_sites_ids() {
         "One sentence of plain text, at most 200 characters."
     );
     assert_eq!(partner["additionalProperties"], false);
+    // A testimonial needs its author unless it is anonymous.
+    let t = schema(&schemas, "testimonials");
+    assert!(errors(t, "anonymous = true\ndate = 2026-01-01\n").is_empty());
+    assert_eq!(t["else"]["required"], serde_json::json!(["author"]));
     let post = schema(&schemas, "posts");
     assert_eq!(post["properties"]["topic"]["enum"][0], "accessibility");
     assert_eq!(post["required"], serde_json::json!(["title", "date"]));
@@ -263,6 +267,11 @@ const INVALID: &[(&str, &str, &str)] = &[
         "testimonials",
         "author = \"A\"\ndate = 2026-01-01\nanonymus = true\n",
         "anonymus",
+    ),
+    (
+        "testimonials",
+        "role = \"CTO\"\ndate = 2026-01-01\n",
+        "author",
     ),
     (
         "case-studies",
