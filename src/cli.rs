@@ -37,6 +37,8 @@ pub enum Command {
     /// Lead export tools.
     #[command(subcommand)]
     Leads(LeadsCommand),
+    /// Write JSON Schemas of site.toml, partner.toml and the front matter, for editors.
+    Schema(SchemaArgs),
     /// Create a new minimal site that builds and passes `check` immediately.
     Init {
         /// Folder to create.
@@ -147,6 +149,19 @@ pub struct CheckArgs {
     /// Only this partner's verdict.
     #[arg(long, value_name = "SLUG")]
     pub partner: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct SchemaArgs {
+    /// Site folder (the one holding site.toml).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Folder to write the schemas into [default: ROOT/schemas].
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Write nothing; exit 1 when a schema is missing or out of date (for CI).
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -270,6 +285,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         out,
                         "      set `draft = false` in partner.toml, and is then published once `partnersite check --partner {slug}` passes"
                     )?;
+                    let schema = root
+                        .join(crate::schema::DEFAULT_DIR)
+                        .join(crate::schema::PARTNER);
+                    if !schema.is_file() {
+                        writeln!(
+                            out,
+                            "note: partner.toml's `#:schema` line names {}/{}, which does not exist yet: run `partnersite schema`",
+                            crate::schema::DEFAULT_DIR,
+                            crate::schema::PARTNER
+                        )?;
+                    }
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
@@ -279,6 +305,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Leads(LeadsCommand::Digest { root, output }) => leads_digest(root, output),
+        Command::Schema(args) => schema(args),
         Command::Leads(LeadsCommand::Allocate {
             root,
             input,
@@ -600,4 +627,66 @@ fn leads_digest(root: PathBuf, output: Option<PathBuf>) -> Result<ExitCode> {
 /// `1 partner`, `2 partners`.
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `partnersite schema`: site.toml must load (its ids are the schemas' enums); the
+/// output folder is checked before anything is written.
+fn schema(args: SchemaArgs) -> Result<ExitCode> {
+    if let Some(code) = missing_site(&args.root) {
+        return Ok(code);
+    }
+    let (config, diags) = crate::config::load(&args.root)?;
+    print_diagnostics(&diags);
+    let Some(config) = config.filter(|_| !diags.has_errors()) else {
+        eprintln!("schema failed: fix site.toml first; nothing was written");
+        return Ok(ExitCode::from(EXIT_CONTENT));
+    };
+    let output = args
+        .output
+        .unwrap_or_else(|| args.root.join(crate::schema::DEFAULT_DIR));
+    let leads = config.leads.as_ref().map(|l| l.source.get_ref().as_str());
+    if let Err(e) = crate::schema::check_output(&args.root, &output, leads) {
+        let Some(crate::schema::Refused(d)) = e.downcast_ref() else {
+            return Err(e);
+        };
+        eprintln!("{}", formats::colour_diagnostic(d, use_colour()));
+        eprintln!("schema refused: nothing was written");
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
+    let files = crate::schema::schemas(&config);
+    let shown = printable_path(&output);
+    let mut out = stdout();
+    if args.check {
+        let stale = crate::schema::stale(&output, &files);
+        if stale.is_empty() {
+            writeln!(out, "{} schemas in {shown} are up to date", files.len())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!(
+            "error: out of date or missing in {shown}: {}",
+            esc(&stale.join(", "))
+        );
+        eprintln!("  = help: run `partnersite schema` and commit the result");
+        return Ok(ExitCode::from(EXIT_CONTENT));
+    }
+    match crate::schema::write(&output, &files) {
+        Ok(w) if w.changed.is_empty() => {
+            writeln!(out, "{} schemas in {shown} are up to date", w.same.len())?;
+        }
+        Ok(w) => writeln!(
+            out,
+            "wrote {} into {shown}{}",
+            esc(&w.changed.join(", ")),
+            if w.same.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} unchanged)", w.same.len())
+            }
+        )?,
+        Err(e) => {
+            eprintln!("error: {}", esc(&format!("{e:#}")));
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

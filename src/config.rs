@@ -13,7 +13,7 @@ mod leads;
 mod rules;
 mod vocab;
 
-pub use allocation::{Allocation, Balance, Constraint};
+pub use allocation::{Allocation, Balance, Constraint, REGION as MATCH_REGION};
 pub use badge::{BadgeColors, MIN_TEXT_CONTRAST, Rgb, TierColor};
 pub use leads::{
     Categories, Category, CategoryValues, LeadColumns, LeadsConfig, MAX_VALUE_LEN, OTHER,
@@ -424,17 +424,19 @@ fn check_site(raw: &RawSite, text: &str, diags: &mut Diagnostics) {
     }
 }
 
+/// The values `[security] external_rel` may hold.
+pub const EXTERNAL_REL: [&str; 4] = ["ugc", "nofollow", "sponsored", "external"];
+
 /// `[security]`: the `rel` values external links may carry.
 fn check_security(security: &SecurityConfig, diags: &mut Diagnostics) {
-    const REL: [&str; 4] = ["ugc", "nofollow", "sponsored", "external"];
     for rel in &security.external_rel {
-        if !REL.contains(&rel.as_str()) {
+        if !EXTERNAL_REL.contains(&rel.as_str()) {
             diags.push(
                 Diagnostic::error(
                     SITE_FILE,
                     format!("[security] external_rel: unknown value `{rel}`"),
                 )
-                .hint(suggest(rel, REL)),
+                .hint(suggest(rel, EXTERNAL_REL)),
             );
         }
     }

@@ -34,6 +34,7 @@ pub mod pipeline;
 pub mod render;
 pub mod rules;
 pub mod scaffold;
+pub mod schema;
 pub mod serve;
 pub mod sha;
 pub mod timings;

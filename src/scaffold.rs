@@ -131,7 +131,9 @@ pub fn partner_toml(c: &SiteConfig, name: &str, year: u16, draft: bool) -> Strin
         ("draft", draft.to_string()),
     ];
     let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    fill(include_str!("scaffold/partner.toml"), &vars)
+    // content/partners/<slug>/partner.toml -> <root>/schemas/partner.schema.json
+    let directive = crate::schema::directive(3, crate::schema::PARTNER);
+    directive + &fill(include_str!("scaffold/partner.toml"), &vars)
 }
 
 /// about.md and one example item per partner kind that has one ([`crate::kinds::Kind::example`]).
@@ -287,7 +289,8 @@ pub fn init(dir: &Path) -> Result<()> {
     {
         bail!("{} is not empty; choose a new folder", dir.display());
     }
-    write(&dir.join("site.toml"), INIT_SITE)?;
+    let site_toml = crate::schema::directive(0, crate::schema::SITE) + INIT_SITE;
+    write(&dir.join("site.toml"), &site_toml)?;
     write(&dir.join(".gitignore"), "/public\n/.partnersite-cache\n")?;
     write(&dir.join(".github/workflows/pages.yml"), PAGES_WORKFLOW)?;
     write(
@@ -318,6 +321,11 @@ pub fn init(dir: &Path) -> Result<()> {
     for (rel, text) in example_files(2026, false, "accessibility") {
         write(&pdir.join(rel), &text)?;
     }
+    // The schemas the `#:schema` lines of site.toml and partner.toml name.
+    crate::schema::write(
+        &dir.join(crate::schema::DEFAULT_DIR),
+        &crate::schema::schemas(&config),
+    )?;
     Ok(())
 }
 

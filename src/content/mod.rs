@@ -9,7 +9,7 @@ mod partner;
 pub use frontmatter::split as split_front_matter;
 pub use html::{COMPRESS_FROM_PARTNERS, Html};
 pub use load::{Depth, Patched, load, load_all, reload_file};
-pub use partner::{PartnerRecord, parse_partner_toml};
+pub use partner::{PartnerRecord, SUMMARY_MAX, parse_partner_toml};
 
 use crate::config::SiteConfig;
 use crate::date::Date;

@@ -26,6 +26,7 @@ mod privacy;
 mod report;
 mod rules;
 mod scaffold;
+mod schema;
 mod security;
 mod serve;
 mod serve_http;
