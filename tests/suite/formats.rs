@@ -14,6 +14,10 @@ const V0_DIGEST: &str = include_str!("../fixtures/digests/v0-88383ec.json");
 /// `audit.before_joined`).
 const V1_DIGEST: &str = include_str!("../fixtures/digests/v1-003f6ad.json");
 
+/// A digest written by partnersite at commit 065dc24, the last of format 2 (before the
+/// `allocation` section).
+const V2_DIGEST: &str = include_str!("../fixtures/digests/v2-065dc24.json");
+
 /// The leads fixture site with `[leads] source` pointing at `leads/digest.json`, which
 /// holds `digest`.
 fn site_with_digest(digest: &str) -> SiteTest {
@@ -84,6 +88,22 @@ fn a_digest_written_by_003f6ad_loads_and_says_what_it_did_not_count() {
         page.contains("Leads received before their partner joined are not counted in this digest"),
         "{page}"
     );
+}
+
+// A regression guard, as for v0: format 2 loads and publishes the same values.
+#[test]
+fn a_digest_written_by_065dc24_loads_and_publishes_the_same_values() {
+    assert!(V2_DIGEST.starts_with("{\n  \"version\": 2,"));
+    let site = site_with_digest(V2_DIGEST);
+    site.build(&[]).expect_success();
+    let published = json(&site.output_text("transparency/leads.json"));
+    let Value::Object(old) = json(V2_DIGEST) else {
+        panic!("the fixture is not a JSON object");
+    };
+    for (key, value) in old.iter().filter(|(k, _)| *k != "version") {
+        assert_eq!(published.get(key), Some(value), "`{key}` differs");
+    }
+    assert!(published["audit"].get("before_joined").is_some());
 }
 
 #[test]
