@@ -22,7 +22,9 @@ mod open_quote;
 mod read;
 mod transparency;
 
-pub use allocation_report::{AllocationSection, MethodRow, PartnerMethods, PolicyView};
+pub use allocation_report::{
+    AllocationSection, MethodRow, PARTNER_METHODS, PartnerMethods, PolicyView,
+};
 pub use map::OrderedMap;
 pub use transparency::{extras, policy_url};
 

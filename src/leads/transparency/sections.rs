@@ -45,6 +45,11 @@ impl<'a> Report<'a> {
         }
     }
 
+    /// The site's configuration (labels of ids).
+    pub(super) fn config(&self) -> &'a SiteConfig {
+        self.config
+    }
+
     fn count(&self, n: u64) -> String {
         self.num.count(n)
     }
@@ -63,13 +68,13 @@ impl<'a> Report<'a> {
     }
 
     /// The partner's name; its slug when there is no record.
-    fn name(&self, slug: &str) -> String {
+    pub(super) fn name(&self, slug: &str) -> String {
         self.partner(slug)
             .map_or_else(|| slug.to_string(), |p| p.name.clone())
     }
 
     /// The partner's profile URL; `None` when it is not published.
-    fn url(&self, slug: &str) -> Option<String> {
+    pub(super) fn url(&self, slug: &str) -> Option<String> {
         self.site
             .partner(slug)
             .map(|_| format!("{}partners/{slug}/", self.config.base_path()))
