@@ -770,6 +770,69 @@ mod tests {
         assert_eq!(cells, vec![None, None]);
     }
 
+    /// An allocation section of two partners (alpha: 2 existing, 1 rule; beta: 5
+    /// existing, 7 rule) with the given partner cells (`null` = withheld).
+    fn allocation(alpha: [&str; 2], beta: [&str; 2]) -> crate::leads::AllocationSection {
+        let methods = "\"existing\": 7, \"manual\": 0, \"requested\": 0, \"rule\": 8, \"none\": 0, \"unallocated\": 0";
+        let row = |c: [&str; 2], leads: u64| {
+            format!(
+                r#"{{"leads": {leads}, "methods": {{"existing": {}, "manual": 0, "requested": 0, "rule": {}}}, "expected_rule": 4.0}}"#,
+                c[0], c[1]
+            )
+        };
+        serde_json::from_str(&format!(
+            r#"{{"policy": {{"seed": "s", "eligible_tiers": null, "balance": "overall", "match": ["region"], "weights": {{}}, "categories": {{}}}},
+            "leads": 15, "methods": {{{methods}}},
+            "by_region": {{"dach": {{"leads": 15, "methods": {{{methods}}}}}}},
+            "by_partner": {{"alpha": {}, "beta": {}}},
+            "unlisted_partner": {{"leads": 0, "methods": {{"existing": 0, "manual": 0, "requested": 0, "rule": 0}}}},
+            "relaxed": {{"0": 8, "1": 0}}, "commitment": "00"}}"#,
+            row(alpha, 3),
+            row(beta, 12)
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_allocation_tables_are_audited() {
+        let with = |a: crate::leads::AllocationSection| {
+            let mut d = digest("3", "null");
+            d.allocation = Some(a);
+            audit(&d, &regions())
+        };
+        // Alpha's rule cell withheld alone: it is its leads minus its existing ones.
+        assert_eq!(
+            with(allocation(["2", "null"], ["5", "7"])),
+            vec![Finding {
+                table: "allocation.by_partner".into(),
+                label: "alpha × rule".into(),
+                determined: true,
+            }]
+        );
+        // With its complements (the other cell of its row and of its column, and the
+        // fourth corner) each cell keeps a width of at least min(5, W*): accepted.
+        assert_eq!(with(allocation(["null", "null"], ["null", "null"])), vec![]);
+        // What protect withholds for these counts passes the audit.
+        let rows = [("alpha".to_string(), 3), ("beta".to_string(), 12)];
+        let cols: Vec<(String, u64)> = [
+            ("existing", 7),
+            ("manual", 0),
+            ("requested", 0),
+            ("rule", 8),
+        ]
+        .map(|(k, n)| (k.to_string(), n))
+        .into();
+        let table = grid("allocation.by_partner", &rows, &cols);
+        let cells = protect(&table, &[2, 0, 0, 1, 5, 0, 0, 7], 5);
+        assert!(cells[3].is_none() && cells[0].is_none(), "{cells:?}");
+        assert_eq!(check(&table, &cells, 5), Ok(vec![]));
+        // A relaxation count below min_cell is withheld with a complement.
+        let keys: Vec<String> = ["0", "1", "2"].map(String::from).into();
+        let relaxed = protect(&relaxed_table(&keys, 12), &[9, 3, 0], 5);
+        assert_eq!(relaxed[1], None);
+        assert_eq!(check(&relaxed_table(&keys, 12), &relaxed, 5), Ok(vec![]));
+    }
+
     #[test]
     fn protect_publishes_what_the_totals_determine_and_pairs_the_rest() {
         let keys: Vec<String> = ["DE", "FR", "unspecified"].map(String::from).into();
