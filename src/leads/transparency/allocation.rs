@@ -23,6 +23,18 @@ fn method_label(id: &str) -> &'static str {
     }
 }
 
+/// A method as a table column names it.
+fn method_column(id: &str) -> &'static str {
+    match id {
+        "existing" => "Existing",
+        "manual" => "Manual",
+        "requested" => "Requested",
+        "rule" => "Rule",
+        "none" => "None",
+        _ => "Not yet allocated",
+    }
+}
+
 /// `a`, `a and b`, `a, b and c`.
 fn and_list(items: &[String]) -> String {
     match items {
@@ -188,12 +200,12 @@ pub(super) fn allocation(r: &Report, dl: &mut Downloads) -> Option<AllocationVie
     Some(AllocationView {
         policy: policy_sentences(c, &a.policy),
         leads: r.num.count(a.leads),
-        region_columns: a.methods.keys().map(method_label).collect(),
+        region_columns: a.methods.keys().map(method_column).collect(),
         partner_columns: a
             .methods
             .keys()
             .take(crate::leads::PARTNER_METHODS.len())
-            .map(method_label)
+            .map(method_column)
             .collect(),
         methods,
         regions: a
