@@ -443,3 +443,32 @@ fn without_allocation_there_is_no_section_and_the_page_says_so() {
         "the page does not say so"
     );
 }
+
+#[test]
+fn a_digest_with_the_section_publishes_it_only_under_the_same_policy() {
+    let site = SiteTest::example();
+    site.build(&[]).expect_success();
+    let published = site.output_text("transparency/leads.json");
+    let root = site.root().display().to_string();
+    site.run(&[
+        "leads",
+        "digest",
+        "--root",
+        &root,
+        "--output",
+        "leads/digest.json",
+    ])
+    .expect_success();
+    site.replace(
+        "site.toml",
+        "source = \"leads/export-2025-2026.csv\"",
+        "source = \"leads/digest.json\"",
+    );
+    site.build(&[]).expect_success();
+    assert_eq!(site.output_text("transparency/leads.json"), published);
+    site.replace("site.toml", "seed = \"openedx-2026\"", "seed = \"another\"");
+    site.build(&[]).expect_errors(
+        "leads/digest.json: error: the digest's allocation policy differs from [allocation] in site.toml\n  \
+         = help: make the digest again with `partnersite leads digest` under the site.toml that publishes it",
+    );
+}
