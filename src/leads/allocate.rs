@@ -347,7 +347,7 @@ pub fn tie_hash(policy: &Policy, lead: &Lead, p: usize) -> [u8; 32] {
 }
 
 /// Add each candidate's share of a `rule` lead to `expected`.
-fn add_expected(policy: &Policy, lead: &Lead, scratch: &mut Vec<usize>, expected: &mut [f64]) {
+pub fn add_expected(policy: &Policy, lead: &Lead, scratch: &mut Vec<usize>, expected: &mut [f64]) {
     if candidates(policy, lead, scratch).is_none() {
         return;
     }

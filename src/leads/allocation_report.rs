@@ -9,10 +9,10 @@
 // below its table's length by construction.
 #![allow(clippy::indexing_slicing)]
 
-use super::allocate::{Method, Replay};
+use super::allocate::{self, Method, Replay};
 use super::allocate_cmd::Loaded;
 use super::audit;
-use super::{Cell, OrderedMap};
+use super::{Cell, OrderedMap, Period};
 use crate::config::Allocation;
 use crate::content::Partner;
 use serde::{Deserialize, Serialize};
@@ -42,7 +42,8 @@ pub fn method_keys() -> impl Iterator<Item = &'static str> {
 #[serde(deny_unknown_fields)]
 pub struct AllocationSection {
     pub policy: PolicyView,
-    /// Every lead of the export: the replay reads every row, whatever the period.
+    /// The leads received in the period (the replay, and so the commitment, covers
+    /// every row of the export, whatever the period).
     pub leads: u64,
     /// Method (the five, then `unallocated`) -> leads; always published (totals).
     pub methods: OrderedMap<u64>,
@@ -126,7 +127,11 @@ pub struct PartnerMethods {
 
 /// The count arrays the section is built from, one pass over the replay.
 struct Counts {
+    /// Leads received in the period.
+    leads: u64,
     methods: Vec<u64>,
+    /// Per policy partner: expected rule leads (see [`PartnerMethods`]).
+    expected: Vec<f64>,
     /// Region-major, [`method_keys`] wide.
     region: Vec<u64>,
     /// Partner-major (policy partner indices, then one row for unlisted partners),
@@ -143,17 +148,30 @@ fn method_slot(m: Option<Method>) -> usize {
     }
 }
 
-fn count(loaded: &Loaded, replay: &Replay, listed: &[bool]) -> Counts {
+/// The counts of the leads received in the period (the replay itself ran over all).
+fn count(loaded: &Loaded, replay: &Replay, listed: &[bool], period: &Period) -> Counts {
     let nm = Method::ALL.len() + 1;
     let np = listed.len();
     let nreg = loaded.resolved.regions.len();
     let mut c = Counts {
+        leads: 0,
+        expected: vec![0.0; np],
         methods: vec![0; nm],
         region: vec![0; nreg * nm],
         partner: vec![0; (np + 1) * PARTNER_METHODS.len()],
         relaxed: vec![0; loaded.resolved.allocation.constraints.len() + 1],
     };
+    let mut scratch = Vec::new();
     for (lead, o) in loaded.leads.iter().zip(&replay.outcomes) {
+        if lead.received < period.from || lead.received > period.to {
+            continue;
+        }
+        c.leads += 1;
+        // As `allocate::replay` sums its expectation: a lead recorded `rule` that the
+        // policy also gives by rule.
+        if o.method == Some(Method::Rule) && o.policy.is_some_and(|p| p.method == Method::Rule) {
+            allocate::add_expected(&loaded.resolved.policy, lead, &mut scratch, &mut c.expected);
+        }
         let slot = method_slot(o.method);
         bump(&mut c.methods, slot);
         bump(&mut c.region, lead.region.min(nreg - 1) * nm + slot);
@@ -219,12 +237,14 @@ fn one_decimal(x: f64) -> f64 {
     (x * 10.0 + 0.5).floor() / 10.0
 }
 
-/// Build the section from a replay (`leads verify`'s, without filling) of every lead.
+/// Build the section from a replay (`leads verify`'s, without filling) of every lead:
+/// the counts are of the leads received in the period, the commitment of the whole replay.
 pub fn section(
     loaded: &Loaded,
     replay: &Replay,
     partners: &[Partner],
     min_cell: u32,
+    period: &Period,
     commitment: String,
 ) -> AllocationSection {
     let r = &loaded.resolved;
@@ -234,7 +254,7 @@ pub fn section(
         .iter()
         .map(|c| partners.iter().any(|p| p.slug == c.slug && !p.draft))
         .collect();
-    let c = count(loaded, replay, &listed);
+    let c = count(loaded, replay, &listed, period);
     let min_cell = u64::from(min_cell);
     let keys: Vec<&str> = method_keys().collect();
     let methods: Vec<(String, u64)> = keys
@@ -271,7 +291,7 @@ pub fn section(
         .enumerate()
         .filter(|(p, _)| listed[*p])
         .map(|(p, MethodRow { leads, methods })| {
-            let expected = replay.expected.get(p).copied().unwrap_or(0.0);
+            let expected = c.expected.get(p).copied().unwrap_or(0.0);
             (
                 r.slug(p).to_string(),
                 PartnerMethods {
@@ -291,7 +311,7 @@ pub fn section(
     );
     AllocationSection {
         policy: PolicyView::new(r.allocation),
-        leads: loaded.leads.len() as u64,
+        leads: c.leads,
         methods: methods.into_iter().collect(),
         by_region: r.regions.iter().cloned().zip(by_region).collect(),
         by_partner,

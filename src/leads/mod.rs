@@ -375,7 +375,12 @@ fn read_exports(
     let mut digest = aggregate::digest(&model, leads, &counts);
     if let Some(allocation) = &config.allocation {
         digest.allocation = Some(allocation_section(
-            config, leads, allocation, partners, &files,
+            config,
+            leads,
+            allocation,
+            partners,
+            &files,
+            &digest.period,
         )?);
     }
     let digest = audited(digest, config, &source.rel, false)?;
@@ -390,6 +395,7 @@ fn allocation_section(
     allocation: &crate::config::Allocation,
     partners: &[Partner],
     files: &[(PathBuf, PathBuf)],
+    period: &Period,
 ) -> Result<AllocationSection, Diagnostics> {
     let loaded = allocate_cmd::load_leads(config, leads, allocation, partners, files)?;
     let replay = allocate::replay(&loaded.resolved.policy, &loaded.leads, false);
@@ -399,6 +405,7 @@ fn allocation_section(
         &replay,
         partners,
         leads.min_cell,
+        period,
         commitment,
     ))
 }

@@ -7,7 +7,7 @@ use super::format::{attribute_label, csv_bytes, csv_cell, humanize, region_label
 use super::{Downloads, Report};
 use crate::config::SiteConfig;
 use crate::facets;
-use crate::leads::charts::{self, Bar};
+use crate::leads::charts::Bar;
 use crate::leads::{AllocationSection, Cell, OrderedMap, PolicyView};
 use serde::Serialize;
 
@@ -245,13 +245,7 @@ fn method_chart(r: &Report, a: &AllocationSection) -> String {
             shown: r.num.count(*n),
         })
         .collect();
-    let title = "Leads per allocation method, every lead of the export";
-    charts::bars(
-        title,
-        &charts::describe(&bars, &r.withheld),
-        &bars,
-        &r.withheld,
-    )
+    r.bar_chart("Leads per allocation method", &bars)
 }
 
 /// `12.3` in the page's decimal style.

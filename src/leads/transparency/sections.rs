@@ -82,7 +82,7 @@ impl<'a> Report<'a> {
 
     /// A bar chart whose description lists the values (withheld ones as "< 5"); its
     /// title names the period.
-    fn bar_chart(&self, title: &str, bars: &[Bar]) -> String {
+    pub(super) fn bar_chart(&self, title: &str, bars: &[Bar]) -> String {
         charts::bars(
             &format!("{title}, {}", self.period),
             &charts::describe(bars, &self.withheld),
