@@ -472,3 +472,37 @@ fn a_digest_with_the_section_publishes_it_only_under_the_same_policy() {
          = help: make the digest again with `partnersite leads digest` under the site.toml that publishes it",
     );
 }
+
+#[test]
+fn the_section_counts_the_leads_of_the_period_like_the_rest_of_the_report() {
+    let site = SiteTest::example();
+    allocate(&site, "leads/export-2025-2026.csv", "leads/allocated.csv").expect_success();
+    site.replace(
+        "site.toml",
+        "source = \"leads/export-2025-2026.csv\"",
+        "source = \"leads/allocated.csv\"",
+    )
+    .replace("site.toml", "from = 2025-01-01", "from = 2026-01-01");
+    site.build(&[]).expect_success();
+    let json = site.json("transparency/leads.json");
+    let a = &json["allocation"];
+    let leads = json["totals"]["leads"].as_u64().unwrap();
+    assert!(leads < 3200, "the period keeps fewer leads");
+    assert_eq!(a["leads"], leads);
+    let methods: u64 = a["methods"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(methods, leads);
+    for (slug, row) in a["by_partner"].as_object().unwrap() {
+        assert_eq!(row["leads"], json["by_partner"][slug]["leads"], "{slug}");
+    }
+    for (region, row) in a["by_region"].as_object().unwrap() {
+        assert_eq!(row["leads"], json["by_region"][region]["leads"], "{region}");
+    }
+    // The commitment is still the whole replay's.
+    let replay = site.run(&["leads", "verify", "--print-replay"]);
+    assert_eq!(replay.stdout.lines().count(), 3200);
+}
