@@ -85,6 +85,7 @@ pub fn digest(model: &Model, leads: &LeadsConfig, n: &Counts) -> Digest {
             unknown_partner: n.unknown_partner,
             before_joined: Some(t.before_joined()),
         },
+        allocation: None,
     }
 }
 

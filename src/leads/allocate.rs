@@ -504,6 +504,26 @@ pub fn tie_hash(policy: &Policy, lead: &Lead, p: usize) -> [u8; 32] {
     h.finalize().into()
 }
 
+/// Add each candidate's share of one `rule` lead to `expected` (per lead, for a
+/// report over part of the replayed leads; `replay` sums per candidate list).
+pub fn add_lead_expected(
+    policy: &Policy,
+    lead: &Lead,
+    scratch: &mut Vec<u32>,
+    expected: &mut [f64],
+) {
+    if candidates(policy, lead, scratch).is_none() {
+        return;
+    }
+    let list = List {
+        partners: std::mem::take(scratch),
+        relaxed: Some(0),
+        rule_leads: 1,
+    };
+    add_expected(policy, &list, expected);
+    *scratch = list.partners;
+}
+
 /// Add the shares of a list's `rule` leads to `expected`: each lead gives each
 /// candidate its weight over the candidates' total weight.
 fn add_expected(policy: &Policy, list: &List, expected: &mut [f64]) {

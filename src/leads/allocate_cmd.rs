@@ -415,24 +415,84 @@ pub fn verify(root: &Path, print_replay: bool) -> Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_CONTENT));
         }
     };
-    let mut resolved = Resolved::new(&config, leads, allocation, &partners);
+    let loaded = match load_leads(&config, leads, allocation, &partners, &files) {
+        Ok(l) => l,
+        Err(d) => {
+            print_diagnostics(&d);
+            return Ok(ExitCode::from(EXIT_CONTENT));
+        }
+    };
+    let replay = allocate::replay(&loaded.resolved.policy, &loaded.leads, false);
+    let names: Vec<String> = files.iter().map(|(_, rel)| display_path(rel)).collect();
+    if print_replay {
+        stdout().write_all(&replay_text(&loaded, &replay))?;
+    }
+    report(&loaded, &replay, &names, print_replay)
+}
+
+/// The export files read for a replay: the resolved policy, every lead of every file
+/// (in file order), and each lead's (file index, physical start line).
+pub struct Loaded<'a> {
+    pub resolved: Resolved<'a>,
+    pub leads: Vec<allocate::Lead>,
+    pub at: Vec<(usize, u64)>,
+}
+
+/// Read the (vetted) export files into leads for a replay, as `verify` does; every
+/// problem comes back as diagnostics.
+pub fn load_leads<'a>(
+    config: &'a SiteConfig,
+    leads: &'a LeadsConfig,
+    allocation: &'a Allocation,
+    partners: &[Partner],
+    files: &[(PathBuf, PathBuf)],
+) -> std::result::Result<Loaded<'a>, Diagnostics> {
+    let mut resolved = Resolved::new(config, leads, allocation, partners);
     let mut diags = Diagnostics::default();
     let mut all = Vec::new();
     let mut at: Vec<(usize, u64)> = Vec::new();
     for (n, (file, rel)) in files.iter().enumerate() {
-        let bytes = read_input(file)?;
+        let bytes = match read_input(file) {
+            Ok(b) => b,
+            Err(e) => {
+                diags.push(crate::diagnostics::Diagnostic::error(rel, e.to_string()));
+                continue;
+            }
+        };
         if let Some(p) = resolved.parse(&bytes, rel, &mut diags) {
             at.extend(p.lines.iter().map(|&l| (n, l)));
             all.extend(p.leads);
         }
     }
     if diags.has_errors() {
-        print_diagnostics(&diags.sorted());
-        return Ok(ExitCode::from(EXIT_CONTENT));
+        return Err(diags.sorted());
     }
-    let replay = allocate::replay(&resolved.policy, &all, false);
-    let names: Vec<String> = files.iter().map(|(_, rel)| display_path(rel)).collect();
-    report(&resolved, &all, &replay, &at, &names, print_replay)
+    Ok(Loaded {
+        resolved,
+        leads: all,
+        at,
+    })
+}
+
+/// The canonical replay that `verify --print-replay` prints: one line per lead in
+/// allocation order. Its SHA-256 is the digest's `allocation.commitment`.
+pub fn replay_text(loaded: &Loaded, replay: &allocate::Replay) -> Vec<u8> {
+    let r = &loaded.resolved;
+    let mut out = Vec::new();
+    for &i in &replay.order {
+        if let (Some(lead), Some(o)) = (loaded.leads.get(i), replay.outcomes.get(i)) {
+            out.extend_from_slice(
+                export::replay_line(
+                    r,
+                    lead,
+                    o,
+                    &partner_name(r, lead, o.partner.map(|p| p as usize)),
+                )
+                .as_bytes(),
+            );
+        }
+    }
+    out
 }
 
 /// A partner as printed: its slug, `unknown` for a slug that is no record, `-` for none.
@@ -444,33 +504,20 @@ fn partner_name(r: &Resolved, lead: &allocate::Lead, p: Option<usize>) -> String
     }
 }
 
-/// Print the replay (with `--print-replay`) and every difference; exit 1 on any.
+/// Print every difference (on stderr with `--print-replay`); exit 1 on any.
 fn report(
-    r: &Resolved,
-    leads: &[allocate::Lead],
+    loaded: &Loaded,
     replay: &allocate::Replay,
-    at: &[(usize, u64)],
     names: &[String],
     print_replay: bool,
 ) -> Result<ExitCode> {
-    let mut out = stdout();
+    let (r, leads, at) = (&loaded.resolved, &loaded.leads, &loaded.at);
     let mut differences = Vec::new();
     let mut checked = 0u64;
     for &i in &replay.order {
         let (Some(lead), Some(o)) = (leads.get(i), replay.outcomes.get(i)) else {
             continue;
         };
-        if print_replay {
-            out.write_all(
-                export::replay_line(
-                    r,
-                    lead,
-                    o,
-                    &partner_name(r, lead, o.partner.map(|p| p as usize)),
-                )
-                .as_bytes(),
-            )?;
-        }
         let (Some(method), Some(choice)) = (o.method, o.policy) else {
             continue;
         };
@@ -504,7 +551,7 @@ fn report(
     let mut msg: Box<dyn Write> = if print_replay {
         Box::new(std::io::stderr())
     } else {
-        Box::new(out)
+        Box::new(stdout())
     };
     for d in &differences {
         writeln!(msg, "{d}")?;

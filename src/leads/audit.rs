@@ -495,8 +495,14 @@ pub fn country_table(
 /// Quarter x region, row by row: each row adds up to its quarter's leads and each
 /// column to its region's leads.
 pub fn grid_table(quarters: &[(String, u64)], region_totals: &[(String, u64)]) -> Table {
-    let width = region_totals.len();
-    let mut sums: Vec<Sum> = quarters
+    grid("by_quarter_region", quarters, region_totals)
+}
+
+/// A two-way table, row by row: each row adds up to its published total and each column
+/// to its own; cells `>= 0`.
+pub fn grid(name: &str, rows: &[(String, u64)], cols: &[(String, u64)]) -> Table {
+    let width = cols.len();
+    let mut sums: Vec<Sum> = rows
         .iter()
         .enumerate()
         .map(|(q, (_, total))| Sum {
@@ -504,18 +510,33 @@ pub fn grid_table(quarters: &[(String, u64)], region_totals: &[(String, u64)]) -
             total: *total,
         })
         .collect();
-    sums.extend(region_totals.iter().enumerate().map(|(r, (_, total))| Sum {
-        cells: (0..quarters.len()).map(|q| q * width + r).collect(),
+    sums.extend(cols.iter().enumerate().map(|(r, (_, total))| Sum {
+        cells: (0..rows.len()).map(|q| q * width + r).collect(),
         total: *total,
     }));
     Table {
-        name: "by_quarter_region".into(),
-        labels: quarters
+        name: name.into(),
+        labels: rows
             .iter()
-            .flat_map(|(q, _)| region_totals.iter().map(move |(r, _)| format!("{q} × {r}")))
+            .flat_map(|(q, _)| cols.iter().map(move |(r, _)| format!("{q} × {r}")))
             .collect(),
         lower: 0,
         sums,
+        optional: Vec::new(),
+    }
+}
+
+/// Rule leads by number of dropped constraints (every number listed, zeros included):
+/// they add up to the rule leads (`allocation.methods.rule`).
+pub fn relaxed_table(keys: &[String], rule: u64) -> Table {
+    Table {
+        name: "allocation.relaxed".into(),
+        labels: keys.to_vec(),
+        lower: 0,
+        sums: vec![Sum {
+            cells: (0..keys.len()).collect(),
+            total: rule,
+        }],
         optional: Vec::new(),
     }
 }
@@ -592,7 +613,56 @@ fn tables(digest: &Digest, regions: &Regions) -> Vec<(Table, Vec<Cell>)> {
             b.by_partner.iter().map(|(_, v)| *v).collect(),
         ));
     }
+    if let Some(a) = &digest.allocation {
+        out.extend(allocation_tables(a));
+    }
     out
+}
+
+/// The allocation section's protected tables as the attacker rebuilds them: region x
+/// method and partner x method (rows add up to their `leads`, columns to `methods`),
+/// and the relaxations (adding up to the rule leads). A key missing from a row is read
+/// as a withheld cell.
+fn allocation_tables(a: &super::AllocationSection) -> Vec<(Table, Vec<Cell>)> {
+    let methods: Vec<(String, u64)> = a.methods.iter().map(|(k, n)| (k.to_string(), *n)).collect();
+    let grid_of = |name: &str, rows: Vec<(String, &super::OrderedMap<Cell>, u64)>, width: usize| {
+        let cols = &methods[..width.min(methods.len())];
+        let cells: Vec<Cell> = rows
+            .iter()
+            .flat_map(|(_, m, _)| cols.iter().map(|(k, _)| m.get(k).copied().flatten()))
+            .collect();
+        let rows: Vec<(String, u64)> = rows.into_iter().map(|(k, _, n)| (k, n)).collect();
+        (grid(name, &rows, cols), cells)
+    };
+    let regions = a
+        .by_region
+        .iter()
+        .map(|(k, r)| (k.to_string(), &r.methods, r.leads))
+        .collect();
+    let partners = a
+        .by_partner
+        .iter()
+        .map(|(k, r)| (k.to_string(), &r.methods, r.leads))
+        .chain(std::iter::once((
+            "unlisted_partner".to_string(),
+            &a.unlisted_partner.methods,
+            a.unlisted_partner.leads,
+        )))
+        .collect();
+    let keys: Vec<String> = a.relaxed.keys().map(str::to_string).collect();
+    let rule = a.methods.get("rule").copied().unwrap_or(0);
+    vec![
+        grid_of("allocation.by_region", regions, methods.len()),
+        grid_of(
+            "allocation.by_partner",
+            partners,
+            super::allocation_report::PARTNER_METHODS.len(),
+        ),
+        (
+            relaxed_table(&keys, rule),
+            a.relaxed.iter().map(|(_, v)| *v).collect(),
+        ),
+    ]
 }
 
 /// Audit what a digest publishes: the withheld cells an attacker can determine or narrow
@@ -698,6 +768,69 @@ mod tests {
         let keys: Vec<String> = ["alpha", "beta"].map(String::from).into();
         let cells = protect(&before_joined_table(&keys, 12), &[3, 9], 5);
         assert_eq!(cells, vec![None, None]);
+    }
+
+    /// An allocation section of two partners (alpha: 2 existing, 1 rule; beta: 5
+    /// existing, 7 rule) with the given partner cells (`null` = withheld).
+    fn allocation(alpha: [&str; 2], beta: [&str; 2]) -> crate::leads::AllocationSection {
+        let methods = "\"existing\": 7, \"manual\": 0, \"requested\": 0, \"rule\": 8, \"none\": 0, \"unallocated\": 0";
+        let row = |c: [&str; 2], leads: u64| {
+            format!(
+                r#"{{"leads": {leads}, "methods": {{"existing": {}, "manual": 0, "requested": 0, "rule": {}}}, "expected_rule": 4.0}}"#,
+                c[0], c[1]
+            )
+        };
+        serde_json::from_str(&format!(
+            r#"{{"policy": {{"seed": "s", "eligible_tiers": null, "balance": "overall", "match": ["region"], "weights": {{}}, "categories": {{}}}},
+            "leads": 15, "methods": {{{methods}}},
+            "by_region": {{"dach": {{"leads": 15, "methods": {{{methods}}}}}}},
+            "by_partner": {{"alpha": {}, "beta": {}}},
+            "unlisted_partner": {{"leads": 0, "methods": {{"existing": 0, "manual": 0, "requested": 0, "rule": 0}}}},
+            "relaxed": {{"0": 8, "1": 0}}, "commitment": "00"}}"#,
+            row(alpha, 3),
+            row(beta, 12)
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_allocation_tables_are_audited() {
+        let with = |a: crate::leads::AllocationSection| {
+            let mut d = digest("3", "null");
+            d.allocation = Some(a);
+            audit(&d, &regions())
+        };
+        // Alpha's rule cell withheld alone: it is its leads minus its existing ones.
+        assert_eq!(
+            with(allocation(["2", "null"], ["5", "7"])),
+            vec![Finding {
+                table: "allocation.by_partner".into(),
+                label: "alpha × rule".into(),
+                determined: true,
+            }]
+        );
+        // With its complements (the other cell of its row and of its column, and the
+        // fourth corner) each cell keeps a width of at least min(5, W*): accepted.
+        assert_eq!(with(allocation(["null", "null"], ["null", "null"])), vec![]);
+        // What protect withholds for these counts passes the audit.
+        let rows = [("alpha".to_string(), 3), ("beta".to_string(), 12)];
+        let cols: Vec<(String, u64)> = [
+            ("existing", 7),
+            ("manual", 0),
+            ("requested", 0),
+            ("rule", 8),
+        ]
+        .map(|(k, n)| (k.to_string(), n))
+        .into();
+        let table = grid("allocation.by_partner", &rows, &cols);
+        let cells = protect(&table, &[2, 0, 0, 1, 5, 0, 0, 7], 5);
+        assert!(cells[3].is_none() && cells[0].is_none(), "{cells:?}");
+        assert_eq!(check(&table, &cells, 5), Ok(vec![]));
+        // A relaxation count below min_cell is withheld with a complement.
+        let keys: Vec<String> = ["0", "1", "2"].map(String::from).into();
+        let relaxed = protect(&relaxed_table(&keys, 12), &[9, 3, 0], 5);
+        assert_eq!(relaxed[1], None);
+        assert_eq!(check(&relaxed_table(&keys, 12), &relaxed, 5), Ok(vec![]));
     }
 
     #[test]

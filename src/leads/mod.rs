@@ -12,6 +12,7 @@
 mod aggregate;
 pub mod allocate;
 pub mod allocate_cmd;
+mod allocation_report;
 mod audit;
 mod categories;
 mod charts;
@@ -21,6 +22,9 @@ mod open_quote;
 mod read;
 mod transparency;
 
+pub use allocation_report::{
+    AllocationSection, MethodRow, PARTNER_METHODS, PartnerMethods, PolicyView,
+};
 pub use map::OrderedMap;
 pub use transparency::{extras, policy_url};
 
@@ -54,7 +58,9 @@ pub type Ratio = Option<f64>;
 /// - 0: the original format, without a `version` key (up to commit 88383ec).
 /// - 1: the same keys, with `version` first.
 /// - 2: `audit.before_joined` (leads received before their partner's `joined` date).
-pub const DIGEST_VERSION: u32 = 2;
+/// - 3: `allocation` (the `[allocation]` policy, counts by method, relaxations, expected
+///   rule leads and the replay's commitment), present only with `[allocation]`.
+pub const DIGEST_VERSION: u32 = 3;
 
 /// The public aggregates: exactly `/transparency/leads.json` (documented in the README).
 ///
@@ -83,6 +89,10 @@ pub struct Digest {
     pub region_equity: OrderedMap<Equity>,
     pub concentration: Concentration,
     pub audit: Audit,
+    /// The allocation policy and what a replay of it finds; `None` without
+    /// `[allocation]`, and in a digest of format 0 to 2 (the key is then left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocation: Option<AllocationSection>,
 }
 
 /// Inclusive bounds on the received date: `[leads] from/to`, else the first and last
@@ -362,13 +372,42 @@ fn read_exports(
             "export the leads again, or remove the [leads] table until there are some",
         ));
     }
-    let digest = audited(
-        aggregate::digest(&model, leads, &counts),
-        config,
-        &source.rel,
-        false,
-    )?;
+    let mut digest = aggregate::digest(&model, leads, &counts);
+    if let Some(allocation) = &config.allocation {
+        digest.allocation = Some(allocation_section(
+            config,
+            leads,
+            allocation,
+            partners,
+            &files,
+            &digest.period,
+        )?);
+    }
+    let digest = audited(digest, config, &source.rel, false)?;
     Ok((digest, diags.sorted()))
+}
+
+/// The `allocation` section: the policy replayed over every lead of the export files,
+/// as `leads verify` replays it, and the SHA-256 of its `--print-replay` text.
+fn allocation_section(
+    config: &SiteConfig,
+    leads: &crate::config::LeadsConfig,
+    allocation: &crate::config::Allocation,
+    partners: &[Partner],
+    files: &[(PathBuf, PathBuf)],
+    period: &Period,
+) -> Result<AllocationSection, Diagnostics> {
+    let loaded = allocate_cmd::load_leads(config, leads, allocation, partners, files)?;
+    let replay = allocate::replay(&loaded.resolved.policy, &loaded.leads, false);
+    let commitment = crate::sha::sha256_hex(&[&allocate_cmd::replay_text(&loaded, &replay)]);
+    Ok(allocation_report::section(
+        &loaded,
+        &replay,
+        partners,
+        leads.min_cell,
+        period,
+        commitment,
+    ))
 }
 
 /// The digest if the auditor ([`audit::audit`]) can recover no withheld cell from it,
@@ -495,6 +534,7 @@ fn read_digest(
             return Err(diags);
         }
     };
+    check_digest_allocation(&digest, config, rel, &mut diags);
     if let Some(leads) = &config.leads {
         check_digest_categories(&digest, leads, rel, &mut diags);
         let want = leads.min_cell;
@@ -560,7 +600,8 @@ fn parse_digest(bytes: &[u8], rel: &Path) -> Result<Digest, Diagnostic> {
     }
     let mut digest: Digest = serde_json::from_slice(bytes).map_err(|e| schema_error(&e, rel))?;
     // Formats 0 and 1 differ only by the `version` key itself; format 2 adds
-    // `audit.before_joined`, which stays `None` (not counted) for them.
+    // `audit.before_joined`, which stays `None` (not counted) for them; format 3 adds
+    // `allocation`, which stays `None` (not published) for older ones.
     digest.version = DIGEST_VERSION;
     Ok(digest)
 }
@@ -623,4 +664,28 @@ fn check_digest_categories(
             );
         }
     }
+}
+
+/// A digest used as `source` publishes its `allocation` section only under the policy
+/// site.toml states: the page explains `[allocation]`, so the counts must be its own. A
+/// digest without the section (an older format) is published without it.
+fn check_digest_allocation(
+    digest: &Digest,
+    config: &SiteConfig,
+    rel: &Path,
+    diags: &mut Diagnostics,
+) {
+    let Some(section) = &digest.allocation else {
+        return;
+    };
+    let message = match &config.allocation {
+        None => "the digest has an `allocation` section but site.toml has no [allocation]",
+        Some(a) if PolicyView::new(a) != section.policy => {
+            "the digest's allocation policy differs from [allocation] in site.toml"
+        }
+        Some(_) => return,
+    };
+    diags.push(Diagnostic::error(rel, message).hint(
+        "make the digest again with `partnersite leads digest` under the site.toml that publishes it",
+    ));
 }

@@ -6,6 +6,7 @@
 //! chart and CSV download, in the order the page lists its downloads; `format` holds the
 //! number, label and CSV formatting they share.
 
+mod allocation;
 mod format;
 mod sections;
 
@@ -74,6 +75,7 @@ pub fn extras(
         region_partner: sections::region_partner(&report, &mut downloads),
         equity: sections::equity(&report, &mut downloads),
         audit: sections::audit(&report),
+        allocation: allocation::allocation(&report, &mut downloads),
     };
     let Downloads { list, files, .. } = downloads;
     Extras {
@@ -101,6 +103,7 @@ struct Parts {
     region_partner: Vec<RegionPartnerView>,
     equity: Vec<EquityView>,
     audit: AuditView,
+    allocation: Option<allocation::AllocationView>,
 }
 
 /// The template's context: `report` (the [`View`]), `categories` and `charts` (the SVGs,
@@ -151,6 +154,8 @@ fn page_context(
         gini: report.num.ratio(digest.concentration.gini),
         top5_share: report.num.pct(digest.concentration.top5_share),
         audit: parts.audit,
+        allocation: parts.allocation,
+        allocation_configured: report.config().allocation.is_some(),
         downloads,
     };
     let mut ctx = Context::new();
@@ -160,6 +165,9 @@ fn page_context(
     charts_map.insert("regions".into(), Value::safe_string(&parts.regions.chart));
     charts_map.insert("partners".into(), Value::safe_string(&parts.partners.chart));
     charts_map.insert("quarters".into(), Value::safe_string(&parts.quarters.chart));
+    if let Some(a) = &view.allocation {
+        charts_map.insert("allocation".into(), Value::safe_string(&a.chart));
+    }
     ctx.insert_value("charts", Value::from(charts_map));
     ctx
 }
@@ -288,6 +296,10 @@ struct View {
     gini: String,
     top5_share: String,
     audit: AuditView,
+    /// The allocation section; `None` when the digest has none.
+    allocation: Option<allocation::AllocationView>,
+    /// site.toml has `[allocation]` (the page says when its digest publishes none).
+    allocation_configured: bool,
     downloads: Vec<Download>,
 }
 

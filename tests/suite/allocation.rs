@@ -220,8 +220,9 @@ fn verify_passes_on_an_allocation_and_names_the_line_of_a_hand_edit() {
     run.expect_success()
         .stdout_contains("verify passed: 240 rule, requested and none lead(s) of 3200");
     no_personal_data(&run);
-    // The report still builds from the allocated export (the new columns are ignored).
+    // The report builds from the allocated export and publishes what the replay finds.
     site.build(&[]).expect_success();
+    report_shows_the_allocation(&site);
 
     let bytes = std::fs::read(site.path("leads/allocated.csv")).unwrap();
     let (line, byte, partner) = first_rule_row(&bytes);
@@ -301,4 +302,207 @@ fn allocation_names_are_checked_with_their_position() {
         "{}",
         run.describe()
     );
+}
+
+/// The built report of the allocated example: the policy in words, the counts by method
+/// (240 by rule), and the commitment, which is the SHA-256 of `--print-replay`.
+fn report_shows_the_allocation(site: &SiteTest) {
+    use sha2::{Digest, Sha256};
+    let json = site.json("transparency/leads.json");
+    let a = &json["allocation"];
+    assert_eq!(a["policy"]["seed"], "openedx-2026");
+    assert_eq!(
+        a["policy"]["match"],
+        serde_json::json!(["region", "service"])
+    );
+    assert_eq!(a["policy"]["weights"]["partner"], 2);
+    assert_eq!(a["leads"], 3200);
+    assert_eq!(
+        a["methods"],
+        serde_json::json!({"existing": 2960, "manual": 0, "requested": 0, "rule": 240,
+                           "none": 0, "unallocated": 0})
+    );
+    let relaxed: u64 = a["relaxed"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(relaxed, 240, "the relaxations add up to the rule leads");
+    // Expected rule leads add up to the rule leads (each lead shares 1 among its
+    // candidates), up to the rounding to one decimal.
+    let expected: f64 = a["by_partner"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|r| r["expected_rule"].as_f64().unwrap())
+        .sum();
+    assert!((expected - 240.0).abs() < 1.0, "{expected}");
+    let replay = site.run(&["leads", "verify", "--print-replay"]);
+    replay.expect_success();
+    let sha: String = Sha256::digest(replay.stdout.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(a["commitment"], sha.as_str());
+    let page = site.output_text("transparency/");
+    for needle in [
+        "<h2 id=\"policy-h\">Allocation</h2>",
+        "Weights by tier: Open edX Partner 2 and Verified Provider 1.",
+        "in this order: has the lead&#39;s service among its services; then serves the lead&#39;s region.",
+        "the public seed “openedx-2026”",
+        "<tr><th scope=\"row\">By the policy (rule)</th><td class=\"num\">240</td></tr>",
+        &format!("<code>{sha}</code>"),
+        "<code>partnersite leads verify --print-replay | sha256sum</code>",
+    ] {
+        assert!(page.contains(needle), "{needle} not on the page");
+    }
+}
+
+#[test]
+fn the_section_is_deterministic_and_another_seed_changes_only_tie_breaks() {
+    let site = SiteTest::example();
+    allocate(&site, "leads/export-2025-2026.csv", "leads/allocated.csv").expect_success();
+    site.replace(
+        "site.toml",
+        "source = \"leads/export-2025-2026.csv\"",
+        "source = \"leads/allocated.csv\"",
+    );
+    site.build(&[]).expect_success();
+    let first = site.output_text("transparency/leads.json");
+    site.build(&[]).expect_success();
+    assert_eq!(site.output_text("transparency/leads.json"), first);
+    // Another seed over the same recorded partners: the replay hashes other ids, so the
+    // commitment changes, and verify names the rule leads whose tie went the other way;
+    // the counts by method and the relaxations stay (a seed only breaks ties).
+    site.replace("site.toml", "seed = \"openedx-2026\"", "seed = \"another\"");
+    site.build(&[]).expect_success();
+    let json = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap();
+    let (a, b) = (json(&first), site.json("transparency/leads.json"));
+    let (a, b) = (&a["allocation"], &b["allocation"]);
+    assert_ne!(a["commitment"], b["commitment"]);
+    assert_eq!(a["methods"], b["methods"]);
+    assert_eq!(a["relaxed"], b["relaxed"]);
+    assert_eq!(b["policy"]["seed"], "another");
+}
+
+#[test]
+fn small_counts_by_method_are_withheld_and_the_auditor_passes() {
+    let site = SiteTest::example();
+    site.write("leads/incoming.csv", input());
+    allocate(&site, "leads/incoming.csv", "leads/small.csv").expect_success();
+    site.replace(
+        "site.toml",
+        "source = \"leads/export-2025-2026.csv\"",
+        "source = \"leads/small.csv\"",
+    )
+    .replace("site.toml", "from = 2025-01-01\n", "")
+    .replace("site.toml", "to = 2026-06-30\n", "")
+    .edit("site.toml", |t| {
+        t.lines()
+            .filter(|l| !l.starts_with("budget = "))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    });
+    site.build(&[]).expect_success();
+    let json = site.json("transparency/leads.json");
+    let a = &json["allocation"];
+    assert_eq!(a["leads"], 6);
+    // Europe has 2 leads, both by rule: a row whose total is published determines
+    // nothing by itself, but a cell of 2 < min_cell next to others is withheld.
+    let europe = &a["by_region"]["europe"];
+    assert_eq!(europe["leads"], 2);
+    assert!(
+        europe["methods"]["rule"].is_null(),
+        "a small count is published: {europe}"
+    );
+    let page = site.output_text("transparency/");
+    assert!(
+        page.contains("<td class=\"num\">&lt; 5</td>"),
+        "no withheld cell shown"
+    );
+}
+
+#[test]
+fn without_allocation_there_is_no_section_and_the_page_says_so() {
+    let site = SiteTest::example();
+    site.edit("site.toml", |t| {
+        let start = t
+            .find("# How leads without a partner are assigned")
+            .unwrap();
+        let end = t.find("market_segment = \"market_size\"\n").unwrap()
+            + "market_segment = \"market_size\"\n".len();
+        format!("{}{}", &t[..start], &t[end..])
+    });
+    site.build(&[]).expect_success();
+    let json = site.json("transparency/leads.json");
+    assert_eq!(json.get("allocation"), None);
+    assert!(
+        site.output_text("transparency/")
+            .contains("No allocation policy is published"),
+        "the page does not say so"
+    );
+}
+
+#[test]
+fn a_digest_with_the_section_publishes_it_only_under_the_same_policy() {
+    let site = SiteTest::example();
+    site.build(&[]).expect_success();
+    let published = site.output_text("transparency/leads.json");
+    let root = site.root().display().to_string();
+    site.run(&[
+        "leads",
+        "digest",
+        "--root",
+        &root,
+        "--output",
+        "leads/digest.json",
+    ])
+    .expect_success();
+    site.replace(
+        "site.toml",
+        "source = \"leads/export-2025-2026.csv\"",
+        "source = \"leads/digest.json\"",
+    );
+    site.build(&[]).expect_success();
+    assert_eq!(site.output_text("transparency/leads.json"), published);
+    site.replace("site.toml", "seed = \"openedx-2026\"", "seed = \"another\"");
+    site.build(&[]).expect_errors(
+        "leads/digest.json: error: the digest's allocation policy differs from [allocation] in site.toml\n  \
+         = help: make the digest again with `partnersite leads digest` under the site.toml that publishes it",
+    );
+}
+
+#[test]
+fn the_section_counts_the_leads_of_the_period_like_the_rest_of_the_report() {
+    let site = SiteTest::example();
+    allocate(&site, "leads/export-2025-2026.csv", "leads/allocated.csv").expect_success();
+    site.replace(
+        "site.toml",
+        "source = \"leads/export-2025-2026.csv\"",
+        "source = \"leads/allocated.csv\"",
+    )
+    .replace("site.toml", "from = 2025-01-01", "from = 2026-01-01");
+    site.build(&[]).expect_success();
+    let json = site.json("transparency/leads.json");
+    let a = &json["allocation"];
+    let leads = json["totals"]["leads"].as_u64().unwrap();
+    assert!(leads < 3200, "the period keeps fewer leads");
+    assert_eq!(a["leads"], leads);
+    let methods: u64 = a["methods"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(methods, leads);
+    for (slug, row) in a["by_partner"].as_object().unwrap() {
+        assert_eq!(row["leads"], json["by_partner"][slug]["leads"], "{slug}");
+    }
+    for (region, row) in a["by_region"].as_object().unwrap() {
+        assert_eq!(row["leads"], json["by_region"][region]["leads"], "{region}");
+    }
+    // The commitment is still the whole replay's.
+    let replay = site.run(&["leads", "verify", "--print-replay"]);
+    assert_eq!(replay.stdout.lines().count(), 3200);
 }

@@ -14,6 +14,10 @@ const V0_DIGEST: &str = include_str!("../fixtures/digests/v0-88383ec.json");
 /// `audit.before_joined`).
 const V1_DIGEST: &str = include_str!("../fixtures/digests/v1-003f6ad.json");
 
+/// A digest written by partnersite at commit 065dc24, the last of format 2 (before the
+/// `allocation` section).
+const V2_DIGEST: &str = include_str!("../fixtures/digests/v2-065dc24.json");
+
 /// The leads fixture site with `[leads] source` pointing at `leads/digest.json`, which
 /// holds `digest`.
 fn site_with_digest(digest: &str) -> SiteTest {
@@ -77,13 +81,29 @@ fn a_digest_written_by_003f6ad_loads_and_says_what_it_did_not_count() {
     for (key, value) in old.iter().filter(|(k, _)| *k != "version") {
         assert_eq!(published.get(key), Some(value), "`{key}` differs");
     }
-    assert_eq!(published["version"], Value::from(2));
+    assert_eq!(published["version"], Value::from(3));
     assert_eq!(published["audit"].get("before_joined"), None);
     let page = site.output_text("transparency/");
     assert!(
         page.contains("Leads received before their partner joined are not counted in this digest"),
         "{page}"
     );
+}
+
+// A regression guard, as for v0: format 2 loads and publishes the same values.
+#[test]
+fn a_digest_written_by_065dc24_loads_and_publishes_the_same_values() {
+    assert!(V2_DIGEST.starts_with("{\n  \"version\": 2,"));
+    let site = site_with_digest(V2_DIGEST);
+    site.build(&[]).expect_success();
+    let published = json(&site.output_text("transparency/leads.json"));
+    let Value::Object(old) = json(V2_DIGEST) else {
+        panic!("the fixture is not a JSON object");
+    };
+    for (key, value) in old.iter().filter(|(k, _)| *k != "version") {
+        assert_eq!(published.get(key), Some(value), "`{key}` differs");
+    }
+    assert!(published["audit"].get("before_joined").is_some());
 }
 
 #[test]
@@ -93,7 +113,7 @@ fn a_digest_of_a_newer_format_is_refused_as_such() {
     let site = site_with_digest(&v0_with("  \"version\": 999,\n  \"new_table\": {},\n"));
     site.build(&[]).expect_errors(
         "leads/digest.json: error: the digest was written by a newer partnersite \
-         (format version 999; this one reads up to 2): upgrade partnersite\n  \
+         (format version 999; this one reads up to 3): upgrade partnersite\n  \
          = help: install the partnersite release that wrote it (or a later one), or make \
          the digest again with this one",
     );
@@ -106,7 +126,7 @@ fn an_unknown_key_in_a_digest_of_a_known_format_is_an_error() {
         "leads/digest.json:3:11: error: the digest does not match the schema: unknown field \
          `min_cel`, expected one of `version`, `period`, `min_cell`, `totals`, `by_region`, \
          `by_partner`, `by_quarter`, `by_quarter_region`, `by_country`, `by_category`, \
-         `by_partner_attribute`, `region_partner`, `region_equity`, `concentration`, `audit`\n  \
+         `by_partner_attribute`, `region_partner`, `region_equity`, `concentration`, `audit`, `allocation`\n  \
          = help: write it with `partnersite leads digest`; its shape is documented in the README",
     );
 }
@@ -117,7 +137,7 @@ fn leads_json_and_the_digest_command_carry_the_version_first() {
     site.build(&[]).expect_success();
     let published = site.output_text("transparency/leads.json");
     assert!(
-        published.starts_with("{\n  \"version\": 2,\n  \"period\": {"),
+        published.starts_with("{\n  \"version\": 3,\n  \"period\": {"),
         "{published}"
     );
     let root = site.root().display().to_string();

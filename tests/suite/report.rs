@@ -337,7 +337,7 @@ fn the_audit_names_partners_outside_their_regions() {
 fn leads_before_a_partner_joined_are_flagged_and_named() {
     let site = example();
     let json = site.json("transparency/leads.json");
-    assert_eq!(json["version"], 2);
+    assert_eq!(json["version"], 3);
     let b = &json["audit"]["before_joined"];
     assert_eq!(b["leads"], 318);
     assert_eq!(b["by_partner"]["atlas-mesa-learning"], 275);

@@ -45,6 +45,11 @@ impl<'a> Report<'a> {
         }
     }
 
+    /// The site's configuration (labels of ids).
+    pub(super) fn config(&self) -> &'a SiteConfig {
+        self.config
+    }
+
     fn count(&self, n: u64) -> String {
         self.num.count(n)
     }
@@ -63,13 +68,13 @@ impl<'a> Report<'a> {
     }
 
     /// The partner's name; its slug when there is no record.
-    fn name(&self, slug: &str) -> String {
+    pub(super) fn name(&self, slug: &str) -> String {
         self.partner(slug)
             .map_or_else(|| slug.to_string(), |p| p.name.clone())
     }
 
     /// The partner's profile URL; `None` when it is not published.
-    fn url(&self, slug: &str) -> Option<String> {
+    pub(super) fn url(&self, slug: &str) -> Option<String> {
         self.site
             .partner(slug)
             .map(|_| format!("{}partners/{slug}/", self.config.base_path()))
@@ -77,7 +82,7 @@ impl<'a> Report<'a> {
 
     /// A bar chart whose description lists the values (withheld ones as "< 5"); its
     /// title names the period.
-    fn bar_chart(&self, title: &str, bars: &[Bar]) -> String {
+    pub(super) fn bar_chart(&self, title: &str, bars: &[Bar]) -> String {
         charts::bars(
             &format!("{title}, {}", self.period),
             &charts::describe(bars, &self.withheld),
