@@ -380,3 +380,42 @@ fn check_contact(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::endpoint_origin;
+
+    #[test]
+    fn endpoint_origins_a_csp_can_name() {
+        for (url, origin) in [
+            ("https://forms.example.org/in", "https://forms.example.org"),
+            (
+                "https://Forms.Example.ORG:8443/a?b=c&d",
+                "https://forms.example.org:8443",
+            ),
+            ("https://crm.example.org", "https://crm.example.org"),
+            ("http://127.0.0.1:41234/submit", "http://127.0.0.1:41234"),
+            ("http://localhost/x", "http://localhost"),
+        ] {
+            assert_eq!(endpoint_origin(url).as_deref(), Ok(origin), "{url}");
+        }
+        for url in [
+            "forms.example.org/in",
+            "ftp://x.org/",
+            "http://x.org/in",
+            "http://127.0.0.2/in",
+            "http://[::1]:8080/in",
+            "https://u@x.org/",
+            "https://x.org:99999/",
+            "https://x.org:/",
+            "https:///in",
+            "https://-x.org/",
+            "https://x.org/a\"b",
+            "https://x.org/'; script-src *",
+            "https://x.org;script-src/",
+            "https://bücher.example/",
+        ] {
+            assert!(endpoint_origin(url).is_err(), "{url}");
+        }
+    }
+}
