@@ -1,15 +1,17 @@
 //! `site.toml` -> [`SiteConfig`]: site settings, the ordered vocabularies, and the
-//! `[rules]`, `[leads]`, `[security]`, `[links]` and `[badge]` tables. Unknown keys are
-//! errors everywhere.
+//! `[rules]`, `[leads]`, `[allocation]`, `[request]`, `[security]`, `[links]` and `[badge]`
+//! tables. Unknown keys are errors everywhere.
 //!
 //! This file reads site.toml and checks the site settings; each table with rules of its
 //! own has a submodule in `config/`: `vocab.rs` (the `id = "label"` tables and regions),
 //! `rules.rs` (`[rules]`), `leads.rs` (`[leads]` and its categories), `allocation.rs`
-//! (`[allocation]`: the lead allocation policy) and `badge.rs` (`[badge]`: tier colours).
+//! (`[allocation]`: the lead allocation policy), `request.rs` (`[request]`: the request
+//! form) and `badge.rs` (`[badge]`: tier colours).
 
 mod allocation;
 mod badge;
 mod leads;
+mod request;
 mod rules;
 mod vocab;
 
@@ -19,6 +21,7 @@ pub use leads::{
     Categories, Category, CategoryValues, LeadColumns, LeadsConfig, MAX_VALUE_LEN, OTHER,
     is_value_slug,
 };
+pub use request::{CONSENT_FIELD, ContactRole, HONEYPOT_FIELD, Request, endpoint_origin};
 pub use rules::{OnMissing, RuleName, Rules};
 pub use vocab::{Region, Regions, Vocab, VocabEntry, is_slug, slugify};
 
@@ -167,6 +170,7 @@ struct RawSite {
     rules: Option<rules::RawRules>,
     leads: Option<LeadsConfig>,
     allocation: Option<allocation::RawAllocation>,
+    request: Option<request::RawRequest>,
     security: Option<SecurityConfig>,
     links: Option<LinksConfig>,
     badge: Option<badge::RawBadge>,
@@ -203,6 +207,8 @@ pub struct SiteConfig {
     pub leads: Option<LeadsConfig>,
     /// `[allocation]`, when present and valid.
     pub allocation: Option<Allocation>,
+    /// `[request]`: the request form, when present and valid.
+    pub request: Option<Request>,
     pub security: SecurityConfig,
     pub links: LinksConfig,
     /// `[badge]`: every tier's colours in the badges.
@@ -219,6 +225,19 @@ impl SiteConfig {
         message: impl Into<String>,
     ) -> Diagnostic {
         error_at(&self.text, span.start, message)
+    }
+
+    /// True when partners of `tier` receive leads: `[allocation] eligible_tiers`, else
+    /// `[leads] eligible_tiers`, else every tier.
+    pub fn tier_receives_leads(&self, tier: &str) -> bool {
+        match (&self.allocation, &self.leads) {
+            (Some(a), _) => a.tier_eligible(tier),
+            (None, Some(l)) => l
+                .eligible_tiers
+                .as_ref()
+                .is_none_or(|ts| ts.iter().any(|t| t.get_ref() == tier)),
+            (None, None) => true,
+        }
     }
 
     /// The path part of base_url (`/` or `/partners/`), used for every internal URL.
@@ -370,6 +389,9 @@ fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) ->
     let allocation = raw
         .allocation
         .and_then(|a| allocation::validate(a, &raw.tiers, leads.as_ref(), &text, diags));
+    let request = raw
+        .request
+        .and_then(|r| request::validate(r, leads.as_ref(), &text, diags));
 
     let security = raw.security.unwrap_or_default();
     check_security(&security, diags);
@@ -394,6 +416,7 @@ fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) ->
         rules,
         leads,
         allocation,
+        request,
         security,
         links: raw.links.unwrap_or_default(),
         badge,

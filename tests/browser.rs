@@ -14,6 +14,10 @@
 //!   (`tests/browser/hostile.mjs`) reports a dialog and the `window.__xss` marker.
 //! - `hostile_fixture_runs_no_script`: every page of `tests/fixtures/hostile`, built,
 //!   through that harness.
+//! - `request_form_posts_an_export`: the example site's request form
+//!   (`tests/browser/request.mjs`) posted to a loopback endpoint without JavaScript; the
+//!   posts become an export that `leads allocate` fills and `leads verify` passes, until
+//!   one assigned partner is edited by hand.
 //!
 //! A separate target that plain `cargo test` does not run (`test = false` in Cargo.toml,
 //! as mdBook's GUI tests): run it with `cargo test --test browser`. It needs
@@ -154,6 +158,7 @@ fn main() -> std::process::ExitCode {
             "hostile_fixture_runs_no_script",
             hostile_fixture_runs_no_script,
         ),
+        trial("request_form_posts_an_export", request_form_posts_an_export),
     ];
     libtest_mimic::run(&args, trials).exit_code()
 }
@@ -729,4 +734,186 @@ fn hostile_fixture_runs_no_script() {
     let run = hostile_check(&urls, &[]);
     println!("{}", run.output);
     run.expect_success();
+}
+
+/// The example's request form end to end: built with a loopback endpoint, filled and
+/// sent in Chromium (tests/browser/request.mjs checks the posted names and values, axe
+/// and screenshots at 360 and 1280 px); the posts, stored as the program's backend would
+/// (it adds the lead id, the date and the status), are an export `leads allocate` reads
+/// as it is; `leads verify` passes on its output and names the line of a hand edit.
+fn request_form_posts_an_export() {
+    let _lock = browser_lock();
+    let tmp = temp_dir();
+    let site = tmp.path().join("site");
+    copy_example_site(&site);
+    // A free port for the endpoint the script starts.
+    let endpoint_port = StaticServer::bind().1;
+    let toml = std::fs::read_to_string(site.join("site.toml")).expect("read site.toml");
+    let configured = "endpoint = \"https://forms.example.org/openedx-partner-requests\"";
+    assert!(toml.contains(configured), "the example's endpoint changed");
+    let toml = toml.replace(
+        configured,
+        &format!("endpoint = \"http://127.0.0.1:{endpoint_port}/submit\""),
+    );
+    std::fs::write(site.join("site.toml"), &toml).expect("write site.toml");
+    let (listener, port) = StaticServer::bind();
+    let out = tmp.path().join("out");
+    build_site(&site, &out, &format!("http://127.0.0.1:{port}/"));
+    let server = StaticServer::serve(listener, &out);
+
+    let posted = tmp.path().join("posted.json");
+    let shots = target_dir().join("browser-screenshots");
+    let run = node(
+        "request.mjs",
+        &[
+            "--site".into(),
+            server.url(),
+            "--endpoint-port".into(),
+            endpoint_port.to_string(),
+            "--partner".into(),
+            "eduvantage".into(),
+            "--out".into(),
+            posted.display().to_string(),
+            "--screenshots".into(),
+            shots.display().to_string(),
+        ],
+    );
+    println!("{}", run.output);
+    run.expect_success();
+
+    let export = posts_as_export(&posted);
+    std::fs::write(site.join("leads/requests.csv"), &export).expect("write the export");
+    let root = site.to_str().expect("UTF-8 path");
+    let input = site.join("leads/requests.csv");
+    let output = site.join("leads/allocated.csv");
+    let args = [
+        "leads",
+        "allocate",
+        "--root",
+        root,
+        "--input",
+        input.to_str().expect("UTF-8 path"),
+        "--output",
+        output.to_str().expect("UTF-8 path"),
+    ];
+    let run = partnersite(&args);
+    assert!(run.status.success(), "{}", describe_output(&args, &run));
+    let allocated = std::fs::read_to_string(&output).expect("read the allocated export");
+    let rows = allocated_rows(&allocated);
+    assert_eq!(rows.len(), 2, "{allocated}");
+    assert_eq!(rows[0].1, "rule", "the general form's lead: {rows:?}");
+    assert_eq!(
+        (rows[1].0.as_str(), rows[1].1.as_str()),
+        ("eduvantage", "requested"),
+        "the partner form's lead"
+    );
+
+    // The allocated export as the configured source: verify replays it.
+    let toml = toml.replace(
+        "source = \"leads/export-2025-2026.csv\"",
+        "source = \"leads/allocated.csv\"",
+    );
+    std::fs::write(site.join("site.toml"), &toml).expect("write site.toml");
+    let verify = ["leads", "verify", "--root", root];
+    let run = partnersite(&verify);
+    assert!(run.status.success(), "{}", describe_output(&verify, &run));
+
+    // One assigned partner edited by hand: verify fails and names the row's line.
+    let other = if rows[0].0 == "ipe-digital" {
+        "eduvantage"
+    } else {
+        "ipe-digital"
+    };
+    let edited = allocated.replacen(&format!(",{},", rows[0].0), &format!(",{other},"), 1);
+    assert_ne!(edited, allocated);
+    std::fs::write(&output, edited).expect("edit the allocated export");
+    let run = partnersite(&verify);
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{}",
+        describe_output(&verify, &run)
+    );
+    let said = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        said.contains(&format!(
+            "leads/allocated.csv:2: the export records rule (partner `{other}`, "
+        )),
+        "{}",
+        describe_output(&verify, &run)
+    );
+    assert!(!said.contains("Canary") && !said.contains("example.org"));
+}
+
+/// The posts as the program's backend stores them: the example export's columns (plus
+/// `requested_partner`), the posted fields under their own names, and the lead id, the
+/// date received and the status added.
+fn posts_as_export(posted: &Path) -> String {
+    let text = std::fs::read_to_string(posted).expect("read the posts");
+    let posts: serde_json::Value = serde_json::from_str(&text).expect("posts JSON");
+    let example = std::fs::read_to_string(repo().join("leads/export-2025-2026.csv"))
+        .expect("read the example export");
+    let mut header: Vec<String> = example
+        .lines()
+        .next()
+        .expect("a header")
+        .split(',')
+        .map(String::from)
+        .collect();
+    header.push("requested_partner".into());
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&header).expect("write header");
+    for (i, post) in posts
+        .as_array()
+        .expect("a list of posts")
+        .iter()
+        .enumerate()
+    {
+        let fields: Vec<(String, String)> = post["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .map(|f| {
+                (
+                    f[0].as_str().expect("name").to_string(),
+                    f[1].as_str().expect("value").to_string(),
+                )
+            })
+            .collect();
+        for (name, _) in &fields {
+            assert!(
+                header.contains(name) || name == "consent" || name == "homepage",
+                "the form posted `{name}`, which is not a column of the export {header:?}"
+            );
+        }
+        let row: Vec<String> = header
+            .iter()
+            .map(|col| match col.as_str() {
+                "lead_id" => format!("R-{}", i + 1),
+                "received_date" => format!("2026-03-0{}", i + 1),
+                "status" => "new".into(),
+                _ => fields
+                    .iter()
+                    .find(|(n, _)| n == col)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        w.write_record(&row).expect("write row");
+    }
+    String::from_utf8(w.into_inner().expect("flush")).expect("UTF-8")
+}
+
+/// (partner, method) of each row of an allocated export.
+fn allocated_rows(text: &str) -> Vec<(String, String)> {
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let h = rdr.headers().expect("header").clone();
+    let col = |name: &str| h.iter().position(|x| x == name).expect("column");
+    let (p, m) = (col("assigned_provider"), col("allocation_method"));
+    rdr.records()
+        .map(|r| {
+            let r = r.expect("row");
+            (r[p].to_string(), r[m].to_string())
+        })
+        .collect()
 }

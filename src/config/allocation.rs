@@ -32,7 +32,7 @@ pub struct RawAllocation {
 
 /// An ordered table whose keys keep their spans.
 #[derive(Debug, Clone)]
-struct Pairs<V>(Vec<(Spanned<String>, V)>);
+pub(super) struct Pairs<V>(pub(super) Vec<(Spanned<String>, V)>);
 
 impl<V> Default for Pairs<V> {
     fn default() -> Self {

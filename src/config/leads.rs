@@ -29,6 +29,26 @@ pub struct LeadColumns {
     pub allocation_relaxed: Option<String>,
 }
 
+impl LeadColumns {
+    /// (key, column) of every column mapped, in the table's order.
+    pub fn mapped(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("id", Some(&self.id)),
+            ("received", Some(&self.received)),
+            ("country", Some(&self.country)),
+            ("region", self.region.as_ref()),
+            ("partner", Some(&self.partner)),
+            ("status", Some(&self.status)),
+            ("requested_partner", self.requested_partner.as_ref()),
+            ("allocation_method", self.allocation_method.as_ref()),
+            ("allocation_relaxed", self.allocation_relaxed.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(key, col)| col.map(|c| (key, c.as_str())))
+        .collect()
+    }
+}
+
 /// `[leads]`: where the private export lives and how to read it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -281,20 +301,8 @@ fn validate_categories(
 ) {
     let mut mapped: Vec<(String, &str)> = Vec::new();
     if let Some(c) = &leads.columns {
-        for (key, col) in [
-            ("id", Some(&c.id)),
-            ("received", Some(&c.received)),
-            ("country", Some(&c.country)),
-            ("region", c.region.as_ref()),
-            ("partner", Some(&c.partner)),
-            ("status", Some(&c.status)),
-            ("requested_partner", c.requested_partner.as_ref()),
-            ("allocation_method", c.allocation_method.as_ref()),
-            ("allocation_relaxed", c.allocation_relaxed.as_ref()),
-        ] {
-            if let Some(col) = col {
-                mapped.push((format!("[leads.columns] {key}"), col.as_str()));
-            }
+        for (key, col) in c.mapped() {
+            mapped.push((format!("[leads.columns] {key}"), col));
         }
     }
     let Some(categories) = &mut leads.categories else {

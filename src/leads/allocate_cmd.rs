@@ -415,7 +415,7 @@ pub fn verify(root: &Path, print_replay: bool) -> Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_CONTENT));
         }
     };
-    let loaded = match load_leads(&config, leads, allocation, &partners, &files) {
+    let loaded = match load_leads(&config, leads, allocation, &partners, &files, false) {
         Ok(l) => l,
         Err(d) => {
             print_diagnostics(&d);
@@ -439,15 +439,18 @@ pub struct Loaded<'a> {
 }
 
 /// Read the (vetted) export files into leads for a replay, as `verify` does; every
-/// problem comes back as diagnostics.
+/// problem comes back as diagnostics. `unknown_partners_ok`: see
+/// [`Resolved::unknown_partners_ok`].
 pub fn load_leads<'a>(
     config: &'a SiteConfig,
     leads: &'a LeadsConfig,
     allocation: &'a Allocation,
     partners: &[Partner],
     files: &[(PathBuf, PathBuf)],
+    unknown_partners_ok: bool,
 ) -> std::result::Result<Loaded<'a>, Diagnostics> {
     let mut resolved = Resolved::new(config, leads, allocation, partners);
+    resolved.unknown_partners_ok |= unknown_partners_ok;
     let mut diags = Diagnostics::default();
     let mut all = Vec::new();
     let mut at: Vec<(usize, u64)> = Vec::new();

@@ -219,6 +219,10 @@ pub struct Resolved<'a> {
     pub regions: Vec<String>,
     interners: Vec<Interner>,
     slugs: HashMap<String, usize>,
+    /// Take a slug that names no record as a partner outside the policy (as
+    /// `allow_unknown_partners` does). The build sets it: the report reader has already
+    /// judged the slugs of the period it publishes, and rows outside it are not its to fail.
+    pub unknown_partners_ok: bool,
 }
 
 /// Value ids of one facet, numbered in order of first sight.
@@ -302,6 +306,7 @@ impl<'a> Resolved<'a> {
                 .enumerate()
                 .map(|(i, p)| (p.slug.clone(), i))
                 .collect(),
+            unknown_partners_ok: leads.allow_unknown_partners,
         }
     }
 
@@ -752,7 +757,7 @@ impl Resolved<'_> {
         {
             return Some((true, Some(p)));
         }
-        if self.leads.allow_unknown_partners {
+        if self.unknown_partners_ok {
             return Some((true, None));
         }
         let slugs = self.policy.partners.iter().map(|p| p.slug.as_str());

@@ -397,7 +397,7 @@ fn allocation_section(
     files: &[(PathBuf, PathBuf)],
     period: &Period,
 ) -> Result<AllocationSection, Diagnostics> {
-    let loaded = allocate_cmd::load_leads(config, leads, allocation, partners, files)?;
+    let loaded = allocate_cmd::load_leads(config, leads, allocation, partners, files, true)?;
     let replay = allocate::replay(&loaded.resolved.policy, &loaded.leads, false);
     let commitment = crate::sha::sha256_hex(&[&allocate_cmd::replay_text(&loaded, &replay)]);
     Ok(allocation_report::section(

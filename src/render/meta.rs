@@ -351,6 +351,13 @@ fn description(template: &str, ctx: &Context, sm: &SiteMeta) -> String {
         "listing.html" => text("facet")
             .zip(text("term.label"))
             .map(|(f, t)| format!("{f}: {t} · {}", sm.description)),
+        "request.html" => Some(match text("for_partner.name") {
+            Some(name) => format!("Ask {name} for a proposal through {}.", sm.title),
+            None => format!(
+                "Ask for a proposal: {} forwards your request to a partner.",
+                sm.title
+            ),
+        }),
         "transparency.html" => text("report.period").map(|period| {
             format!(
                 "How many leads the program forwarded to partners ({period}), per region, \

@@ -46,6 +46,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "pager.html",
     "contributions.html",
     "transparency.html",
+    "request.html",
     "404.html",
     "atom.xml",
     "sitemap.xml",

@@ -392,6 +392,67 @@ const ALLOCATION: &[Key] = &[
     ),
 ];
 
+const REQUEST_CONTACT: &[Key] = &[
+    opt(
+        "name",
+        Ty::Str,
+        "Export column receiving the buyer's full name.",
+    ),
+    opt(
+        "given_name",
+        Ty::Str,
+        "Export column receiving the buyer's first name.",
+    ),
+    opt(
+        "family_name",
+        Ty::Str,
+        "Export column receiving the buyer's last name.",
+    ),
+    req(
+        "email",
+        Ty::Str,
+        "Export column receiving the buyer's e-mail (required: the program answers by e-mail).",
+    ),
+    opt(
+        "organization",
+        Ty::Str,
+        "Export column receiving the buyer's organization.",
+    ),
+    opt(
+        "phone",
+        Ty::Str,
+        "Export column receiving the buyer's phone number.",
+    ),
+    opt(
+        "message",
+        Ty::Str,
+        "Export column receiving what the buyer wrote about the project.",
+    ),
+];
+
+const REQUEST: &[Key] = &[
+    req(
+        "endpoint",
+        Ty::Pattern(HTTP_URL),
+        "Where the request form posts: an https URL of the program's backend (http only for localhost).",
+    ),
+    req(
+        "consent",
+        Ty::Str,
+        "The sentence of the required consent checkbox the buyer ticks.",
+    ),
+    opt(
+        "privacy_url",
+        Ty::Pattern(HTTP_URL),
+        "Optional: the program's privacy notice, linked beside the consent.",
+    ),
+    req(
+        "contact",
+        Ty::Table(REQUEST_CONTACT),
+        "Contact field = the export column it posts to, in the form's order; `email` is required.",
+    ),
+];
+
 const SECURITY: &[Key] = &[
     def(
         "partner_html",
@@ -511,6 +572,11 @@ pub const SITE: &[Key] = &[
         "allocation",
         Ty::Table(ALLOCATION),
         "The public policy that assigns leads to partners (`partnersite leads allocate` and `leads verify`).",
+    ),
+    opt(
+        "request",
+        Ty::Table(REQUEST),
+        "The request form buyers fill on the site (/request/ and each profile's): it posts the export's column names.",
     ),
     opt(
         "security",

@@ -24,6 +24,7 @@ mod navigation;
 mod output_safety;
 mod privacy;
 mod report;
+mod request;
 mod rules;
 mod scaffold;
 mod schema;

@@ -42,6 +42,8 @@ const KINDS: &[(&str, &str, Option<&str>)] = &[
     ("program/", "CollectionPage", None),
     ("transparency/", "WebPage", None),
     ("program/contributions/", "WebPage", None),
+    ("request/", "WebPage", None),
+    ("partners/eduvantage/request/", "WebPage", None),
 ];
 
 fn built_example() -> SiteTest {

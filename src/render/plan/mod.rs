@@ -5,14 +5,15 @@
 //! One module per part of the site: [`directory`] (home, partners.json, value pages),
 //! [`partner`] (profiles, item pages, badges, assets), [`listings`] (the paginated
 //! lists), [`taxonomies`] (tag and topic pages), [`feeds`] (Atom), [`site`] (program
-//! posts, pages, the navigation, extras and site files), [`indexes`] (an index page for
-//! every folder of the site's URLs).
+//! posts, pages, the navigation, extras and site files), [`request`] (the request form),
+//! [`indexes`] (an index page for every folder of the site's URLs).
 
 mod directory;
 mod feeds;
 mod indexes;
 mod listings;
 mod partner;
+mod request;
 mod site;
 mod taxonomies;
 
@@ -82,6 +83,7 @@ pub(super) fn plan<'a>(
     let mut lists = partner::plan_all(site, &cards, &extras.partner_panels, urls, &mut out);
     site::program_posts(site, urls, &mut lists, &mut out);
     site::pages(site, urls, &mut out);
+    request::plan(site, urls, &mut out);
     let lists = lists.sorted();
     let browse = taxonomies::plan(&lists, &site.config, urls, &mut out);
     listings::plan(&lists, &browse, urls, &mut out);

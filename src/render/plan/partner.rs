@@ -166,6 +166,9 @@ fn profile<'a>(at: &PartnerAt<'a>, c: &'a SiteConfig) -> Ctx<'a> {
         ctx.insert("client_logos", &views.logos);
         ctx.insert("badge_url", &urls.abs(&format!("{path}badge.svg")));
         ctx.insert("profile_permalink", &urls.abs(&path));
+        let request = super::request::offered(p, c);
+        let request_url = request.then(|| urls.url(&super::request::partner_path(&p.slug)));
+        ctx.insert("request_url", &request_url);
         if let Some(panel) = &panel {
             ctx.insert_value("extra", panel.clone());
         }
