@@ -54,6 +54,9 @@ pub enum LeadsCommand {
         /// Where to write the digest [default: standard output].
         #[arg(long)]
         output: Option<PathBuf>,
+        /// The `[[leads.period]]` to digest, by id [default: the newest].
+        #[arg(long)]
+        period: Option<String>,
     },
     /// Assign every lead without a partner by the allocation policy of site.toml; writes
     /// the export to a new file with the partner filled and the method recorded.
@@ -278,7 +281,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
-        Command::Leads(LeadsCommand::Digest { root, output }) => leads_digest(root, output),
+        Command::Leads(LeadsCommand::Digest {
+            root,
+            output,
+            period,
+        }) => leads_digest(root, output, period),
         Command::Leads(LeadsCommand::Allocate {
             root,
             input,
@@ -552,7 +559,11 @@ fn check_text(
     }
 }
 
-fn leads_digest(root: PathBuf, output: Option<PathBuf>) -> Result<ExitCode> {
+fn leads_digest(
+    root: PathBuf,
+    output: Option<PathBuf>,
+    period: Option<String>,
+) -> Result<ExitCode> {
     if let Some(code) = missing_site(&root) {
         return Ok(code);
     }
@@ -568,7 +579,15 @@ fn leads_digest(root: PathBuf, output: Option<PathBuf>) -> Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_CONTENT));
         }
     };
-    match crate::leads::load_with_warnings(&site.config, &site.partners) {
+    let loaded = match period {
+        None => crate::leads::load_with_warnings(&site.config, &site.partners),
+        Some(id) => match crate::leads::load_period(&site.config, &site.partners, &id) {
+            Ok(Some(x)) => Ok(x),
+            Ok(None) => return Ok(unknown_period(&site.config, &id)),
+            Err(d) => Err(d),
+        },
+    };
+    match loaded {
         Ok((Some(digest), warnings)) => {
             print_diagnostics(&warnings);
             let bytes = crate::leads::write_digest(&digest);
@@ -595,6 +614,29 @@ fn leads_digest(root: PathBuf, output: Option<PathBuf>) -> Result<ExitCode> {
             Ok(ExitCode::from(EXIT_CONTENT))
         }
     }
+}
+
+/// `leads digest --period ID` with no such `[[leads.period]]`.
+fn unknown_period(config: &crate::config::SiteConfig, id: &str) -> ExitCode {
+    let ids = crate::leads::period_ids(config);
+    if ids.is_empty() {
+        eprintln!(
+            "error: --period `{}`: site.toml has no [[leads.period]]",
+            crate::diagnostics::escape_terminal(id)
+        );
+        eprintln!("  = help: leave out --period to digest [leads] source");
+    } else {
+        eprintln!(
+            "error: --period `{}`: no [[leads.period]] has this id",
+            crate::diagnostics::escape_terminal(id)
+        );
+        eprintln!(
+            "  = help: {} (the periods: {})",
+            crate::diagnostics::suggest(id, ids.iter().copied()),
+            ids.join(", ")
+        );
+    }
+    ExitCode::from(EXIT_USAGE)
 }
 
 /// `1 partner`, `2 partners`.

@@ -46,6 +46,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "pager.html",
     "contributions.html",
     "transparency.html",
+    "period_switch.html",
+    "trends.html",
     "404.html",
     "atom.xml",
     "sitemap.xml",
