@@ -340,7 +340,8 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
         .ok()
         .and_then(|(c, _)| c)
         .and_then(|c| c.leads)
-        .map(|l| l.source.get_ref().clone());
+        .map(|l| l.source.get_ref().clone())
+        .filter(|s| !s.is_empty()); // no `source` at all: an error reported by the build
     let target = match Target::check(&args.root, &output, leads_source.as_deref(), args.force) {
         Ok(t) => t,
         Err(e) => return refused(e),

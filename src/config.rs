@@ -20,7 +20,7 @@ pub use leads::{
     Categories, Category, CategoryValues, LeadColumns, LeadsConfig, MAX_VALUE_LEN, OTHER,
     is_value_slug,
 };
-pub use periods::{PeriodConfig, TRENDS, period_order_error};
+pub use periods::{PeriodConfig, TRENDS, has_source, period_order_error};
 pub use rules::{OnMissing, RuleName, Rules};
 pub use vocab::{Region, Regions, Vocab, VocabEntry, is_slug, slugify};
 

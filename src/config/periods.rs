@@ -44,7 +44,8 @@ pub(super) fn absent_source() -> Spanned<String> {
     Spanned::new(0..0, String::new())
 }
 
-fn has_source(leads: &super::LeadsConfig) -> bool {
+/// False when `[leads]` has no `source` key (see [`absent_source`]).
+pub fn has_source(leads: &super::LeadsConfig) -> bool {
     leads.source.span() != (0..0)
 }
 
@@ -58,7 +59,8 @@ pub(super) fn validate(
 ) {
     let header = leads_header(text);
     if leads.periods.is_empty() {
-        if !has_source(leads) {
+        // A `[[leads.period]]` that did not parse is reported by the parser already.
+        if !has_source(leads) && !text.contains("[[leads.period]]") {
             diags.push(
                 error_at(text, header, "[leads] has no `source`")
                     .hint("add source = \"leads/\" (a CSV file, a folder of CSVs or a digest), or one [[leads.period]] per report"),

@@ -30,6 +30,10 @@ pub fn load_archive(
     partners: &[Partner],
 ) -> Result<(Option<Digest>, Vec<Archived>, Diagnostics), Diagnostics> {
     let periods = match &config.leads {
+        // No source at all: site.toml's error says so; there is nothing to read.
+        Some(leads) if leads.periods.is_empty() && !crate::config::has_source(leads) => {
+            return Ok((None, Vec::new(), Diagnostics::default()));
+        }
         Some(leads) if !leads.periods.is_empty() => &leads.periods,
         _ => return load_with_warnings(config, partners).map(|(d, w)| (d, Vec::new(), w)),
     };

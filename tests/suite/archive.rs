@@ -491,3 +491,117 @@ fn leads_digest_names_an_unknown_period() {
         "2025-07-01"
     );
 }
+
+// ---------- site.toml errors ----------
+
+/// The fixture with `leads_keys` in place of `[leads] source`, `from` and `to`, and
+/// `tail` appended (line 59 is the first line of `tail`).
+fn with_config(leads_keys: &str, tail: &str) -> SiteTest {
+    let site = SiteTest::from_fixture("leads/site");
+    site.edit("site.toml", |t| {
+        let t = t.replacen(
+            "source = \"leads/export.csv\"\nfrom = 2025-01-01\nto = 2025-12-31\n",
+            leads_keys,
+            1,
+        );
+        format!("{t}\n{tail}")
+    });
+    site
+}
+
+#[test]
+fn every_period_error_is_reported_in_one_run() {
+    let site = with_config(
+        "",
+        "[[leads.period]]\nid = \"2025 H1\"\nsource = \"leads/export.csv\"\nfrom = 2025-06-30\nto = 2025-01-01\n\n\
+         [[leads.period]]\nid = \"trends\"\nsource = \"content/x.csv\"\nfrom = 2025-03-01\nto = 2025-07-31\n\n\
+         [[leads.period]]\nid = \"trends\"\nsource = \"leads/export.csv\"\nfrom = 2025-07-01\n",
+    );
+    site.build(&[]).expect_errors(
+        "site.toml:60:6: error: [[leads.period]] id `2025 H1` is not a slug
+  = help: the id is the page's URL segment (/transparency/<id>/): lower-case letters, digits and single hyphens, e.g. `2025-h1`
+site.toml:62:8: error: [[leads.period]] `2025 H1`: `from` (2025-06-30) is after `to` (2025-01-01)
+  = help: swap the two dates
+site.toml:66:6: error: [[leads.period]] id `trends` is reserved
+  = help: /transparency/trends/ is the page comparing the periods: name the period by its dates, e.g. `2026-h1`
+site.toml:67:10: error: [[leads.period]] `trends`: source `content/x.csv` is inside `content/`, which partnersite reads or publishes
+  = help: keep the private export out of content/, static/, templates/ and themes/ (e.g. in leads/, or outside the repository)
+site.toml:67:10: error: [leads] source: `content/x.csv` not found
+  = help: give a .csv file, a folder of .csv files or a .json digest, relative to the site folder
+site.toml:72:6: error: [[leads.period]] id `trends` is reserved
+  = help: /transparency/trends/ is the page comparing the periods: name the period by its dates, e.g. `2026-h1`
+site.toml:72:6: error: [[leads.period]] id `trends` is used twice
+  = help: the first is on line 66; each period needs its own id
+site.toml:74:8: error: [[leads.period]] `trends` starts on 2025-07-01, not after the end of `trends` (2025-07-31)
+  = help: list the periods oldest first, each starting after the previous one ends: overlapping periods would let a reader subtract one report from the other and recover withheld counts",
+    );
+    assert!(!site.public().exists(), "a failed build wrote output");
+}
+
+#[test]
+fn source_and_periods_together_are_refused() {
+    with_config("source = \"leads/export.csv\"\n", &periods(&[H1]))
+        .build(&[])
+        .expect_errors(
+            "site.toml:43:10: error: [leads] has both `source` and [[leads.period]]
+  = help: move `source` (with `from` and `to`) into the newest [[leads.period]], or remove the periods",
+        );
+}
+
+#[test]
+fn leads_from_and_to_with_periods_are_refused() {
+    with_config("from = 2025-01-01\n", &periods(&[H1]))
+        .build(&[])
+        .expect_errors(
+            "site.toml:42:1: error: [leads] `from` and `to` do not apply to [[leads.period]]
+  = help: give each [[leads.period]] its own `from` and `to`",
+        );
+}
+
+#[test]
+fn no_source_at_all_is_an_error() {
+    with_config("", "").build(&[]).expect_errors(
+        "site.toml:42:1: error: [leads] has no `source`
+  = help: add source = \"leads/\" (a CSV file, a folder of CSVs or a digest), or one [[leads.period]] per report",
+    );
+}
+
+#[test]
+fn a_period_without_source_is_an_error() {
+    with_config("", "[[leads.period]]\nid = \"2025\"\nfrom = 2025-01-01\n")
+        .build(&[])
+        .expect_errors(
+            "site.toml:59:1: error: missing required key `source`
+  = help: add `source = ...`",
+        );
+}
+
+#[test]
+fn periods_out_of_order_are_refused() {
+    with_config("", &periods(&[H2, H1])).build(&[]).expect_errors(
+        "site.toml:67:8: error: [[leads.period]] `2025-h1` starts on 2025-01-01, not after the end of `2025-h2` (2025-12-31)
+  = help: list the periods oldest first, each starting after the previous one ends: overlapping periods would let a reader subtract one report from the other and recover withheld counts",
+    );
+}
+
+/// `2025` (bounds from its data: 1 Feb – 1 Aug) overlaps `2025-h2` (from 1 Jul).
+#[test]
+fn periods_that_overlap_by_their_data_are_refused() {
+    let site = with_config(
+        "",
+        &periods(&[
+            ("2025", "leads/2025.csv", None, None),
+            ("2025-h2", "leads/export.csv", Some("2025-07-01"), None),
+        ]),
+    );
+    let rows = [
+        ("2025-02-01", "DE", "hosting", 6),
+        ("2025-08-01", "DE", "hosting", 6),
+    ];
+    site.write("leads/2025.csv", export(&rows));
+    site.write("leads/export.csv", export(&rows));
+    site.build(&[]).expect_errors(
+        "site.toml:63:6: error: [[leads.period]] `2025-h2` starts on 2025-07-01, not after the end of `2025` (2025-08-01)
+  = help: list the periods oldest first, each starting after the previous one ends: overlapping periods would let a reader subtract one report from the other and recover withheld counts",
+    );
+}
