@@ -605,3 +605,25 @@ fn periods_that_overlap_by_their_data_are_refused() {
   = help: list the periods oldest first, each starting after the previous one ends: overlapping periods would let a reader subtract one report from the other and recover withheld counts",
     );
 }
+
+#[test]
+fn a_link_into_an_older_periods_export_is_refused_like_one_into_the_current() {
+    let site = archive(&periods(&[
+        (
+            "2024",
+            "leads/2024.csv",
+            Some("2024-01-01"),
+            Some("2024-12-31"),
+        ),
+        H1,
+    ]));
+    site.write(
+        "leads/2024.csv",
+        export(&[("2024-03-01", "DE", "hosting", 6)]),
+    );
+    site.symlink(site.path("leads/2024.csv"), "static/leads.csv");
+    let run = site.build(&[]);
+    run.expect_failure(1)
+        .stderr_contains("is a link into the lead export `leads/2024.csv`");
+    assert!(!site.public().join("leads.csv").exists());
+}
