@@ -44,7 +44,7 @@ pub(super) fn absent_source() -> Spanned<String> {
     Spanned::new(0..0, String::new())
 }
 
-/// False when `[leads]` has no `source` key (see [`absent_source`]).
+/// False when `[leads]` has no `source` key (its value then has an empty span).
 pub fn has_source(leads: &super::LeadsConfig) -> bool {
     leads.source.span() != (0..0)
 }
