@@ -149,7 +149,15 @@ fn allocate_fills_the_partner_and_changes_no_other_byte() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["export-2025-2026.csv", "incoming.csv", "out.csv"]);
+    assert_eq!(
+        names,
+        [
+            "2024-h2.json",
+            "export-2025-2026.csv",
+            "incoming.csv",
+            "out.csv"
+        ]
+    );
     allocate(&site, "leads/out.csv", "leads/again.csv")
         .expect_success()
         .stdout_contains("allocated 0 lead(s)");

@@ -627,3 +627,29 @@ fn a_link_into_an_older_periods_export_is_refused_like_one_into_the_current() {
         .stderr_contains("is a link into the lead export `leads/2024.csv`");
     assert!(!site.public().join("leads.csv").exists());
 }
+
+#[test]
+fn problems_in_several_periods_come_out_in_one_run() {
+    let site = archive(&periods(&[
+        (
+            "2024",
+            "leads/2024.csv",
+            Some("2024-01-01"),
+            Some("2024-12-31"),
+        ),
+        (
+            "2025",
+            "leads/2025.csv",
+            Some("2025-01-01"),
+            Some("2025-12-31"),
+        ),
+    ]));
+    let bad = |date: &str| export(&[(date, "DE", "hosting", 6)]).replacen(",won,", ",wom,", 1);
+    site.write("leads/2024.csv", bad("2024-03-01"));
+    site.write("leads/2025.csv", bad("2025-03-01"));
+    site.build(&[])
+        .expect_failure(1)
+        .stderr_contains("leads/2024.csv:2: error: unknown status `wom` (column `status`)")
+        .stderr_contains("leads/2025.csv:2: error: unknown status `wom` (column `status`)")
+        .stderr_contains("2 errors found");
+}
