@@ -56,6 +56,7 @@ fn gen_leads_config(source: &str) -> LeadsConfig {
         min_cell: 5,
         policy: None,
         allow_unknown_partners: false,
+        periods: Vec::new(),
         columns: Some(LeadColumns {
             id: "lead_id".into(),
             received: "received_date".into(),

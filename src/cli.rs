@@ -56,6 +56,9 @@ pub enum LeadsCommand {
         /// Where to write the digest [default: standard output].
         #[arg(long)]
         output: Option<PathBuf>,
+        /// The `[[leads.period]]` to digest, by id [default: the newest].
+        #[arg(long)]
+        period: Option<String>,
     },
     /// Assign every lead without a partner by the allocation policy of site.toml; writes
     /// the export to a new file with the partner filled and the method recorded.
@@ -268,43 +271,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
         Command::New(NewCommand::Partner { slug, name, root }) => {
-            match crate::scaffold::new_partner(&root, &slug, name.as_deref()) {
-                Ok(dir) => {
-                    let mut out = stdout();
-                    writeln!(out, "created {}", printable_path(&dir))?;
-                    let slug = esc(&slug);
-                    writeln!(
-                        out,
-                        "next: edit partner.toml and about.md, replace logo.svg, turn the draft examples into real content"
-                    )?;
-                    writeln!(
-                        out,
-                        "      (preview with `partnersite serve --drafts --partner {slug}`); the partner is a draft until you"
-                    )?;
-                    writeln!(
-                        out,
-                        "      set `draft = false` in partner.toml, and is then published once `partnersite check --partner {slug}` passes"
-                    )?;
-                    let schema = root
-                        .join(crate::schema::DEFAULT_DIR)
-                        .join(crate::schema::PARTNER);
-                    if !schema.is_file() {
-                        writeln!(
-                            out,
-                            "note: partner.toml's `#:schema` line names {}/{}, which does not exist yet: run `partnersite schema`",
-                            crate::schema::DEFAULT_DIR,
-                            crate::schema::PARTNER
-                        )?;
-                    }
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => {
-                    eprintln!("error: {}", esc(&format!("{e:#}")));
-                    Ok(ExitCode::from(EXIT_USAGE))
-                }
-            }
+            new_partner(&root, &slug, name.as_deref())
         }
-        Command::Leads(LeadsCommand::Digest { root, output }) => leads_digest(root, output),
+        Command::Leads(LeadsCommand::Digest {
+            root,
+            output,
+            period,
+        }) => leads_digest(root, output, period),
         Command::Schema(args) => schema(args),
         Command::Leads(LeadsCommand::Allocate {
             root,
@@ -346,6 +319,45 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// `partnersite new partner`: the folder, and what to do next.
+fn new_partner(root: &std::path::Path, slug: &str, name: Option<&str>) -> Result<ExitCode> {
+    match crate::scaffold::new_partner(root, slug, name) {
+        Ok(dir) => {
+            let mut out = stdout();
+            writeln!(out, "created {}", printable_path(&dir))?;
+            let slug = esc(slug);
+            writeln!(
+                out,
+                "next: edit partner.toml and about.md, replace logo.svg, turn the draft examples into real content"
+            )?;
+            writeln!(
+                out,
+                "      (preview with `partnersite serve --drafts --partner {slug}`); the partner is a draft until you"
+            )?;
+            writeln!(
+                out,
+                "      set `draft = false` in partner.toml, and is then published once `partnersite check --partner {slug}` passes"
+            )?;
+            let schema = root
+                .join(crate::schema::DEFAULT_DIR)
+                .join(crate::schema::PARTNER);
+            if !schema.is_file() {
+                writeln!(
+                    out,
+                    "note: partner.toml's `#:schema` line names {}/{}, which does not exist yet: run `partnersite schema`",
+                    crate::schema::DEFAULT_DIR,
+                    crate::schema::PARTNER
+                )?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("error: {}", esc(&format!("{e:#}")));
+            Ok(ExitCode::from(EXIT_USAGE))
+        }
+    }
+}
+
 fn build(args: BuildArgs) -> Result<ExitCode> {
     let start = Instant::now();
     if let Some(code) = missing_site(&args.root) {
@@ -360,7 +372,8 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
         .ok()
         .and_then(|(c, _)| c)
         .and_then(|c| c.leads)
-        .map(|l| l.source.get_ref().clone());
+        .map(|l| l.source.get_ref().clone())
+        .filter(|s| !s.is_empty()); // no `source` at all: an error reported by the build
     let target = match Target::check(&args.root, &output, leads_source.as_deref(), args.force) {
         Ok(t) => t,
         Err(e) => return refused(e),
@@ -579,7 +592,11 @@ fn check_text(
     }
 }
 
-fn leads_digest(root: PathBuf, output: Option<PathBuf>) -> Result<ExitCode> {
+fn leads_digest(
+    root: PathBuf,
+    output: Option<PathBuf>,
+    period: Option<String>,
+) -> Result<ExitCode> {
     if let Some(code) = missing_site(&root) {
         return Ok(code);
     }
@@ -595,7 +612,15 @@ fn leads_digest(root: PathBuf, output: Option<PathBuf>) -> Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_CONTENT));
         }
     };
-    match crate::leads::load_with_warnings(&site.config, &site.partners) {
+    let loaded = match period {
+        None => crate::leads::load_with_warnings(&site.config, &site.partners),
+        Some(id) => match crate::leads::load_period(&site.config, &site.partners, &id) {
+            Ok(Some(x)) => Ok(x),
+            Ok(None) => return Ok(unknown_period(&site.config, &id)),
+            Err(d) => Err(d),
+        },
+    };
+    match loaded {
         Ok((Some(digest), warnings)) => {
             print_diagnostics(&warnings);
             let bytes = crate::leads::write_digest(&digest);
@@ -622,6 +647,29 @@ fn leads_digest(root: PathBuf, output: Option<PathBuf>) -> Result<ExitCode> {
             Ok(ExitCode::from(EXIT_CONTENT))
         }
     }
+}
+
+/// `leads digest --period ID` with no such `[[leads.period]]`.
+fn unknown_period(config: &crate::config::SiteConfig, id: &str) -> ExitCode {
+    let ids = crate::leads::period_ids(config);
+    if ids.is_empty() {
+        eprintln!(
+            "error: --period `{}`: site.toml has no [[leads.period]]",
+            crate::diagnostics::escape_terminal(id)
+        );
+        eprintln!("  = help: leave out --period to digest [leads] source");
+    } else {
+        eprintln!(
+            "error: --period `{}`: no [[leads.period]] has this id",
+            crate::diagnostics::escape_terminal(id)
+        );
+        eprintln!(
+            "  = help: {} (the periods: {})",
+            crate::diagnostics::suggest(id, ids.iter().copied()),
+            ids.join(", ")
+        );
+    }
+    ExitCode::from(EXIT_USAGE)
 }
 
 /// `1 partner`, `2 partners`.

@@ -11,6 +11,7 @@
 mod allocation;
 mod badge;
 mod leads;
+mod periods;
 mod request;
 mod rules;
 mod vocab;
@@ -21,6 +22,7 @@ pub use leads::{
     Categories, Category, CategoryValues, LeadColumns, LeadsConfig, MAX_VALUE_LEN, OTHER,
     is_value_slug,
 };
+pub use periods::{PeriodConfig, TRENDS, has_source, period_order_error};
 pub use request::{CONSENT_FIELD, ContactRole, HONEYPOT_FIELD, Request, endpoint_origin};
 pub use rules::{OnMissing, RuleName, Rules};
 pub use vocab::{Region, Regions, Vocab, VocabEntry, is_slug, slugify};

@@ -122,7 +122,8 @@ pub struct Opened {
 pub struct SiteFiles<'a> {
     root: &'a Path,
     canonical_root: &'a Path,
-    leads: Option<&'a str>,
+    /// `[leads] source` and every `[[leads.period]]` source.
+    leads: Vec<&'a str>,
     max_file_size: u64,
 }
 
@@ -131,7 +132,15 @@ impl<'a> SiteFiles<'a> {
         SiteFiles {
             root: &config.root,
             canonical_root: &config.canonical_root,
-            leads: config.leads.as_ref().map(|l| l.source.get_ref().as_str()),
+            leads: config
+                .leads
+                .iter()
+                .flat_map(|l| {
+                    std::iter::once(l.source.get_ref().as_str())
+                        .chain(l.periods.iter().map(|p| p.source.get_ref().as_str()))
+                })
+                .filter(|s| !s.is_empty())
+                .collect(),
             max_file_size: config.security.max_file_size,
         }
     }
@@ -141,7 +150,7 @@ impl<'a> SiteFiles<'a> {
         SiteFiles {
             root,
             canonical_root,
-            leads: None,
+            leads: Vec::new(),
             max_file_size,
         }
     }
@@ -242,7 +251,7 @@ impl<'a> SiteFiles<'a> {
         if area == Area::Leads {
             return Ok(target);
         }
-        if let Some(source) = self.leads.filter(|s| !s.is_empty()) {
+        for source in &self.leads {
             // `root.join` keeps an absolute source as it is.
             if target.starts_with(under(source)) {
                 return Err(Refused::IntoLeads(source.to_string()));

@@ -36,6 +36,8 @@ pub struct Prepared {
     pub warnings: Diagnostics,
     /// Lead aggregates (`[leads]`), already free of personal data.
     pub leads: Option<crate::leads::Digest>,
+    /// Every `[[leads.period]]`, oldest first (empty with one `[leads] source`).
+    pub archive: Vec<crate::leads::Archived>,
     /// URL of the allocation policy page linked from the report.
     pub leads_policy: Option<String>,
 }
@@ -88,8 +90,8 @@ fn lead_errors(mut site: Site, failed_partners: usize) -> Diagnostics {
     {
         leads.allow_unknown_partners = true;
     }
-    match crate::leads::load_with_warnings(&site.config, &site.partners) {
-        Ok((_, warnings)) => warnings,
+    match crate::leads::load_archive(&site.config, &site.partners) {
+        Ok((_, _, warnings)) => warnings,
         Err(d) => d,
     }
 }
@@ -121,6 +123,7 @@ struct Checked {
     unlisted: Vec<String>,
     diags: Diagnostics,
     leads: Option<crate::leads::Digest>,
+    archive: Vec<crate::leads::Archived>,
     started: std::time::Instant,
 }
 
@@ -161,14 +164,14 @@ fn evaluate(
             }
         }
     }
-    let leads = match crate::leads::load_with_warnings(&full.config, &full.partners) {
-        Ok((d, warnings)) => {
+    let (leads, archive) = match crate::leads::load_archive(&full.config, &full.partners) {
+        Ok((d, archive, warnings)) => {
             diags.extend(warnings);
-            d
+            (d, archive)
         }
         Err(d) => {
             diags.extend(d);
-            None
+            (None, Vec::new())
         }
     };
     let diags = diags.sorted();
@@ -180,6 +183,7 @@ fn evaluate(
         unlisted,
         diags,
         leads,
+        archive,
         started: t,
     })
 }
@@ -196,6 +200,7 @@ fn publish(
         unlisted,
         diags,
         leads,
+        archive,
         started: t,
     } = checked;
     if !opts.drafts {
@@ -219,6 +224,7 @@ fn publish(
         unlisted,
         warnings: diags,
         leads,
+        archive,
         leads_policy,
     }))
 }
@@ -286,7 +292,14 @@ pub fn render_site(
     let mut extras = Extras::default();
     rules_extras(p, &mut extras);
     if let Some(digest) = &p.leads {
-        let x = crate::leads::extras(digest, &p.site, &p.all_partners, p.leads_policy.clone());
+        let mut x = crate::leads::extras(digest, &p.site, &p.all_partners, p.leads_policy.clone());
+        crate::leads::archive_extras(
+            &p.archive,
+            &p.site,
+            &p.all_partners,
+            &p.leads_policy,
+            &mut x,
+        );
         extras.pages.extend(x.pages);
         extras.files.extend(x.files);
         extras.nav.extend(x.nav);

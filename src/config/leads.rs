@@ -53,6 +53,9 @@ impl LeadColumns {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LeadsConfig {
+    /// The export or digest read. With `[[leads.period]]`, validation sets it (and
+    /// `from`, `to`) to the newest period's, so the current report reads as before.
+    #[serde(default = "super::periods::absent_source")]
     pub source: Spanned<String>,
     pub from: Option<Date>,
     pub to: Option<Date>,
@@ -65,6 +68,9 @@ pub struct LeadsConfig {
     pub columns: Option<LeadColumns>,
     /// Report name -> column and allowed values, in display order.
     pub categories: Option<Categories>,
+    /// `[[leads.period]]`: the archive of reports, oldest first (empty: one `source`).
+    #[serde(default, rename = "period")]
+    pub periods: Vec<super::periods::PeriodConfig>,
 }
 
 /// The key of category values outside a category's known values.
@@ -262,7 +268,10 @@ pub(super) fn validate(
             }
         }
     }
-    if let Some(folder) = leads_in_site_folder(root, leads.source.get_ref()) {
+    super::periods::validate(leads, root, text, diags);
+    if let Some(folder) = leads_in_site_folder(root, leads.source.get_ref())
+        && leads.periods.is_empty()
+    {
         diags.push(
             error_at(
                 text,
@@ -277,6 +286,7 @@ pub(super) fn validate(
     }
     if let (Some(from), Some(to)) = (leads.from, leads.to)
         && from > to
+        && leads.periods.is_empty()
     {
         diags.push(
             Diagnostic::error(
@@ -475,7 +485,7 @@ fn list_values(
 
 /// The site folder (`content`, `static`, `templates`, `themes`) that holds the leads
 /// source, if any: files there are read as content or copied into the output.
-fn leads_in_site_folder(root: &Path, source: &str) -> Option<&'static str> {
+pub(super) fn leads_in_site_folder(root: &Path, source: &str) -> Option<&'static str> {
     let resolve = |p: &Path| crate::fsread::resolve_path(p).ok();
     let (root, full) = (resolve(root)?, resolve(&root.join(source))?);
     ["content", "static", "templates", "themes"]

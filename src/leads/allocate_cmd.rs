@@ -440,7 +440,7 @@ pub struct Loaded<'a> {
 
 /// Read the (vetted) export files into leads for a replay, as `verify` does; every
 /// problem comes back as diagnostics. `unknown_partners_ok`: see
-/// [`Resolved::unknown_partners_ok`].
+/// `Resolved::unknown_partners_ok`.
 pub fn load_leads<'a>(
     config: &'a SiteConfig,
     leads: &'a LeadsConfig,

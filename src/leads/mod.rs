@@ -19,6 +19,7 @@ mod charts;
 mod export;
 mod map;
 mod open_quote;
+mod periods;
 mod read;
 mod transparency;
 
@@ -26,7 +27,8 @@ pub use allocation_report::{
     AllocationSection, MethodRow, PARTNER_METHODS, PartnerMethods, PolicyView,
 };
 pub use map::OrderedMap;
-pub use transparency::{extras, policy_url};
+pub use periods::{Archived, load_archive, load_period, period_ids};
+pub use transparency::{archive_extras, extras, policy_url};
 
 use crate::config::SiteConfig;
 use crate::content::Partner;

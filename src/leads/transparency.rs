@@ -7,8 +7,12 @@
 //! number, label and CSV formatting they share.
 
 mod allocation;
+mod archive;
 mod format;
 mod sections;
+mod trends;
+
+pub use archive::archive_extras;
 
 use super::{Digest, Ratio, write_digest};
 use crate::content::{Partner, Site};
@@ -61,8 +65,20 @@ pub fn extras(
     partners: &[Partner],
     policy_url: Option<String>,
 ) -> Extras {
+    extras_in(digest, site, partners, policy_url, DIR)
+}
+
+/// [`extras`] with the page and its downloads in `dir` (a period of the archive has
+/// its own, `transparency/<id>/`).
+fn extras_in(
+    digest: &Digest,
+    site: &Site,
+    partners: &[Partner],
+    policy_url: Option<String>,
+    dir: &str,
+) -> Extras {
     let report = Report::new(digest, site, partners);
-    let mut downloads = Downloads::new(site.config.base_path(), digest);
+    let mut downloads = Downloads::new(site.config.base_path(), dir, digest);
     // The sections in the order of the downloads list.
     sections::summary(&report, &mut downloads);
     let parts = Parts {
@@ -80,7 +96,7 @@ pub fn extras(
     let Downloads { list, files, .. } = downloads;
     Extras {
         pages: vec![ExtraPage {
-            path: DIR.into(),
+            path: dir.into(),
             template: "transparency.html",
             title: "Lead distribution transparency report".into(),
             ctx: page_context(&report, policy_url, parts, list),
@@ -204,14 +220,17 @@ fn partner_panels(report: &Report) -> BTreeMap<String, Value> {
 struct Downloads {
     /// The site's base path, in front of each download's URL.
     base: String,
+    /// The report's folder: [`DIR`], or a period's.
+    dir: String,
     list: Vec<Download>,
     files: Vec<(String, Vec<u8>)>,
 }
 
 impl Downloads {
-    fn new(base: &str, digest: &Digest) -> Downloads {
+    fn new(base: &str, dir: &str, digest: &Digest) -> Downloads {
         let mut d = Downloads {
             base: base.to_string(),
+            dir: dir.to_string(),
             list: Vec::new(),
             files: Vec::new(),
         };
@@ -219,14 +238,19 @@ impl Downloads {
         d
     }
 
+    /// The URL of the download `name`.
+    fn url(&self, name: &str) -> String {
+        format!("{}{}{name}", self.base, self.dir)
+    }
+
     /// Add `transparency/<name>` and its entry in the list.
     fn add(&mut self, name: &str, title: &str, bytes: Vec<u8>) {
         self.list.push(Download {
             file: name.into(),
             title: title.into(),
-            url: format!("{}{DIR}{name}", self.base),
+            url: self.url(name),
         });
-        self.files.push((format!("{DIR}{name}"), bytes));
+        self.files.push((format!("{}{name}", self.dir), bytes));
     }
 }
 

@@ -364,6 +364,12 @@ fn description(template: &str, ctx: &Context, sm: &SiteMeta) -> String {
                  partner, quarter and category, with equity and concentration figures."
             )
         }),
+        "trends.html" => text("trends.span").map(|span| {
+            format!(
+                "How lead distribution changed across the report periods, {span}: leads and \
+                 equity per region, concentration, won rate and leads per category."
+            )
+        }),
         _ => None,
     }
     .unwrap_or_else(|| sm.description.clone())

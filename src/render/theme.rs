@@ -47,6 +47,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "contributions.html",
     "transparency.html",
     "request.html",
+    "period_switch.html",
+    "trends.html",
     "404.html",
     "atom.xml",
     "sitemap.xml",

@@ -308,11 +308,39 @@ const CATEGORY: &[Key] = &[
     ),
 ];
 
-const LEADS: &[Key] = &[
+const PERIOD: &[Key] = &[
+    req(
+        "id",
+        Ty::Pattern(SLUG),
+        "The period's slug: its page is /transparency/<id>/ (not `trends`).",
+    ),
     req(
         "source",
         Ty::Str,
-        "The private lead export: a CSV file, a folder of CSVs (read in name order), or a digest (.json), relative to the site root.",
+        "The period's export (CSV file or folder) or its committed digest (.json), relative to the site root.",
+    ),
+    opt(
+        "from",
+        Ty::Date,
+        "Optional first day of the period (inclusive) on the received date.",
+    ),
+    opt(
+        "to",
+        Ty::Date,
+        "Optional last day of the period (inclusive) on the received date.",
+    ),
+];
+
+const LEADS: &[Key] = &[
+    opt(
+        "source",
+        Ty::Str,
+        "The private lead export: a CSV file, a folder of CSVs (read in name order), or a digest (.json), relative to the site root. Required unless [[leads.period]] lists the periods.",
+    ),
+    opt(
+        "period",
+        Ty::List(&Ty::Table(PERIOD)),
+        "The transparency archive, oldest first: one [[leads.period]] per reporting period (then [leads] has no source, from or to).",
     ),
     opt(
         "from",

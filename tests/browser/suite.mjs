@@ -21,6 +21,7 @@ import { itemsChecks } from "./items.mjs";
 import { navChecks } from "./nav.mjs";
 import { pageKindChecks } from "./pages.mjs";
 import { reportChecks } from "./report.mjs";
+import { archiveChecks } from "./archive.mjs";
 
 function parseArgs(argv) {
   const out = {};
@@ -180,6 +181,7 @@ const inFacet = (p, key, id) => (Array.isArray(p[key]) ? p[key].includes(id) : p
 await phoneChecks({ runner, browser, site });
 await axeChecks({ runner, browser, site });
 await reportChecks({ runner, browser, site });
+await archiveChecks({ runner, browser, site });
 await navChecks({ runner, browser, site });
 await badgeChecks({ runner, browser, site });
 await itemsChecks({ runner, browser, site });

@@ -149,7 +149,15 @@ fn allocate_fills_the_partner_and_changes_no_other_byte() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["export-2025-2026.csv", "incoming.csv", "out.csv"]);
+    assert_eq!(
+        names,
+        [
+            "2024-h2.json",
+            "export-2025-2026.csv",
+            "incoming.csv",
+            "out.csv"
+        ]
+    );
     allocate(&site, "leads/out.csv", "leads/again.csv")
         .expect_success()
         .stdout_contains("allocated 0 lead(s)");
@@ -391,7 +399,13 @@ fn small_counts_by_method_are_withheld_and_the_auditor_passes() {
     let site = SiteTest::example();
     site.write("leads/incoming.csv", input());
     allocate(&site, "leads/incoming.csv", "leads/small.csv").expect_success();
+    // One period (the older one's digest counts by the budget category dropped below).
     site.replace(
+        "site.toml",
+        "[[leads.period]]\nid = \"2024-h2\"\nsource = \"leads/2024-h2.json\"",
+        "",
+    )
+    .replace(
         "site.toml",
         "source = \"leads/export-2025-2026.csv\"",
         "source = \"leads/small.csv\"",

@@ -7,6 +7,7 @@ mod common;
 
 mod all_errors;
 mod allocation;
+mod archive;
 mod bad_input;
 mod badge;
 mod build;

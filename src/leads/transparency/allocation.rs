@@ -12,7 +12,7 @@ use crate::leads::{AllocationSection, Cell, OrderedMap, PolicyView};
 use serde::Serialize;
 
 /// A method as the page names it.
-fn method_label(id: &str) -> &'static str {
+pub(super) fn method_label(id: &str) -> &'static str {
     match id {
         "existing" => "Already assigned (existing)",
         "manual" => "Assigned by hand (manual)",

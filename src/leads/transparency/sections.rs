@@ -6,7 +6,7 @@ use super::format::{
     Numbers, attribute_label, attribute_title, category_label, country_label, csv_bytes, csv_cell,
     dec, humanize, period, quarter_label, region_label,
 };
-use super::{CHART_PARTNERS, DIR, Downloads};
+use super::{CHART_PARTNERS, Downloads};
 use crate::config::SiteConfig;
 use crate::content::{Partner, Site};
 use crate::facets;
@@ -542,10 +542,7 @@ fn category(r: &Report, dl: &mut Downloads, name: &str, values: &OrderedMap<Cell
     );
     m.insert("rows".into(), Value::from_serializable(&rows));
     m.insert("chart".into(), Value::safe_string(&chart));
-    m.insert(
-        "csv".into(),
-        Value::from(format!("{}{DIR}{file}", c.base_path())),
-    );
+    m.insert("csv".into(), Value::from(dl.url(&file)));
     dl.add(
         &file,
         &title,
