@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
-mod dates;
+pub(crate) mod dates;
 
 #[cfg(test)]
 mod tests {
@@ -46,6 +46,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "pager.html",
     "contributions.html",
     "transparency.html",
+    "decision.html",
+    "decisions.html",
     "404.html",
     "atom.xml",
     "sitemap.xml",

@@ -5,9 +5,11 @@
 //! One module per part of the site: [`directory`] (home, partners.json, value pages),
 //! [`partner`] (profiles, item pages, badges, assets), [`listings`] (the paginated
 //! lists), [`taxonomies`] (tag and topic pages), [`feeds`] (Atom), [`site`] (program
-//! posts, pages, the navigation, extras and site files), [`indexes`] (an index page for
+//! posts, pages, the navigation, extras and site files), [`decisions`] (program
+//! decisions: pages, listing, feed), [`indexes`] (an index page for
 //! every folder of the site's URLs).
 
+mod decisions;
 mod directory;
 mod feeds;
 mod indexes;
@@ -82,6 +84,7 @@ pub(super) fn plan<'a>(
     let mut lists = partner::plan_all(site, &cards, &extras.partner_panels, urls, &mut out);
     site::program_posts(site, urls, &mut lists, &mut out);
     site::pages(site, urls, &mut out);
+    decisions::plan(site, urls, &mut out);
     let lists = lists.sorted();
     let browse = taxonomies::plan(&lists, &site.config, urls, &mut out);
     listings::plan(&lists, &browse, urls, &mut out);
