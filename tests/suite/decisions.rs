@@ -587,3 +587,23 @@ fn affects_without_decision_topics_says_to_add_the_table() {
   = help: add one to site.toml, e.g. `[decision_topics]` then `leads = \"Lead distribution\"`, one `id = \"Label\"` line per topic",
     );
 }
+
+#[test]
+fn init_writes_decision_topics_and_a_draft_example_decision() {
+    let site = SiteTest::empty();
+    site.run(&["init", "site"]).expect_success();
+    assert!(
+        site.read("site/site.toml")
+            .contains("\n[decision_topics]\n")
+    );
+    let example = site.read("site/content/decisions/example-decision.md");
+    assert!(example.contains("draft = true"), "{example}");
+    site.run(&["build", "--root", "site"]).expect_success();
+    assert!(!site.path("site/public/decisions").exists());
+    site.run(&["build", "--root", "site", "--drafts"])
+        .expect_success();
+    assert!(
+        site.path("site/public/decisions/example-decision/index.html")
+            .is_file()
+    );
+}
