@@ -607,3 +607,72 @@ fn init_writes_decision_topics_and_a_draft_example_decision() {
             .is_file()
     );
 }
+
+/// A raw HTTP/1.0 GET of `path` from a `serve` at `addr`: the body.
+fn get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+#[test]
+fn serve_rebuilds_the_site_when_a_decision_changes() {
+    use std::time::{Duration, Instant};
+    let site = site();
+    // A decision is re-read by a full rebuild: its dates and status shape the home page.
+    let o = partnersite::pipeline::BuildOptions {
+        root: site.root().to_path_buf(),
+        ..Default::default()
+    };
+    let (mut full, _) = partnersite::pipeline::load_full(&o).unwrap().unwrap();
+    let rel = std::path::Path::new("content/decisions/weights.md");
+    assert!(partnersite::content::reload_file(&mut full, rel).is_none());
+
+    /// Kills `serve` however the test ends.
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let (child, rx) = common::spawn_serve(site.root(), &[]);
+    let _serve = Kill(child);
+    let started = Instant::now() + Duration::from_secs(60);
+    let mut addr = None;
+    while addr.is_none() && Instant::now() < started {
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+            addr = line
+                .split(" at http://")
+                .nth(1)
+                .and_then(|r| r.split_whitespace().next())
+                .map(|a| a.trim_end_matches('/').to_string());
+        }
+    }
+    let addr = addr.expect("serve did not start");
+    std::thread::spawn(move || while rx.recv().is_ok() {});
+    assert!(get(&addr, "/").contains("Lead weights for 2027"));
+    site.replace(
+        "content/decisions/weights.md",
+        "title = \"Lead weights for 2027\"",
+        "title = \"Lead weights, revised\"",
+    );
+    // A watchdog, not a timing assertion: the rebuild usually takes well under a second.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut page = String::new();
+    while Instant::now() < deadline && !page.contains("Lead weights, revised") {
+        std::thread::sleep(Duration::from_millis(100));
+        page = get(&addr, "/decisions/weights/");
+    }
+    let home = get(&addr, "/");
+    let listing = get(&addr, "/decisions/");
+    assert!(page.contains("<h1>Lead weights, revised</h1>"), "{page}");
+    assert!(home.contains("Lead weights, revised"), "home not rebuilt");
+    assert!(
+        listing.contains("Lead weights, revised"),
+        "listing not rebuilt"
+    );
+}
