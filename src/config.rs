@@ -169,6 +169,8 @@ struct RawSite {
     market_size: Vocab,
     #[serde(default)]
     topics: Vocab,
+    #[serde(default)]
+    decision_topics: Vocab,
     rules: Option<rules::RawRules>,
     leads: Option<LeadsConfig>,
     allocation: Option<allocation::RawAllocation>,
@@ -205,6 +207,8 @@ pub struct SiteConfig {
     pub company_size: Vocab,
     pub market_size: Vocab,
     pub topics: Vocab,
+    /// `[decision_topics]`: what program decisions may affect (`affects` ids).
+    pub decision_topics: Vocab,
     pub rules: Option<Rules>,
     pub leads: Option<LeadsConfig>,
     /// `[allocation]`, when present and valid.
@@ -334,7 +338,10 @@ pub fn parse_str(root: &Path, text: String) -> (Option<SiteConfig>, Diagnostics)
     let parsed = tomlcheck::parse::<RawSite>(Path::new(SITE_FILE), &text, 0, Missing::Drop);
     // Content is checked against the vocabularies: with one of them cut short, every
     // partner using a dropped id would get an error that is not theirs.
-    let vocab_broken = VOCABULARIES.iter().any(|v| parsed.repaired_key(v));
+    let vocab_broken = VOCABULARIES
+        .iter()
+        .chain(&["decision_topics"])
+        .any(|v| parsed.repaired_key(v));
     let mut diags = parsed.diags;
     let Some(raw) = parsed.value else {
         return (None, diags);
@@ -359,6 +366,7 @@ fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) ->
         ("company_size", &raw.company_size),
         ("market_size", &raw.market_size),
         ("topics", &raw.topics),
+        ("decision_topics", &raw.decision_topics),
     ] {
         vocab::check_vocab(table, vocab, &text, diags);
     }
@@ -415,6 +423,7 @@ fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) ->
         company_size: raw.company_size,
         market_size: raw.market_size,
         topics: raw.topics,
+        decision_topics: raw.decision_topics,
         rules,
         leads,
         allocation,

@@ -21,6 +21,9 @@ pub enum Shape {
     /// Not a Markdown file: the `[[client_logos]]` entries of partner.toml
     /// ([`crate::content::ClientLogo`]).
     ClientLogo,
+    /// [`crate::content::Decision`]: title, status, opened, closes, decided, affects,
+    /// discussion, outcome, draft.
+    Decision,
 }
 
 /// A paginated listing of every item of a kind, newest first.
@@ -202,6 +205,30 @@ pub static KINDS: &[Kind] = &[
         feed: None,
         example: None,
     },
+    Kind {
+        id: "decisions",
+        shape: Shape::Decision,
+        partner_folder: None,
+        program_folder: Some("decisions"),
+        label: "Decisions",
+        singular: "decision",
+        plural: "decisions",
+        required_nouns: ("decision", "decisions"),
+        rule: None,
+        item_template: Some("decision.html"),
+        item_section: Some("decisions"),
+        listing: Some(Listing {
+            path: "decisions/",
+            title: "Decisions",
+            section: "decisions",
+            template: "decisions.html",
+        }),
+        feed: Some(Feed {
+            path: "decisions/atom.xml",
+            title: "Decisions",
+        }),
+        example: None,
+    },
 ];
 
 /// The kind with this id (`case-studies`).
@@ -336,6 +363,10 @@ mod tests {
             Some("case-studies")
         );
         assert_eq!(by_program_folder("blog").map(|k| k.id), Some("posts"));
+        assert_eq!(
+            by_program_folder("decisions").map(|k| k.shape),
+            Some(Shape::Decision)
+        );
         assert_eq!(by_shape(Shape::Testimonial).id, "testimonials");
         assert!(by_partner_folder("clients").is_none());
         assert_eq!(

@@ -19,6 +19,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod date;
+pub mod decisions;
 pub mod diagnostics;
 pub mod facets;
 pub mod formats;

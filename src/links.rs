@@ -436,6 +436,7 @@ pub fn documents(site: &Site) -> Vec<&DocLinks> {
     }
     docs.extend(site.blog.iter().map(|x| &*x.links));
     docs.extend(site.pages.iter().map(|x| &*x.links));
+    docs.extend(site.decisions.iter().map(|x| &*x.links));
     docs
 }
 
@@ -588,6 +589,7 @@ mod tests {
         );
         assert_eq!(page_of("blog/x.md").as_deref(), Some("blog/x/"));
         assert_eq!(page_of("pages/x.md").as_deref(), Some("x/"));
+        assert_eq!(page_of("decisions/x.md").as_deref(), Some("decisions/x/"));
         assert_eq!(page_of("partners/ipe/testimonials/x.md"), None);
         assert_eq!(page_of("pages/x.png"), None);
         assert_eq!(page_of("partners/x.md"), None);
@@ -598,7 +600,8 @@ mod tests {
         assert_eq!(
             content_link_hint(),
             "write `@/partners/<slug>/case-studies/<file>.md`, `@/partners/<slug>/posts/<file>.md`, \
-             `@/partners/<slug>/about.md`, `@/blog/<file>.md` or `@/pages/<file>.md`"
+             `@/partners/<slug>/about.md`, `@/blog/<file>.md`, `@/pages/<file>.md` or \
+             `@/decisions/<file>.md`"
         );
     }
 

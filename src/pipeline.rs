@@ -207,6 +207,15 @@ fn publish(
         site.remove_drafts();
     }
     site.partners.retain(|p| !unlisted.contains(&p.slug));
+    // Which consultations are open depends on the published site's today.
+    let diags = match crate::decisions::today_of(&site) {
+        Ok(today) => {
+            let mut diags = diags;
+            diags.extend(crate::decisions::warnings(&site, today));
+            diags.sorted()
+        }
+        Err(d) => return Outcome::Failed(Diagnostics(vec![d]), report),
+    };
     crate::timings::stage("rules+leads", t);
     let leads_policy = match leads
         .as_ref()

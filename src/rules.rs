@@ -229,7 +229,8 @@ fn candidates(rules: &Rules, p: &Partner, kind: Kind, record_path: &str) -> Vec<
                 what: format!("client logo \"{}\" ", l.client),
             })
             .collect(),
-        Shape::Page => Vec::new(),
+        // Kinds no rule counts.
+        Shape::Page | Shape::Decision => Vec::new(),
     }
 }
 

@@ -267,6 +267,13 @@ accessibility = "Accessibility"
 platform-release-highlights = "Platform release highlights"
 learning-design = "Learning design"
 
+# What program decisions (content/decisions/*.md) may affect: their `affects` ids.
+[decision_topics]
+leads = "Lead distribution"
+rules = "Content rules"
+directory = "Directory listing"
+governance = "Program governance"
+
 [rules]
 year = 2026
 rule = "percent"
@@ -300,6 +307,10 @@ pub fn init(dir: &Path) -> Result<()> {
     write(
         &dir.join("content/pages/allocation.md"),
         "+++\ntitle = \"How leads are allocated\"\nweight = 2\n+++\n\nLeads from the website are forwarded to partners who serve the requester's region.\n",
+    )?;
+    write(
+        &dir.join("content/decisions/example-decision.md"),
+        include_str!("scaffold/decision.md"),
     )?;
     let (config, diags) = config::load(dir)?;
     let Some(config) = config else {

@@ -3,7 +3,7 @@
 //!
 //! The reproducible-builds convention comes first: when `SOURCE_DATE_EPOCH` is set (Unix
 //! seconds, UTC) its day is today. Otherwise today is the newest date found in the
-//! content (items, program posts), so the same commit always builds the same site; a
+//! content (items, program posts, decisions opened or decided), so the same commit always builds the same site; a
 //! site with no dated content has no today ([`None`]).
 
 use crate::content::Site;
@@ -41,7 +41,9 @@ pub fn from_epoch(raw: &str) -> Result<Date, String> {
         .ok_or_else(|| format!("SOURCE_DATE_EPOCH {secs} is outside the years 0 to 9999"))
 }
 
-/// The newest date of any dated content: partners' items and program posts.
+/// The newest date of any dated content: partners' items, program posts, and the days
+/// decisions were opened or decided (not `closes`: a consultation's closing day is
+/// usually still to come, and would make it closed by definition).
 pub fn newest_content(site: &Site) -> Option<Date> {
     let items = site.partners.iter().flat_map(|p| {
         let cs = p.case_studies.iter().map(|c| c.date);
@@ -49,7 +51,14 @@ pub fn newest_content(site: &Site) -> Option<Date> {
         let ts = p.testimonials.iter().map(|c| c.date);
         cs.chain(posts).chain(ts)
     });
-    items.chain(site.blog.iter().map(|p| p.date)).max()
+    let decisions = site
+        .decisions
+        .iter()
+        .flat_map(|d| std::iter::once(d.opened).chain(d.decided));
+    items
+        .chain(site.blog.iter().map(|p| p.date))
+        .chain(decisions)
+        .max()
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@
 //!   no horizontal scroll on one page of every kind in sitemap.xml (`pages.mjs`), the value
 //!   pages without JavaScript, clean profile and transparency pages, screenshots at 360
 //!   and 1280 px (written to `target/browser-screenshots/`) with no horizontal overflow,
-//!   and live reload against `partnersite serve` on another copy.
+//!   the decisions listing, pages and home block (`decisions.mjs`: no console errors,
+//!   axe-core at 360 and 1280 px), and live reload against `partnersite serve` on
+//!   another copy.
 //! - `hostile_harness_detects_script`: the hostile-page harness
 //!   (`tests/browser/hostile.mjs`) reports a dialog and the `window.__xss` marker.
 //! - `hostile_fixture_runs_no_script`: every page of `tests/fixtures/hostile`, built,

@@ -4,7 +4,8 @@
 use super::frontmatter::{SplitError, split};
 use super::partner::parse_partner_toml;
 use super::{
-    COMPRESS_FROM_PARTNERS, CaseStudy, Html, Menu, Page, Partner, Post, Site, Testimonial, sort_key,
+    COMPRESS_FROM_PARTNERS, CaseStudy, Decision, DecisionStatus, Html, Menu, Page, Partner, Post,
+    Site, Testimonial, sort_key,
 };
 use crate::config::{HtmlPolicy, SiteConfig, is_slug, slugify};
 use crate::date::Date;
@@ -71,6 +72,21 @@ struct PageFm {
     #[serde(default)]
     draft: bool,
     menu: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DecisionFm {
+    title: Spanned<String>,
+    status: Spanned<String>,
+    opened: Spanned<Date>,
+    closes: Option<Spanned<Date>>,
+    decided: Option<Spanned<Date>>,
+    affects: Option<Spanned<Vec<Spanned<String>>>>,
+    discussion: Option<Spanned<String>>,
+    outcome: Option<Spanned<String>>,
+    #[serde(default)]
+    draft: bool,
 }
 
 /// A Markdown file read and split, ready for its kind's front matter type.
@@ -456,6 +472,171 @@ impl Loader<'_> {
         })
     }
 
+    /// A program decision (`content/decisions/`): its status, the dates its status
+    /// requires in order, topics of `[decision_topics]`, an https discussion link.
+    fn decision(&self, path: &Path, diags: &mut Diagnostics) -> Option<Decision> {
+        let html = self.config.security.program_html;
+        let f: MdFile<DecisionFm> = self.md_file(path.into(), html, diags)?;
+        let mut ok = self.check_title(&f, &f.front.title, diags) && f.valid;
+        let fm = &f.front;
+        let status = self.decision_status(&f, diags);
+        if let Some(status) = status {
+            ok &= self.decision_dates(&f, status, diags);
+        }
+        ok &= self.decision_affects(&f, diags);
+        if let Some(url) = &fm.discussion
+            && !(url.get_ref().starts_with("https://") && crate::config::is_http_url(url.get_ref()))
+        {
+            let message = format!(
+                "`discussion`: {:?} is not an https URL",
+                url.get_ref().chars().take(80).collect::<String>()
+            );
+            diags.push(self.fm_error(&f, url, message).hint(
+                "link the public discussion with its full address, e.g. \
+                 `discussion = \"https://discuss.openedx.org/t/...\"`",
+            ));
+            ok = false;
+        }
+        let status = status.filter(|_| ok)?;
+        let closes_at = fm.closes.as_ref().map_or((1, 1), |c| {
+            let (line, col) = crate::diagnostics::line_col(&f.front_text, c.span().start);
+            (line + 1, col)
+        });
+        let affects = fm.affects.as_ref().map(|a| a.get_ref().as_slice());
+        let affects = affects
+            .unwrap_or_default()
+            .iter()
+            .map(|a| a.get_ref().clone());
+        Some(Decision {
+            affects: affects.collect(),
+            slug: f.slug,
+            path: f.rel,
+            title: f.front.title.into_inner(),
+            status,
+            opened: f.front.opened.into_inner(),
+            closes: f.front.closes.map(Spanned::into_inner),
+            closes_at,
+            decided: f.front.decided.map(Spanned::into_inner),
+            discussion: f.front.discussion.map(Spanned::into_inner),
+            outcome: f.front.outcome.map(|o| o.into_inner().trim().to_string()),
+            draft: f.front.draft,
+            html: f.body_html.into(),
+            links: f.links,
+        })
+    }
+
+    /// The decision's `status`, or an error naming the four.
+    fn decision_status(
+        &self,
+        f: &MdFile<DecisionFm>,
+        diags: &mut Diagnostics,
+    ) -> Option<DecisionStatus> {
+        let raw = &f.front.status;
+        if tomlcheck::is_filler(&raw.span()) {
+            return None;
+        }
+        let status = DecisionStatus::from_name(raw.get_ref());
+        if status.is_none() {
+            let message = format!(
+                "`status`: `{}` is not a status (proposed, consultation, decided or withdrawn)",
+                raw.get_ref()
+            );
+            let hint = suggest(raw.get_ref(), DecisionStatus::NAMES);
+            diags.push(self.fm_error(f, raw, message).hint(hint));
+        }
+        status
+    }
+
+    /// The dates and outcome a status requires, each after `opened`.
+    fn decision_dates(
+        &self,
+        f: &MdFile<DecisionFm>,
+        status: DecisionStatus,
+        diags: &mut Diagnostics,
+    ) -> bool {
+        let fm = &f.front;
+        let before = diags.error_count();
+        let name = status.name();
+        let mut require = |missing: bool, key: &str, what: &str| {
+            if missing {
+                let message = format!("missing `{key}`: it is required when `status` is `{name}`");
+                diags.push(self.fm_error(f, &fm.status, message).hint(what.to_string()));
+            }
+        };
+        let consultation = status == DecisionStatus::Consultation;
+        let decided = status == DecisionStatus::Decided;
+        require(
+            consultation && fm.closes.is_none(),
+            "closes",
+            "add the last day partners can comment, e.g. `closes = 2026-11-15`",
+        );
+        require(
+            decided && fm.decided.is_none(),
+            "decided",
+            "add the day it was decided, e.g. `decided = 2026-11-30`",
+        );
+        require(
+            decided
+                && fm
+                    .outcome
+                    .as_ref()
+                    .is_none_or(|o| o.get_ref().trim().is_empty()),
+            "outcome",
+            "say what was decided in one sentence, e.g. `outcome = \"Weights stay 2:1.\"`",
+        );
+        if let Some(d) = &fm.decided
+            && !decided
+        {
+            let message = format!("`decided` is set but `status` is `{name}`");
+            let hint = "set `status = \"decided\"` (with an `outcome`), or remove `decided`";
+            diags.push(self.fm_error(f, d, message).hint(hint));
+        }
+        let opened = *fm.opened.get_ref();
+        let filler = tomlcheck::is_filler(&fm.opened.span());
+        for (key, date) in [("closes", &fm.closes), ("decided", &fm.decided)] {
+            if let Some(date) = date
+                && !filler
+                && *date.get_ref() < opened
+            {
+                let message = format!("`{key}` ({}) is before `opened` ({opened})", date.get_ref());
+                let hint = format!("`{key}` must be on or after {opened}; check both dates");
+                diags.push(self.fm_error(f, date, message).hint(hint));
+            }
+        }
+        diags.error_count() == before
+    }
+
+    /// Every `affects` id is in `[decision_topics]` of site.toml.
+    fn decision_affects(&self, f: &MdFile<DecisionFm>, diags: &mut Diagnostics) -> bool {
+        let Some(affects) = &f.front.affects else {
+            return true;
+        };
+        let topics = &self.config.decision_topics;
+        if topics.entries.is_empty() && !affects.get_ref().is_empty() {
+            let message = "`affects` names decision topics, but site.toml has no \
+                           [decision_topics] table";
+            let hint = "add one to site.toml, e.g. `[decision_topics]` then \
+                        `leads = \"Lead distribution\"`, one `id = \"Label\"` line per topic";
+            diags.push(self.fm_error(f, affects, message.into()).hint(hint));
+            return false;
+        }
+        let mut ok = true;
+        for id in affects.get_ref() {
+            if !topics.contains(id.get_ref()) {
+                let message = format!(
+                    "`affects`: `{}` is not a topic in [decision_topics] of site.toml",
+                    id.get_ref()
+                );
+                diags.push(
+                    self.fm_error(f, id, message)
+                        .hint(suggest(id.get_ref(), topics.ids())),
+                );
+                ok = false;
+            }
+        }
+        ok
+    }
+
     /// Load one partner folder: partner.toml, about.md and the items in the folders of
     /// the partner kinds ([`kinds::partner_kinds`]).
     fn partner(&self, dir: &Path) -> (Option<Partner>, Diagnostics) {
@@ -602,7 +783,7 @@ impl Loader<'_> {
                 .testimonials
                 .extend(self.testimonial(file, html, diags)),
             // Shapes that are never a partner folder of Markdown files.
-            Shape::Page | Shape::ClientLogo => {}
+            Shape::Page | Shape::ClientLogo | Shape::Decision => {}
         }
     }
 }
@@ -748,12 +929,15 @@ pub fn load_all(config: SiteConfig, depth: Depth) -> (Site, Diagnostics, usize) 
         diags.extend(d);
         partners.extend(p);
     }
-    let (mut pages, mut blog) = (Vec::new(), Vec::new());
+    let (mut pages, mut blog, mut decisions) = (Vec::new(), Vec::new(), Vec::new());
     for kind in kinds::program_kinds() {
         let folder = kind.program_folder.unwrap_or_default();
         let program_html = config.security.program_html;
         match kind.shape {
             Shape::Page => pages = loader.program_items(folder, &mut diags, Loader::page),
+            Shape::Decision => {
+                decisions = loader.program_items(folder, &mut diags, Loader::decision)
+            }
             Shape::Post => {
                 blog = loader.program_items(folder, &mut diags, |l, p, d| {
                     l.post(p, None, program_html, d)
@@ -771,12 +955,14 @@ pub fn load_all(config: SiteConfig, depth: Depth) -> (Site, Diagnostics, usize) 
     });
     pages.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| a.slug.cmp(&b.slug)));
     sort_newest_first(&mut blog, |p| (p.date, p.slug.clone()));
+    sort_newest_first(&mut decisions, |d| (d.date(), d.slug.clone()));
 
     let site = Site {
         config,
         partners,
         pages,
         blog,
+        decisions,
     };
     (site, diags.sorted(), failed)
 }
@@ -986,7 +1172,7 @@ fn replace_item(
         Shape::Testimonial => {
             replace!(p.testimonials, loader.testimonial(full, html, &mut diags))
         }
-        Shape::Page | Shape::ClientLogo => return None,
+        Shape::Page | Shape::ClientLogo | Shape::Decision => return None,
     }
     Some(Ok(diags))
 }

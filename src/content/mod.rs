@@ -1,5 +1,5 @@
 //! The content model: partners and their case studies, posts, testimonials and client
-//! logos, program pages and program posts. Built once by [`load`], then read-only.
+//! logos, program pages, program posts and program decisions. Built once by [`load`], then read-only.
 
 mod frontmatter;
 mod html;
@@ -110,6 +110,83 @@ pub struct Page {
     pub links: Arc<crate::links::DocLinks>,
 }
 
+/// A program decision (`content/decisions/<slug>.md`): what is being decided, until when
+/// partners can comment, and what was decided.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub slug: String,
+    pub path: PathBuf,
+    pub title: String,
+    pub status: DecisionStatus,
+    pub opened: Date,
+    /// The last day partners can comment (always set for a consultation).
+    pub closes: Option<Date>,
+    /// Line and column of `closes` in the file (1:1 without it), for the warning of a
+    /// consultation past its closing day.
+    pub closes_at: (usize, usize),
+    /// The day it was decided (always set when decided).
+    pub decided: Option<Date>,
+    /// Ids of `[decision_topics]`, as written.
+    pub affects: Vec<String>,
+    /// The public discussion (an https URL).
+    pub discussion: Option<String>,
+    /// What was decided, one sentence (always set when decided).
+    pub outcome: Option<String>,
+    pub draft: bool,
+    pub html: Arc<str>,
+    /// Links, heading ids and images of the Markdown body (link checking).
+    pub links: Arc<crate::links::DocLinks>,
+}
+
+impl Decision {
+    /// The date that orders it among the decisions of its status, newest first: the day
+    /// it was decided, else the day it was opened.
+    pub fn date(&self) -> Date {
+        self.decided.unwrap_or(self.opened)
+    }
+
+    /// A consultation whose `closes` is before `today`: no longer open, not decided yet.
+    pub fn awaiting_decision(&self, today: Option<Date>) -> bool {
+        self.status == DecisionStatus::Consultation
+            && matches!((self.closes, today), (Some(c), Some(t)) if c < t)
+    }
+}
+
+/// Where a decision stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DecisionStatus {
+    Proposed,
+    Consultation,
+    Decided,
+    Withdrawn,
+}
+
+impl DecisionStatus {
+    /// The values of the `status` key, in the order the docs list them.
+    pub const NAMES: [&'static str; 4] = ["proposed", "consultation", "decided", "withdrawn"];
+
+    /// The status named by a `status` value, if it is one.
+    pub fn from_name(name: &str) -> Option<DecisionStatus> {
+        match name {
+            "proposed" => Some(DecisionStatus::Proposed),
+            "consultation" => Some(DecisionStatus::Consultation),
+            "decided" => Some(DecisionStatus::Decided),
+            "withdrawn" => Some(DecisionStatus::Withdrawn),
+            _ => None,
+        }
+    }
+
+    /// Its `status` value.
+    pub fn name(self) -> &'static str {
+        match self {
+            DecisionStatus::Proposed => "proposed",
+            DecisionStatus::Consultation => "consultation",
+            DecisionStatus::Decided => "decided",
+            DecisionStatus::Withdrawn => "withdrawn",
+        }
+    }
+}
+
 /// Which navigation links to a program page: the header's (kept short: it collapses
 /// behind a Menu button on phones), the footer's (the default), or none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -183,6 +260,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// Program posts (`content/blog/`), newest first.
     pub blog: Vec<Post>,
+    /// Program decisions (`content/decisions/`), newest first ([`Decision::date`]).
+    pub decisions: Vec<Decision>,
 }
 
 /// Sort key for names: accents and case ignored, so "Östersjö" sorts with "O" and
@@ -198,6 +277,7 @@ impl Site {
         self.partners.retain(|p| !p.draft);
         self.pages.retain(|p| !p.draft);
         self.blog.retain(|p| !p.draft);
+        self.decisions.retain(|d| !d.draft);
         for p in &mut self.partners {
             p.case_studies.retain(|c| !c.draft);
             p.posts.retain(|c| !c.draft);

@@ -347,7 +347,9 @@ fn description(template: &str, ctx: &Context, sm: &SiteMeta) -> String {
     let text = |path| text(ctx, path);
     match template {
         "partner.html" => text("partner.summary").map(str::to_string),
-        "case_study.html" | "post.html" => text("item.summary").map(str::to_string),
+        "case_study.html" | "post.html" | "decision.html" => {
+            text("item.summary").map(str::to_string)
+        }
         "listing.html" => text("facet")
             .zip(text("term.label"))
             .map(|(f, t)| format!("{f}: {t} · {}", sm.description)),
@@ -395,7 +397,8 @@ fn main_entity(
             .raw("publisher", sm.publisher()),
         "partner.html" => organization(ctx, sm, url, image),
         "case_study.html" | "post.html" => article(ctx, sm, title, url, image),
-        "listing.html" | "folder.html" | "list.html" | "testimonials.html" | "clients.html" => {
+        "listing.html" | "folder.html" | "list.html" | "testimonials.html" | "clients.html"
+        | "decisions.html" => {
             let o = Obj::new().str("@type", "CollectionPage").str("name", title);
             o.str("url", url).raw("isPartOf", sm.website())
         }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
-mod dates;
+pub(crate) mod dates;
 
 #[cfg(test)]
 mod tests {
@@ -49,6 +49,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "request.html",
     "period_switch.html",
     "trends.html",
+    "decision.html",
+    "decisions.html",
     "404.html",
     "atom.xml",
     "sitemap.xml",

@@ -2,7 +2,8 @@
 //! (tera values are reference-counted, so a card costs nothing to list again).
 
 use crate::config::SiteConfig;
-use crate::content::{CaseStudy, Partner, Post, Site, Testimonial};
+use crate::content::{CaseStudy, Decision, Partner, Post, Site, Testimonial};
+use crate::date::Date;
 use crate::facets::{self, Arity, FacetDef};
 use serde::Serialize;
 
@@ -393,6 +394,86 @@ pub struct ClientLogoView {
     pub src: String,
     pub date: String,
     pub partner: PartnerRef,
+}
+
+/// A program decision as its page, the listing, the feed and the home page show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionView {
+    pub slug: String,
+    pub url: String,
+    pub title: String,
+    /// Its `status` value.
+    pub status: &'static str,
+    /// Where it stands today ([`crate::decisions::Stage::id`]): `open`, `awaiting`, ...
+    pub stage: &'static str,
+    /// The badge's words (`Open for comments`, `Closed, awaiting decision`, ...).
+    pub badge: &'static str,
+    /// ISO dates (`human_date` writes them out).
+    pub opened: String,
+    pub closes: Option<String>,
+    pub decided: Option<String>,
+    /// The date that orders it in its group: decided, else opened.
+    pub date: String,
+    /// The `[decision_topics]` it affects, labelled.
+    pub affects: Vec<Label>,
+    pub discussion: Option<String>,
+    pub outcome: Option<String>,
+    /// One sentence for the page description and the feed: the outcome, or where the
+    /// decision stands.
+    pub summary: String,
+}
+
+/// `{id, label}` of a vocabulary value without a page of its own.
+#[derive(Debug, Clone, Serialize)]
+pub struct Label {
+    pub id: String,
+    pub label: String,
+}
+
+pub fn decision(d: &Decision, today: Option<Date>, c: &SiteConfig, urls: &Urls) -> DecisionView {
+    use crate::decisions::Stage;
+    let stage = Stage::of(d, today);
+    let human = |date: Option<Date>| {
+        date.map(|x| super::theme::dates::human(x, &c.language))
+            .unwrap_or_default()
+    };
+    let summary = match (stage, &d.outcome) {
+        (Stage::Decided | Stage::Withdrawn, Some(outcome)) => outcome.clone(),
+        (Stage::Open, _) => format!("Open for comments until {}.", human(d.closes)),
+        (Stage::Awaiting, _) => format!(
+            "The consultation closed on {}; a decision is awaited.",
+            human(d.closes)
+        ),
+        (Stage::Proposed, _) => format!("Proposed on {}.", human(Some(d.opened))),
+        (_, None) => format!("{}.", stage.badge()),
+    };
+    DecisionView {
+        slug: d.slug.clone(),
+        url: urls.url(&paths::item(
+            crate::kinds::by_shape(crate::kinds::Shape::Decision),
+            None,
+            &d.slug,
+        )),
+        title: d.title.clone(),
+        status: d.status.name(),
+        stage: stage.id(),
+        badge: stage.badge(),
+        opened: d.opened.to_string(),
+        closes: d.closes.map(|x| x.to_string()),
+        decided: d.decided.map(|x| x.to_string()),
+        date: d.date().to_string(),
+        affects: d
+            .affects
+            .iter()
+            .map(|id| Label {
+                id: id.clone(),
+                label: c.decision_topics.label(id).unwrap_or(id).to_string(),
+            })
+            .collect(),
+        discussion: d.discussion.clone(),
+        outcome: d.outcome.clone(),
+        summary,
+    }
 }
 
 /// Link in the site's navigation.

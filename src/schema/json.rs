@@ -20,6 +20,7 @@ pub fn ids(config: &SiteConfig, ids: Ids) -> Vec<String> {
         Ids::CompanySize => own(&config.company_size),
         Ids::MarketSize => own(&config.market_size),
         Ids::Topics => own(&config.topics),
+        Ids::DecisionTopics => own(&config.decision_topics),
         Ids::Countries => crate::iso::COUNTRIES
             .iter()
             .map(|(c, _)| c.to_string())
@@ -66,6 +67,7 @@ fn source(ids: Ids) -> &'static str {
         Ids::CompanySize => "[company_size] of site.toml",
         Ids::MarketSize => "[market_size] of site.toml",
         Ids::Topics => "[topics] of site.toml",
+        Ids::DecisionTopics => "[decision_topics] of site.toml",
         Ids::LeadCategories => "[leads.categories] of site.toml",
         Ids::Constraints => "`region` and [allocation.categories] of site.toml",
         Ids::Countries

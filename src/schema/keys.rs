@@ -27,6 +27,8 @@ pub enum Ids {
     MarketSize,
     /// `[topics]`.
     Topics,
+    /// `[decision_topics]`.
+    DecisionTopics,
     /// ISO 3166-1 alpha-2 codes ([`crate::iso::COUNTRIES`]).
     Countries,
     /// ISO 639-1 codes ([`crate::iso::LANGUAGES`]).
@@ -587,6 +589,11 @@ pub const SITE: &[Key] = &[
         "Blog topics: id = \"label\", in display order.",
     ),
     opt(
+        "decision_topics",
+        VOCAB,
+        "What program decisions may affect (a decision's `affects`): id = \"label\", in display order.",
+    ),
+    opt(
         "rules",
         Ty::Table(RULES),
         "Required content: what each partner must publish every reporting year.",
@@ -822,6 +829,46 @@ const PAGE: &[Key] = &[
     ),
 ];
 
+const DECISION: &[Key] = &[
+    TITLE,
+    req(
+        "status",
+        Ty::Fixed(&crate::content::DecisionStatus::NAMES),
+        "\"proposed\", \"consultation\" (partners may comment until `closes`), \"decided\" (with `decided` and `outcome`) or \"withdrawn\".",
+    ),
+    req(
+        "opened",
+        Ty::Date,
+        "The day the decision was put to the partners (a bare TOML date).",
+    ),
+    opt(
+        "closes",
+        Ty::Date,
+        "The last day partners can comment; required when `status` is \"consultation\", on or after `opened`.",
+    ),
+    opt(
+        "decided",
+        Ty::Date,
+        "The day it was decided; only (and required) when `status` is \"decided\", on or after `opened`.",
+    ),
+    opt(
+        "affects",
+        Ty::List(&Ty::Of(Ids::DecisionTopics)),
+        "Ids from [decision_topics]: what the decision affects.",
+    ),
+    opt(
+        "discussion",
+        Ty::Pattern("^https://[^\\s/?#]+"),
+        "The public discussion, an https URL.",
+    ),
+    opt(
+        "outcome",
+        Ty::Str,
+        "What was decided, in one sentence; required when `status` is \"decided\".",
+    ),
+    DRAFT,
+];
+
 /// The front matter of a kind's Markdown files; `None` for a kind that has no files of
 /// its own (client logos are entries of partner.toml).
 pub fn front_matter(shape: Shape) -> Option<&'static [Key]> {
@@ -830,6 +877,7 @@ pub fn front_matter(shape: Shape) -> Option<&'static [Key]> {
         Shape::Post => Some(POST),
         Shape::Testimonial => Some(TESTIMONIAL),
         Shape::Page => Some(PAGE),
+        Shape::Decision => Some(DECISION),
         Shape::ClientLogo => None,
     }
 }
@@ -839,6 +887,6 @@ pub fn front_matter(shape: Shape) -> Option<&'static [Key]> {
 pub fn required_unless(shape: Shape) -> Option<(&'static str, &'static str)> {
     match shape {
         Shape::Testimonial => Some(("author", "anonymous")),
-        Shape::CaseStudy | Shape::Post | Shape::Page | Shape::ClientLogo => None,
+        Shape::CaseStudy | Shape::Post | Shape::Page | Shape::Decision | Shape::ClientLogo => None,
     }
 }

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { Runner, assert, assertSameSet, fold, launch, watchProblems } from "./lib.mjs";
 import { axeChecks, directoryChecks, model, phoneChecks } from "./directory.mjs";
 import { badgeChecks } from "./badge.mjs";
+import { decisionsChecks } from "./decisions.mjs";
 import { itemsChecks } from "./items.mjs";
 import { navChecks } from "./nav.mjs";
 import { pageKindChecks } from "./pages.mjs";
@@ -186,6 +187,7 @@ await navChecks({ runner, browser, site });
 await badgeChecks({ runner, browser, site });
 await itemsChecks({ runner, browser, site });
 await pageKindChecks({ runner, browser, site });
+await decisionsChecks({ runner, browser, site });
 
 // ---------------------------------------------------------------------------------------
 // 1b. Without JavaScript: value pages and the home page list the right cards

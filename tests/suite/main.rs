@@ -12,6 +12,7 @@ mod bad_input;
 mod badge;
 mod build;
 mod check_contract;
+mod decisions;
 mod directory;
 mod example_site;
 mod file_policy;

@@ -15,9 +15,15 @@ use std::path::{Path, PathBuf};
 fn schema_names() -> Vec<String> {
     let mut names = vec!["site".to_string(), "partner".to_string()];
     names.extend(
-        ["case-studies", "posts", "testimonials", "pages"]
-            .iter()
-            .map(|s| s.to_string()),
+        [
+            "case-studies",
+            "posts",
+            "testimonials",
+            "pages",
+            "decisions",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
     );
     names
 }
@@ -133,7 +139,7 @@ fn writes_one_schema_per_file_kind_and_reports_what_it_wrote() {
     assert_eq!(
         run.stdout,
         "wrote site.schema.json, partner.schema.json, case-studies.schema.json, \
-         posts.schema.json, testimonials.schema.json, pages.schema.json into [ROOT]/schemas\n"
+         posts.schema.json, testimonials.schema.json, pages.schema.json, decisions.schema.json into [ROOT]/schemas\n"
     );
     let mut files: Vec<String> = std::fs::read_dir(site.path("schemas"))
         .unwrap()
@@ -161,7 +167,7 @@ fn writes_one_schema_per_file_kind_and_reports_what_it_wrote() {
     let before = common::tree(&site.path("schemas"));
     let again = site.run(&["schema", "--root", &root]);
     again.expect_success();
-    assert_eq!(again.stdout, "6 schemas in [ROOT]/schemas are up to date\n");
+    assert_eq!(again.stdout, "7 schemas in [ROOT]/schemas are up to date\n");
     assert_eq!(common::tree(&site.path("schemas")), before);
 }
 
@@ -220,7 +226,13 @@ fn every_file_of_the_example_site_validates_against_its_schema() {
     let kinds: BTreeSet<&str> = files.iter().map(|(k, _)| *k).collect();
     assert_eq!(
         kinds,
-        BTreeSet::from(["case-studies", "pages", "posts", "testimonials"])
+        BTreeSet::from([
+            "case-studies",
+            "decisions",
+            "pages",
+            "posts",
+            "testimonials"
+        ])
     );
     for (kind, rel) in &files {
         let text = site.read(rel);
@@ -263,6 +275,16 @@ const INVALID: &[(&str, &str, &str)] = &[
         "topc",
     ),
     ("pages", "title = \"T\"\nmenu = \"side\"\n", "side"),
+    (
+        "decisions",
+        "title = \"T\"\nstatus = \"consultation\"\nopened = 2026-01-01\naffects = [\"leeds\"]\n",
+        "leeds",
+    ),
+    (
+        "decisions",
+        "title = \"T\"\nstatus = \"decidd\"\nopened = 2026-01-01\n",
+        "decidd",
+    ),
     (
         "testimonials",
         "author = \"A\"\ndate = 2026-01-01\nanonymus = true\n",
@@ -492,14 +514,14 @@ fn check_flag_reports_missing_and_stale_schemas_and_writes_nothing() {
         .expect_failure(1)
         .expect_stderr(
             "error: out of date or missing in [ROOT]/schemas: site.schema.json, partner.schema.json, \
-             case-studies.schema.json, posts.schema.json, testimonials.schema.json, pages.schema.json\n  \
+             case-studies.schema.json, posts.schema.json, testimonials.schema.json, pages.schema.json, decisions.schema.json\n  \
              = help: run `partnersite schema` and commit the result",
         );
     assert!(!site.path("schemas").exists());
     site.run(&["schema", "--root", &root]).expect_success();
     site.run(&["schema", "--root", &root, "--check"])
         .expect_success()
-        .stdout_contains("6 schemas in [ROOT]/schemas are up to date");
+        .stdout_contains("7 schemas in [ROOT]/schemas are up to date");
     // A new service changes the partner schema (and site.toml's own, which names none).
     site.replace(
         "site.toml",

@@ -45,6 +45,10 @@ pub(super) fn plan<'a>(
         let cards = cell.get()?;
         let mut ctx = page_ctx(&site.config.title, "", &u);
         ctx.insert("serves", &serves_groups(site));
+        ctx.insert(
+            "consultations",
+            &super::decisions::open_consultations(site, &u),
+        );
         ctx.insert_value("partners", Value::from(cards.values.clone()));
         ctx.insert_value("cards", Value::from(cards.html.clone()));
         Some(ctx)

@@ -15,7 +15,8 @@ use tera::Context;
 
 /// Plan every feed, in table order.
 pub(super) fn plan<'a>(lists: &Sorted<'a>, c: &'a SiteConfig, urls: &Urls, out: &mut Planned<'a>) {
-    for kind in kinds::with_feed() {
+    // The decisions' feed is planned with their listing: `super::decisions`.
+    for kind in kinds::with_feed().filter(|k| k.shape != kinds::Shape::Decision) {
         if let (Some(feed), Some(list)) = (&kind.feed, lists.of(kind)) {
             plan_feed(feed.path.into(), feed.title.into(), list, c, urls, out);
         }

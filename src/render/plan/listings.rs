@@ -139,7 +139,8 @@ pub(super) fn plan<'a>(
     urls: &Urls,
     out: &mut Planned<'a>,
 ) {
-    for kind in kinds::listed() {
+    // Decisions are grouped by status on one page: `super::decisions`.
+    for kind in kinds::listed().filter(|k| k.shape != kinds::Shape::Decision) {
         if let (Some(listing), Some(list)) = (&kind.listing, lists.of(kind)) {
             let pages = Pages {
                 path: listing.path.to_string(),

@@ -6,8 +6,10 @@
 //! [`partner`] (profiles, item pages, badges, assets), [`listings`] (the paginated
 //! lists), [`taxonomies`] (tag and topic pages), [`feeds`] (Atom), [`site`] (program
 //! posts, pages, the navigation, extras and site files), [`request`] (the request form),
-//! [`indexes`] (an index page for every folder of the site's URLs).
+//! [`decisions`] (program decisions: pages, listing, feed), [`indexes`] (an index page
+//! for every folder of the site's URLs).
 
+mod decisions;
 mod directory;
 mod feeds;
 mod indexes;
@@ -84,6 +86,7 @@ pub(super) fn plan<'a>(
     site::program_posts(site, urls, &mut lists, &mut out);
     site::pages(site, urls, &mut out);
     request::plan(site, urls, &mut out);
+    decisions::plan(site, urls, &mut out);
     let lists = lists.sorted();
     let browse = taxonomies::plan(&lists, &site.config, urls, &mut out);
     listings::plan(&lists, &browse, urls, &mut out);

@@ -60,6 +60,10 @@ pub(in crate::render) fn nav(
     };
     let (mut header, mut footer) = (vec![link("Partners", "")], Vec::new());
     for kind in crate::kinds::listed() {
+        // Decisions have a listing only once the program publishes one.
+        if kind.shape == Shape::Decision && site.decisions.is_empty() {
+            continue;
+        }
         if let Some(l) = kind.listing {
             let menu = if kind.feed.is_some() {
                 &mut header
