@@ -1,16 +1,18 @@
 //! `site.toml` -> [`SiteConfig`]: site settings, the ordered vocabularies, and the
-//! `[rules]`, `[leads]`, `[security]`, `[links]` and `[badge]` tables. Unknown keys are
-//! errors everywhere.
+//! `[rules]`, `[leads]`, `[security]`, `[links]`, `[badge]` and `[spotlight]` tables.
+//! Unknown keys are errors everywhere.
 //!
 //! This file reads site.toml and checks the site settings; each table with rules of its
 //! own has a submodule in `config/`: `vocab.rs` (the `id = "label"` tables and regions),
 //! `rules.rs` (`[rules]`), `leads.rs` (`[leads]` and its categories), `allocation.rs`
-//! (`[allocation]`: the lead allocation policy) and `badge.rs` (`[badge]`: tier colours).
+//! (`[allocation]`: the lead allocation policy), `badge.rs` (`[badge]`: tier colours) and
+//! `spotlight.rs` (`[spotlight]`: the sizes of the companies featured).
 
 mod allocation;
 mod badge;
 mod leads;
 mod rules;
+mod spotlight;
 mod vocab;
 
 pub use allocation::{Allocation, Balance, Constraint};
@@ -20,6 +22,7 @@ pub use leads::{
     is_value_slug,
 };
 pub use rules::{OnMissing, RuleName, Rules};
+pub use spotlight::{MAX_COUNT as MAX_SPOTLIGHT_COUNT, Spotlight};
 pub use vocab::{Region, Regions, Vocab, VocabEntry, is_slug, slugify};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
@@ -170,6 +173,7 @@ struct RawSite {
     security: Option<SecurityConfig>,
     links: Option<LinksConfig>,
     badge: Option<badge::RawBadge>,
+    spotlight: Option<spotlight::RawSpotlight>,
 }
 
 fn default_language() -> String {
@@ -207,6 +211,9 @@ pub struct SiteConfig {
     pub links: LinksConfig,
     /// `[badge]`: every tier's colours in the badges.
     pub badge: BadgeColors,
+    /// `[spotlight]`, when present and valid: the smaller companies the home page and the
+    /// blog feature ([`crate::spotlight`]).
+    pub spotlight: Option<Spotlight>,
     /// The raw text, kept to place later diagnostics (e.g. unknown exemption slugs).
     pub text: String,
 }
@@ -371,6 +378,10 @@ fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) ->
         .allocation
         .and_then(|a| allocation::validate(a, &raw.tiers, leads.as_ref(), &text, diags));
 
+    let spotlight = raw
+        .spotlight
+        .and_then(|s| spotlight::validate(s, &raw.company_size, &text, diags));
+
     let security = raw.security.unwrap_or_default();
     check_security(&security, diags);
     check_theme(root, &raw.theme, &text, diags);
@@ -397,6 +408,7 @@ fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) ->
         security,
         links: raw.links.unwrap_or_default(),
         badge,
+        spotlight,
         text,
     }
 }

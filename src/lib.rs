@@ -36,6 +36,8 @@ pub mod rules;
 pub mod scaffold;
 pub mod serve;
 pub mod sha;
+pub mod spotlight;
 pub mod timings;
 pub mod today;
 pub mod tomlcheck;
+pub mod week;
