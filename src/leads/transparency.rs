@@ -87,6 +87,7 @@ pub fn extras(
         nav: vec![("Transparency".into(), DIR.into())],
         footer_nav: Vec::new(),
         partner_panels: partner_panels(&report),
+        ..Extras::default()
     }
 }
 

@@ -5,8 +5,8 @@
 //! One module per part of the site: [`directory`] (home, partners.json, value pages),
 //! [`partner`] (profiles, item pages, badges, assets), [`listings`] (the paginated
 //! lists), [`taxonomies`] (tag and topic pages), [`feeds`] (Atom), [`site`] (program
-//! posts, pages, the navigation, extras and site files), [`indexes`] (an index page for
-//! every folder of the site's URLs).
+//! posts, pages, the navigation, extras and site files), [`spotlight`] (the spotlight
+//! page and feed), [`indexes`] (an index page for every folder of the site's URLs).
 
 mod directory;
 mod feeds;
@@ -14,9 +14,11 @@ mod indexes;
 mod listings;
 mod partner;
 mod site;
+mod spotlight;
 mod taxonomies;
 
 pub(super) use site::nav;
+pub(super) use spotlight::{SpotlightView, view as spotlight_view};
 pub(super) use taxonomies::{tag_path, tag_slug, topic_path};
 
 use super::Extras;
@@ -73,6 +75,7 @@ pub(super) fn plan<'a>(
     theme: &Theme,
     facets: &FacetTerms,
     extras: Extras,
+    spotlight: Option<(&crate::spotlight::Edition<'a>, &SpotlightView)>,
     urls: &Urls,
 ) -> Planned<'a> {
     let mut out = Planned::default();
@@ -87,6 +90,9 @@ pub(super) fn plan<'a>(
     listings::plan(&lists, &browse, urls, &mut out);
     feeds::plan(&lists, &site.config, urls, &mut out);
     site::files(site, theme, urls, &mut out);
+    if let Some((edition, view)) = spotlight {
+        spotlight::plan(edition, view, site, urls, &mut out);
+    }
     let extra_pages: Vec<(String, String)> = extras
         .pages
         .iter()
