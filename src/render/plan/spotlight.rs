@@ -38,10 +38,19 @@ pub(in crate::render) struct SpotlightView {
     sizes: Vec<String>,
     /// Partners featured per edition, and how many are in the rotation.
     count: usize,
-    eligible: Vec<PartnerRef>,
+    eligible: Vec<Eligible>,
     /// How many days back "recent" goes.
     recent_days: i64,
     items: Vec<SpotlightItem>,
+}
+
+/// A partner in the rotation.
+#[derive(Debug, Clone, Serialize)]
+struct Eligible {
+    #[serde(flatten)]
+    partner: PartnerRef,
+    /// In this week's edition.
+    featured: bool,
 }
 
 /// A featured item.
@@ -125,7 +134,10 @@ pub(in crate::render) fn view(edition: &Edition, site: &Site, urls: &Urls) -> Sp
         eligible: edition
             .eligible
             .iter()
-            .map(|p| views::partner_ref(p, urls))
+            .map(|p| Eligible {
+                partner: views::partner_ref(p, urls),
+                featured: edition.featured.iter().any(|f| f.partner.slug == p.slug),
+            })
             .collect(),
         recent_days: crate::spotlight::RECENT_DAYS,
         items,
