@@ -21,6 +21,7 @@ import { itemsChecks } from "./items.mjs";
 import { navChecks } from "./nav.mjs";
 import { pageKindChecks } from "./pages.mjs";
 import { reportChecks } from "./report.mjs";
+import { spotlightChecks } from "./spotlight.mjs";
 
 function parseArgs(argv) {
   const out = {};
@@ -184,6 +185,7 @@ await navChecks({ runner, browser, site });
 await badgeChecks({ runner, browser, site });
 await itemsChecks({ runner, browser, site });
 await pageKindChecks({ runner, browser, site });
+await spotlightChecks({ runner, browser, site });
 
 // ---------------------------------------------------------------------------------------
 // 1b. Without JavaScript: value pages and the home page list the right cards
