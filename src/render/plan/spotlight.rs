@@ -227,3 +227,25 @@ fn feed_ctx(view: &SpotlightView, site: &Site, urls: &Urls) -> Context {
     ctx.insert("updated", &updated);
     ctx
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_block_adds_the_featured_partners_to_what_a_page_depends_on() {
+        let on = |s: &'static str| Deps::on(Source::Partner(s));
+        assert_eq!(merged(Deps::Structure, Deps::Structure), Deps::Structure);
+        assert_eq!(merged(Deps::Structure, on("a")), on("a"));
+        assert_eq!(merged(on("a"), Deps::Structure), on("a"));
+        assert_eq!(
+            merged(
+                on("b"),
+                Deps::on_all([Source::Partner("a"), Source::Partner("b")])
+            ),
+            Deps::on_all([Source::Partner("a"), Source::Partner("b")])
+        );
+        assert_eq!(merged(Deps::AnyText, on("a")), Deps::AnyText);
+        assert_eq!(merged(on("a"), Deps::AnyText), Deps::AnyText);
+    }
+}
