@@ -491,3 +491,63 @@ fn a_source_date_epoch_that_is_not_a_number_is_an_error() {
     );
     assert!(!site.public().exists(), "a failed build wrote output");
 }
+
+/// `serve`'s incremental rebuild after a featured item's title changed renders the home
+/// page, the blog and the spotlight again: the same bytes as a full rebuild.
+#[test]
+fn serve_re_renders_the_block_when_a_featured_item_changes() {
+    use partnersite::content;
+    use partnersite::output::MemorySink;
+    use partnersite::pipeline::{self, BuildOptions, Outcome};
+    use partnersite::render::{Dirty, RenderOptions};
+    use std::collections::BTreeMap;
+
+    let site = site();
+    let o = BuildOptions {
+        root: site.root().to_path_buf(),
+        preview: true,
+        ..Default::default()
+    };
+    let render = |full: &content::Site, only: Option<Dirty>| -> BTreeMap<String, Vec<u8>> {
+        let Outcome::Ready(prepared) = pipeline::finish(full, Default::default(), &o) else {
+            panic!("the site does not build");
+        };
+        let sink = MemorySink::default();
+        let opts = RenderOptions {
+            body_end: None,
+            only,
+        };
+        pipeline::render_site(&prepared, &opts, &sink)
+            .unwrap()
+            .unwrap();
+        sink.into_files()
+    };
+    let (mut full, _) = pipeline::load_full(&o).unwrap().unwrap();
+    let mut files = render(&full, None);
+    let rel = "content/partners/bravo/posts/b-post.md";
+    site.replace(rel, "title = \"Bravo post\"", "title = \"Bravo, edited\"");
+    content::reload_file(&mut full, std::path::Path::new(rel))
+        .expect("incremental")
+        .unwrap();
+    let mut dirty = Dirty::default();
+    dirty.partners.insert("bravo".into());
+    let changed = render(&full, Some(dirty));
+    for page in [
+        "index.html",
+        "blog/index.html",
+        "spotlight/index.html",
+        "spotlight/atom.xml",
+    ] {
+        assert!(changed.contains_key(page), "{page} not rendered again");
+    }
+    files.extend(changed);
+    let (fresh, _) = pipeline::load_full(&o).unwrap().unwrap();
+    let expected = render(&fresh, None);
+    for (path, bytes) in &expected {
+        assert!(
+            files.get(path) == Some(bytes),
+            "{path} differs after an incremental rebuild"
+        );
+    }
+    assert!(String::from_utf8_lossy(&expected["index.html"]).contains("Bravo, edited"));
+}

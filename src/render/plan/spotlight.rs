@@ -155,7 +155,8 @@ fn deps<'a>(edition: &Edition<'a>) -> Deps<'a> {
 }
 
 /// Plan `/spotlight/` and its feed, and make the pages that show the block (the home
-/// page, the blog's first page) depend on the featured items too.
+/// page, the blog's first page), and the shared work the home page reads (the cards),
+/// depend on the featured items too.
 pub(super) fn plan<'a>(
     edition: &Edition<'a>,
     view: &SpotlightView,
@@ -183,6 +184,13 @@ pub(super) fn plan<'a>(
     for job in out.jobs.iter_mut().filter(|j| shown_on.contains(&j.path)) {
         job.deps = merged(
             std::mem::replace(&mut job.deps, Deps::Structure),
+            deps(edition),
+        );
+    }
+    // The home page reads the shared cards: they are built again whenever it is.
+    for prepare in &mut out.prepare {
+        prepare.deps = merged(
+            std::mem::replace(&mut prepare.deps, Deps::Structure),
             deps(edition),
         );
     }
