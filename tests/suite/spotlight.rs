@@ -220,6 +220,11 @@ fn the_home_page_and_the_blog_feature_this_weeks_partners() {
             ("Atom feed".to_string(), "/dir/spotlight/atom.xml")
         ]
     );
+    // On phones the block is a teaser naming the partners (CSS picks which shows).
+    assert_eq!(
+        text(one(&home, ".spotlight-teaser")),
+        "This week: Alpha and Bravo. See their work"
+    );
     // Only the blog's first listing page shows it, not other listings or topic pages.
     for page in ["case-studies/", "blog/topics/news/", "spotlight/"] {
         let doc = site.html(page);
