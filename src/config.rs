@@ -1,12 +1,13 @@
 //! `site.toml` -> [`SiteConfig`]: site settings, the ordered vocabularies, and the
-//! `[rules]`, `[leads]`, `[allocation]`, `[request]`, `[security]`, `[links]` and `[badge]`
-//! tables. Unknown keys are errors everywhere.
+//! `[rules]`, `[leads]`, `[allocation]`, `[request]`, `[security]`, `[links]`, `[badge]`
+//! and `[spotlight]` tables. Unknown keys are errors everywhere.
 //!
 //! This file reads site.toml and checks the site settings; each table with rules of its
 //! own has a submodule in `config/`: `vocab.rs` (the `id = "label"` tables and regions),
 //! `rules.rs` (`[rules]`), `leads.rs` (`[leads]` and its categories), `allocation.rs`
 //! (`[allocation]`: the lead allocation policy), `request.rs` (`[request]`: the request
-//! form) and `badge.rs` (`[badge]`: tier colours).
+//! form), `badge.rs` (`[badge]`: tier colours) and `spotlight.rs` (`[spotlight]`: the
+//! sizes of the companies featured).
 
 mod allocation;
 mod badge;
@@ -14,6 +15,7 @@ mod leads;
 mod periods;
 mod request;
 mod rules;
+mod spotlight;
 mod vocab;
 
 pub use allocation::{Allocation, Balance, Constraint, REGION as MATCH_REGION};
@@ -25,6 +27,7 @@ pub use leads::{
 pub use periods::{PeriodConfig, TRENDS, has_source, period_order_error};
 pub use request::{CONSENT_FIELD, ContactRole, HONEYPOT_FIELD, Request, endpoint_origin};
 pub use rules::{OnMissing, RuleName, Rules};
+pub use spotlight::{MAX_COUNT as MAX_SPOTLIGHT_COUNT, Spotlight};
 pub use vocab::{Region, Regions, Vocab, VocabEntry, is_slug, slugify};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
@@ -178,6 +181,7 @@ struct RawSite {
     security: Option<SecurityConfig>,
     links: Option<LinksConfig>,
     badge: Option<badge::RawBadge>,
+    spotlight: Option<spotlight::RawSpotlight>,
 }
 
 fn default_language() -> String {
@@ -219,6 +223,9 @@ pub struct SiteConfig {
     pub links: LinksConfig,
     /// `[badge]`: every tier's colours in the badges.
     pub badge: BadgeColors,
+    /// `[spotlight]`, when present and valid: the smaller companies the home page and the
+    /// blog feature ([`crate::spotlight`]).
+    pub spotlight: Option<Spotlight>,
     /// The raw text, kept to place later diagnostics (e.g. unknown exemption slugs).
     pub text: String,
 }
@@ -403,6 +410,10 @@ fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) ->
         .request
         .and_then(|r| request::validate(r, leads.as_ref(), &text, diags));
 
+    let spotlight = raw
+        .spotlight
+        .and_then(|s| spotlight::validate(s, &raw.company_size, &text, diags));
+
     let security = raw.security.unwrap_or_default();
     check_security(&security, diags);
     check_theme(root, &raw.theme, &text, diags);
@@ -431,6 +442,7 @@ fn validate(root: &Path, raw: RawSite, text: String, diags: &mut Diagnostics) ->
         security,
         links: raw.links.unwrap_or_default(),
         badge,
+        spotlight,
         text,
     }
 }

@@ -38,6 +38,8 @@ pub mod scaffold;
 pub mod schema;
 pub mod serve;
 pub mod sha;
+pub mod spotlight;
 pub mod timings;
 pub mod today;
 pub mod tomlcheck;
+pub mod week;

@@ -288,6 +288,24 @@ fn rules_extras(p: &Prepared, extras: &mut Extras) {
         .push(("Contributions".into(), path.into()));
 }
 
+/// The build's today when `[spotlight]` needs it (`None` without `[spotlight]`); a
+/// `SOURCE_DATE_EPOCH` that is not a number of seconds is an error at `[spotlight]`.
+fn spotlight_today(
+    site: &Site,
+) -> Option<std::result::Result<Option<crate::date::Date>, Diagnostic>> {
+    site.config.spotlight.as_ref()?;
+    Some(match crate::today::today(site) {
+        Ok(today) => Ok(today.map(|(d, _)| d)),
+        Err(message) => {
+            let at = site.config.text.find("[spotlight]").unwrap_or(0);
+            Err(site.config.error_at(
+                &(at..at),
+                format!("[spotlight] needs today's date: {message}"),
+            ))
+        }
+    })
+}
+
 /// Render a prepared site into `sink`.
 pub fn render_site(
     p: &Prepared,
@@ -299,6 +317,12 @@ pub fn render_site(
         Err(d) => return Ok(Err(d)),
     };
     let mut extras = Extras::default();
+    if let Some(today) = spotlight_today(&p.site) {
+        match today {
+            Ok(today) => extras.today = today,
+            Err(d) => return Ok(Err(Diagnostics(vec![d]))),
+        }
+    }
     rules_extras(p, &mut extras);
     if let Some(digest) = &p.leads {
         let mut x = crate::leads::extras(digest, &p.site, &p.all_partners, p.leads_policy.clone());
@@ -314,6 +338,11 @@ pub fn render_site(
         extras.nav.extend(x.nav);
         extras.footer_nav.extend(x.footer_nav);
         extras.partner_panels.extend(x.partner_panels);
+    }
+    if p.site.config.spotlight.is_some() {
+        extras
+            .footer_nav
+            .push(("Spotlight".into(), "spotlight/".into()));
     }
     let rendered = render::render(&p.site, &theme, extras, opts, sink)?;
     if !theme_diags.has_errors() {

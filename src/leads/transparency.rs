@@ -105,6 +105,7 @@ fn extras_in(
         nav: vec![("Transparency".into(), DIR.into())],
         footer_nav: Vec::new(),
         partner_panels: partner_panels(&report),
+        ..Extras::default()
     }
 }
 

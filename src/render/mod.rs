@@ -47,6 +47,8 @@ pub struct Extras {
     pub footer_nav: Vec<(String, String)>,
     /// Per-partner values inserted into the profile context as `extra` (e.g. lead panel).
     pub partner_panels: BTreeMap<String, Value>,
+    /// The build's today ([`crate::today`]), which picks the spotlight's edition.
+    pub today: Option<crate::date::Date>,
 }
 
 /// A page contributed by a later stage.
@@ -94,6 +96,8 @@ struct SiteView<'a> {
     /// The footer's links.
     footer_nav: Vec<NavLink>,
     facets: Vec<FacetView>,
+    /// This week's spotlight (`[spotlight]`), shown on the home page and the blog.
+    spotlight: Option<&'a plan::SpotlightView>,
 }
 
 #[derive(Serialize, Clone)]
@@ -112,6 +116,7 @@ fn site_tera(
     facets: &plan::FacetTerms,
     urls: &Urls,
     opts: &RenderOptions,
+    spotlight: Option<&plan::SpotlightView>,
 ) -> tera::Tera {
     let c = &site.config;
     let (nav, footer_nav) = plan::nav(site, extras, urls);
@@ -132,6 +137,7 @@ fn site_tera(
                 terms: terms.clone(),
             })
             .collect(),
+        spotlight,
     };
     let mut tera = theme.tera.clone();
     tera.global_context().insert("site", &site_view);
@@ -157,9 +163,19 @@ pub fn render(
             .map(|f| (f, views::facet_terms(f, site, &urls)))
             .collect(),
     );
-    let tera = site_tera(site, theme, &extras, &facets, &urls, opts);
+    let edition = site
+        .config
+        .spotlight
+        .as_ref()
+        .map(|s| crate::spotlight::edition(site, s, extras.today));
+    let spotlight = edition
+        .as_ref()
+        .map(|e| (e, plan::spotlight_view(e, site, &urls)));
+    let view = spotlight.as_ref().map(|(_, v)| v);
+    let tera = site_tera(site, theme, &extras, &facets, &urls, opts, view);
     let t = std::time::Instant::now();
-    let mut planned = plan::plan(site, theme, &facets, extras, &urls);
+    let spotlight = spotlight.as_ref().map(|(e, v)| (*e, v));
+    let mut planned = plan::plan(site, theme, &facets, extras, spotlight, &urls);
     if let Some(dirty) = &opts.only {
         planned.jobs.retain(|j| dirty.touches(&j.deps));
         planned.prepare.retain(|p| dirty.touches(&p.deps));

@@ -522,6 +522,20 @@ const BADGE: &[Key] = &[opt(
     "Tier id = \"#rrggbb\" (or \"#rgb\"): the tier's colour in the badges; a tier left out takes a colour of the default palette.",
 )];
 
+const SPOTLIGHT: &[Key] = &[
+    req(
+        "company_sizes",
+        Ty::List(&Ty::Of(Ids::CompanySize)),
+        "Ids of [company_size]: the partners of these sizes take turns in the weekly spotlight.",
+    ),
+    def(
+        "count",
+        Ty::Int(Some(1), Some(crate::config::MAX_SPOTLIGHT_COUNT)),
+        Lit::Int(3),
+        "Partners featured per ISO week, 1 to 12.",
+    ),
+];
+
 /// site.toml.
 pub const SITE: &[Key] = &[
     req("title", Ty::Str, "The site's title."),
@@ -627,6 +641,11 @@ pub const SITE: &[Key] = &[
         "badge",
         Ty::Table(BADGE),
         "The partner badges' tier colours.",
+    ),
+    opt(
+        "spotlight",
+        Ty::Table(SPOTLIGHT),
+        "The weekly spotlight on smaller partners' recent case studies and posts (home page, blog, /spotlight/).",
     ),
 ];
 

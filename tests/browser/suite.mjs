@@ -23,6 +23,7 @@ import { navChecks } from "./nav.mjs";
 import { pageKindChecks } from "./pages.mjs";
 import { reportChecks } from "./report.mjs";
 import { archiveChecks } from "./archive.mjs";
+import { spotlightChecks } from "./spotlight.mjs";
 
 function parseArgs(argv) {
   const out = {};
@@ -188,6 +189,7 @@ await badgeChecks({ runner, browser, site });
 await itemsChecks({ runner, browser, site });
 await pageKindChecks({ runner, browser, site });
 await decisionsChecks({ runner, browser, site });
+await spotlightChecks({ runner, browser, site });
 
 // ---------------------------------------------------------------------------------------
 // 1b. Without JavaScript: value pages and the home page list the right cards

@@ -96,7 +96,7 @@ fn a_site_toml_error_does_not_hide_content_errors() {
         "content/blog/welcome.md:4:9: error: `topic`: `news` is not a topic in [topics] of site.toml
   = help: valid values: `accessibility`, `company-news`
 site.toml:7:1: error: unknown key `colour`
-  = help: valid keys: `title`, `base_url`, `description`, `language`, `theme`, `cname`, `tiers`, `regions`, `services`, `pricing`, `company_size`, `market_size`, `topics`, `decision_topics`, `rules`, `leads`, `allocation`, `request`, `security`, `links`, `badge`
+  = help: valid keys: `title`, `base_url`, `description`, `language`, `theme`, `cname`, `tiers`, `regions`, `services`, `pricing`, `company_size`, `market_size`, `topics`, `decision_topics`, `rules`, `leads`, `allocation`, `request`, `security`, `links`, `badge`, `spotlight`
 site.toml:48:16: error: `sanitise` is not a valid value (expected one of `sanitize`, `escape`, `allow`)
   = help: did you mean `sanitize`?",
     );

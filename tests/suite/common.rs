@@ -347,7 +347,10 @@ impl Run {
 /// output.
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_partnersite"));
-    cmd.args(args).current_dir(dir);
+    // "Today" comes from the content unless a test sets it (tests/suite/spotlight.rs).
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH");
     run_command(cmd, dir, args)
 }
 

@@ -35,5 +35,6 @@ mod serve;
 mod serve_http;
 mod serve_watch;
 mod small_items;
+mod spotlight;
 mod terminal_safety;
 mod url_prefixes;

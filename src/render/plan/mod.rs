@@ -6,8 +6,8 @@
 //! [`partner`] (profiles, item pages, badges, assets), [`listings`] (the paginated
 //! lists), [`taxonomies`] (tag and topic pages), [`feeds`] (Atom), [`site`] (program
 //! posts, pages, the navigation, extras and site files), [`request`] (the request form),
-//! [`decisions`] (program decisions: pages, listing, feed), [`indexes`] (an index page
-//! for every folder of the site's URLs).
+//! [`decisions`] (program decisions: pages, listing, feed), [`spotlight`] (the spotlight
+//! page and feed), [`indexes`] (an index page for every folder of the site's URLs).
 
 mod decisions;
 mod directory;
@@ -17,9 +17,11 @@ mod listings;
 mod partner;
 mod request;
 mod site;
+mod spotlight;
 mod taxonomies;
 
 pub(super) use site::nav;
+pub(super) use spotlight::{SpotlightView, view as spotlight_view};
 pub(super) use taxonomies::{tag_path, tag_slug, topic_path};
 
 use super::Extras;
@@ -76,6 +78,7 @@ pub(super) fn plan<'a>(
     theme: &Theme,
     facets: &FacetTerms,
     extras: Extras,
+    spotlight: Option<(&crate::spotlight::Edition<'a>, &SpotlightView)>,
     urls: &Urls,
 ) -> Planned<'a> {
     let mut out = Planned::default();
@@ -92,6 +95,9 @@ pub(super) fn plan<'a>(
     listings::plan(&lists, &browse, urls, &mut out);
     feeds::plan(&lists, &site.config, urls, &mut out);
     site::files(site, theme, urls, &mut out);
+    if let Some((edition, view)) = spotlight {
+        spotlight::plan(edition, view, site, urls, &mut out);
+    }
     let extra_pages: Vec<(String, String)> = extras
         .pages
         .iter()
