@@ -356,12 +356,20 @@ fn read_exports(
         ));
     };
     let model = read::Model::new(config, leads, partners);
-    let mut reader = read::Reader::new(&model, columns, leads.categories.as_ref());
     let files = vet_exports(policy, &config.root, files)?;
-    for (file, rel) in &files {
-        reader.read_file(file, rel);
-    }
-    let (counts, diags) = reader.finish();
+    // The report's counts and the allocation's replay read the same files: side by side.
+    let read = || {
+        let mut reader = read::Reader::new(&model, columns, leads.categories.as_ref());
+        for (file, rel) in &files {
+            reader.read_file(file, rel);
+        }
+        reader.finish()
+    };
+    let replay = || {
+        let allocation = config.allocation.as_ref()?;
+        Some(replay_exports(config, leads, allocation, partners, &files))
+    };
+    let ((counts, diags), replayed) = rayon::join(read, replay);
     if diags.has_errors() {
         return Err(diags.sorted());
     }
@@ -375,41 +383,35 @@ fn read_exports(
         ));
     }
     let mut digest = aggregate::digest(&model, leads, &counts);
-    if let Some(allocation) = &config.allocation {
-        digest.allocation = Some(allocation_section(
-            config,
-            leads,
-            allocation,
+    if let Some(replayed) = replayed {
+        let (loaded, replay, commitment) = replayed?;
+        digest.allocation = Some(allocation_report::section(
+            &loaded,
+            &replay,
             partners,
-            &files,
+            leads.min_cell,
             &digest.period,
-        )?);
+            commitment,
+        ));
     }
     let digest = audited(digest, config, &source.rel, false)?;
     Ok((digest, diags.sorted()))
 }
 
-/// The `allocation` section: the policy replayed over every lead of the export files,
-/// as `leads verify` replays it, and the SHA-256 of its `--print-replay` text.
-fn allocation_section(
-    config: &SiteConfig,
-    leads: &crate::config::LeadsConfig,
-    allocation: &crate::config::Allocation,
+/// The policy replayed over every lead of the export files, as `leads verify` replays
+/// it, and the SHA-256 of its `--print-replay` text: what the `allocation` section is
+/// made of ([`allocation_report::section`]).
+fn replay_exports<'a>(
+    config: &'a SiteConfig,
+    leads: &'a crate::config::LeadsConfig,
+    allocation: &'a crate::config::Allocation,
     partners: &[Partner],
     files: &[(PathBuf, PathBuf)],
-    period: &Period,
-) -> Result<AllocationSection, Diagnostics> {
+) -> Result<(allocate_cmd::Loaded<'a>, allocate::Replay, String), Diagnostics> {
     let loaded = allocate_cmd::load_leads(config, leads, allocation, partners, files, true)?;
     let replay = allocate::replay(&loaded.resolved.policy, &loaded.leads, false);
     let commitment = crate::sha::sha256_hex(&[&allocate_cmd::replay_text(&loaded, &replay)]);
-    Ok(allocation_report::section(
-        &loaded,
-        &replay,
-        partners,
-        leads.min_cell,
-        period,
-        commitment,
-    ))
+    Ok((loaded, replay, commitment))
 }
 
 /// The digest if the auditor ([`audit::audit`]) can recover no withheld cell from it,
