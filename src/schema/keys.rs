@@ -310,6 +310,17 @@ const CATEGORY: &[Key] = &[
     ),
 ];
 
+const FROM: Key = opt(
+    "from",
+    Ty::Date,
+    "Optional first day of the period (inclusive) on the received date.",
+);
+const TO: Key = opt(
+    "to",
+    Ty::Date,
+    "Optional last day of the period (inclusive) on the received date.",
+);
+
 const PERIOD: &[Key] = &[
     req(
         "id",
@@ -321,16 +332,8 @@ const PERIOD: &[Key] = &[
         Ty::Str,
         "The period's export (CSV file or folder) or its committed digest (.json), relative to the site root.",
     ),
-    opt(
-        "from",
-        Ty::Date,
-        "Optional first day of the period (inclusive) on the received date.",
-    ),
-    opt(
-        "to",
-        Ty::Date,
-        "Optional last day of the period (inclusive) on the received date.",
-    ),
+    FROM,
+    TO,
 ];
 
 const LEADS: &[Key] = &[
@@ -344,16 +347,8 @@ const LEADS: &[Key] = &[
         Ty::List(&Ty::Table(PERIOD)),
         "The transparency archive, oldest first: one [[leads.period]] per reporting period (then [leads] has no source, from or to).",
     ),
-    opt(
-        "from",
-        Ty::Date,
-        "Optional first day of the period (inclusive) on the received date.",
-    ),
-    opt(
-        "to",
-        Ty::Date,
-        "Optional last day of the period (inclusive) on the received date.",
-    ),
+    FROM,
+    TO,
     opt(
         "eligible_tiers",
         Ty::List(&Ty::Of(Ids::Tiers)),
