@@ -307,8 +307,8 @@ struct Cache {
     lists: Vec<List>,
     /// The list of the last lookup.
     last: usize,
-    /// The tied candidates of the last [`pick`].
-    ties: Vec<usize>,
+    /// The tie-break's message buffer.
+    hasher: TieHasher,
     /// Per partner: expected `rule` leads of the lists dropped so far.
     expected: Vec<f64>,
     /// Per partner, densely for the inner loop: its weight and slug.
@@ -318,6 +318,7 @@ struct Cache {
 }
 
 /// The candidates of one kind of lead.
+#[derive(Default)]
 struct List {
     /// Partner indices, ascending.
     partners: Vec<u32>,
@@ -325,6 +326,10 @@ struct List {
     relaxed: Option<u32>,
     /// `rule` leads that had these candidates and are not yet in `expected`.
     rule_leads: u64,
+    /// The partners at the smallest `(count + 1) / weight` when [`pick`] last scanned
+    /// the list, and that ratio as `(count + 1, weight)`.
+    ties: Vec<u32>,
+    least: (u64, u64),
 }
 
 /// More distinct kinds of lead than this between two `joined` dates start the cache
@@ -343,7 +348,7 @@ impl Cache {
             index: HashMap::new(),
             lists: Vec::new(),
             last: 0,
-            ties: Vec::new(),
+            hasher: TieHasher::default(),
             expected: vec![0.0; policy.partners.len()],
             weights: policy
                 .partners
@@ -380,7 +385,7 @@ impl Cache {
                 self.lists.push(List {
                     partners,
                     relaxed,
-                    rule_leads: 0,
+                    ..List::default()
                 });
                 self.index.insert(self.key.clone(), self.lists.len() - 1);
                 self.lists.len() - 1
@@ -420,11 +425,10 @@ fn choose(policy: &Policy, lead: &Lead, counts: &[u64], cache: &mut Cache) -> Ch
             relaxed: None,
         };
     }
-    let list = cache.candidates(policy, lead);
-    let relaxed = list.relaxed;
-    let list = std::mem::take(&mut cache.lists[cache.last].partners);
-    let picked = relaxed.and(pick(lead, counts, &list, cache));
-    cache.lists[cache.last].partners = list;
+    let relaxed = cache.candidates(policy, lead).relaxed;
+    let mut list = std::mem::take(&mut cache.lists[cache.last]);
+    let picked = relaxed.and_then(|_| pick(lead, counts, &mut list, cache));
+    cache.lists[cache.last] = list;
     match (picked, relaxed) {
         (Some(p), Some(relaxed)) => Choice {
             partner: Some(index(p)),
@@ -441,18 +445,44 @@ fn choose(policy: &Policy, lead: &Lead, counts: &[u64], cache: &mut Cache) -> Ch
 
 /// The candidate with the smallest `(count + 1) / weight`; among equals, the smallest
 /// [`tie_hash`] (only the final equals are hashed).
-fn pick(lead: &Lead, counts: &[u64], list: &[u32], cache: &mut Cache) -> Option<usize> {
-    let (&first, rest) = list.split_first()?;
+///
+/// The list keeps its last scan's equals: counts only grow during a replay and the
+/// list's partners and queue are fixed, so its smallest ratio never falls, and those
+/// of the kept equals still at that ratio are exactly the equals now. A full scan
+/// happens only when none is left.
+fn pick(lead: &Lead, counts: &[u64], list: &mut List, cache: &mut Cache) -> Option<usize> {
     let weights = &cache.weights;
-    let ties = &mut cache.ties;
+    let (num, den) = list.least;
+    list.ties
+        .retain(|&p| (counts[p as usize] + 1) * den == num * weights[p as usize]);
+    if list.ties.is_empty() {
+        list.least = scan(weights, counts, &list.partners, &mut list.ties)?;
+    }
+    if let [only] = list.ties[..] {
+        return Some(only as usize);
+    }
+    let mut head = cache.hasher.start(&cache.seed, &lead.id);
+    let mut winner: Option<([u32; 8], u32)> = None;
+    for &p in &list.ties {
+        let hash = head.digest(cache.slugs[p as usize].as_bytes());
+        if winner.is_none_or(|w| (hash, p) < w) {
+            winner = Some((hash, p));
+        }
+    }
+    winner.map(|(_, p)| p as usize)
+}
+
+/// Every partner of `list` at the smallest `(count + 1) / weight` into `ties`, and
+/// that ratio as `(count + 1, weight)`; `None` for an empty list.
+fn scan(weights: &[u64], counts: &[u64], list: &[u32], ties: &mut Vec<u32>) -> Option<(u64, u64)> {
+    let (&first, rest) = list.split_first()?;
     ties.clear();
-    ties.push(first as usize);
+    ties.push(first);
     let mut best = first as usize;
     for &p in rest {
-        let p = p as usize;
-        match compare(weights, counts, p, best) {
+        match compare(weights, counts, p as usize, best) {
             Ordering::Less => {
-                best = p;
+                best = p as usize;
                 ties.clear();
                 ties.push(p);
             }
@@ -460,30 +490,7 @@ fn pick(lead: &Lead, counts: &[u64], list: &[u32], cache: &mut Cache) -> Option<
             Ordering::Greater => {}
         }
     }
-    if ties.len() == 1 {
-        return Some(best);
-    }
-    let mut head = Sha256::new();
-    head.update(cache.seed.as_bytes());
-    head.update(b"\n");
-    head.update(&lead.id);
-    head.update(b"\n");
-    let mut winner: Option<(u64, [u8; 32], usize)> = None;
-    for &p in ties.iter() {
-        let hash: [u8; 32] = head
-            .clone()
-            .chain_update(cache.slugs[p].as_bytes())
-            .finalize()
-            .into();
-        // The first 8 bytes decide almost always; the rest only on their tie.
-        let key = u64::from_be_bytes([
-            hash[0], hash[1], hash[2], hash[3], hash[4], hash[5], hash[6], hash[7],
-        ]);
-        if winner.is_none_or(|(k, h, _)| (key, hash) < (k, h)) {
-            winner = Some((key, hash, p));
-        }
-    }
-    winner.map(|(_, _, p)| p)
+    Some((counts[best] + 1, weights[best]))
 }
 
 /// `(count_a + 1) / weight_a` against `(count_b + 1) / weight_b`, exactly: weights are
@@ -491,6 +498,70 @@ fn pick(lead: &Lead, counts: &[u64], list: &[u32], cache: &mut Cache) -> Option<
 /// so the products stay far below 2^64.
 fn compare(weights: &[u64], counts: &[u64], a: usize, b: usize) -> Ordering {
     ((counts[a] + 1) * weights[b]).cmp(&((counts[b] + 1) * weights[a]))
+}
+
+/// [`tie_hash`] for many slugs of one lead: the message `seed + "\n" + id + "\n"` is
+/// written once and each slug padded after it by hand (FIPS 180-4, 5.1.1) for the
+/// crate's compression function, without a hasher's buffering per slug. The digest is
+/// the state words, whose order is the digest bytes' (big-endian) and so the hex's.
+#[derive(Default)]
+struct TieHasher {
+    message: Vec<u8>,
+    blocks: Vec<[u8; 64]>,
+}
+
+/// A [`TieHasher`] holding one lead's head.
+struct TieHead<'a> {
+    head: usize,
+    hasher: &'a mut TieHasher,
+}
+
+/// SHA-256's initial state (FIPS 180-4, 5.3.3).
+const SHA256_IV: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+
+impl TieHasher {
+    fn start(&mut self, seed: &str, id: &[u8]) -> TieHead<'_> {
+        self.message.clear();
+        self.message.extend_from_slice(seed.as_bytes());
+        self.message.push(b'\n');
+        self.message.extend_from_slice(id);
+        self.message.push(b'\n');
+        TieHead {
+            head: self.message.len(),
+            hasher: self,
+        }
+    }
+}
+
+impl TieHead<'_> {
+    /// The SHA-256 of the head and `slug`, as state words.
+    fn digest(&mut self, slug: &[u8]) -> [u32; 8] {
+        let TieHasher { message, blocks } = &mut *self.hasher;
+        message.truncate(self.head);
+        message.extend_from_slice(slug);
+        let bits = (message.len() as u64) * 8;
+        let n = (message.len() + 8) / 64 + 1;
+        blocks.clear();
+        blocks.resize(n, [0; 64]);
+        for (block, chunk) in blocks.iter_mut().zip(message.chunks(64)) {
+            block[..chunk.len()].copy_from_slice(chunk);
+        }
+        let (last, full) = (message.len() / 64, message.len() % 64);
+        blocks[last][full] = 0x80;
+        blocks[n - 1][56..].copy_from_slice(&bits.to_be_bytes());
+        let mut state = SHA256_IV;
+        sha2::block_api::compress256(&mut state, blocks);
+        state
+    }
 }
 
 /// SHA-256 of `seed + "\n" + id + "\n" + slug`: its bytes order as its hex does.
@@ -519,6 +590,7 @@ pub fn add_lead_expected(
         partners: std::mem::take(scratch),
         relaxed: Some(0),
         rule_leads: 1,
+        ..List::default()
     };
     add_expected(policy, &list, expected);
     *scratch = list.partners;

@@ -391,3 +391,164 @@ fn the_readme_worked_example() {
     assert_eq!(&hex(&tie_hash(&p, &leads[1], 0))[..8], "f35e6eb4");
     assert_eq!(&hex(&tie_hash(&p, &leads[1], 1))[..8], "41474480");
 }
+
+/// The algorithm as issue 13 words it, one lead at a time with a pass over every
+/// partner: what the cached, windowed [`replay`] must agree with.
+fn reference(policy: &Policy, leads: &[Lead], fill: bool) -> Vec<Outcome> {
+    let np = policy.partners.len();
+    let weights = weights(policy);
+    let mut counts = vec![0u64; np * (policy.nreg + 1)];
+    let mut outcomes = vec![None; leads.len()];
+    let mut scratch = Vec::new();
+    for i in order(leads) {
+        let lead = &leads[i];
+        let queue = match policy.balance {
+            Balance::Overall => 0,
+            Balance::PerRegion => lead.region,
+        };
+        let counts_here = &counts[queue * np..(queue + 1) * np];
+        let recorded = recorded(lead);
+        let asks = !lead.has_partner
+            || matches!(
+                recorded,
+                Some(Method::Rule | Method::Requested | Method::None)
+            );
+        let choice = asks.then(|| {
+            if let Some(r) = lead.requested
+                && eligible(&policy.partners[r], lead.received)
+            {
+                return Choice {
+                    partner: Some(index(r)),
+                    method: Method::Requested,
+                    relaxed: None,
+                };
+            }
+            let Some(relaxed) = candidates(policy, lead, &mut scratch) else {
+                return Choice {
+                    partner: None,
+                    method: Method::None,
+                    relaxed: None,
+                };
+            };
+            let best = scratch
+                .iter()
+                .map(|&p| p as usize)
+                .min_by(|&a, &b| {
+                    compare(&weights, counts_here, a, b)
+                        .then_with(|| tie_hash(policy, lead, a).cmp(&tie_hash(policy, lead, b)))
+                })
+                .unwrap();
+            Choice {
+                partner: Some(index(best)),
+                method: Method::Rule,
+                relaxed: Some(relaxed),
+            }
+        });
+        let out = match choice {
+            Some(c) if fill && !lead.has_partner => Outcome {
+                partner: c.partner,
+                method: Some(c.method),
+                relaxed: c.relaxed,
+                policy: choice,
+            },
+            _ => Outcome {
+                partner: lead.partner.map(index),
+                method: recorded,
+                relaxed: lead.relaxed.filter(|_| recorded == Some(Method::Rule)),
+                policy: choice,
+            },
+        };
+        if let Some(p) = out.partner
+            && out.method != Some(Method::Requested)
+        {
+            counts[queue * np + p as usize] += 1;
+        }
+        outcomes[i] = Some(out);
+    }
+    outcomes.into_iter().map(Option::unwrap).collect()
+}
+
+/// A small deterministic generator (xorshift64*), so the cases are the same every run.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) % n
+    }
+}
+
+/// A random policy over 3 regions and 6 services, and leads over 40 days, some with a
+/// recorded or requested partner.
+fn random_case(rng: &mut Rng, np: usize, nl: usize) -> (Policy, Vec<Lead>) {
+    let day =
+        |rng: &mut Rng| Date::from_days(d("2026-01-01").days() + rng.below(40) as i64).unwrap();
+    let partners = (0..np)
+        .map(|k| {
+            let regions: Vec<usize> = (0..3).filter(|_| rng.below(2) == 0).collect();
+            let services: Vec<u32> = (0..6).filter(|_| rng.below(3) == 0).collect();
+            let mut c = partner(
+                &format!("p{k:03}"),
+                1 + rng.below(3) as u32,
+                &regions,
+                &services,
+            );
+            c.eligible = rng.below(8) != 0;
+            c.joined = (rng.below(3) == 0).then(|| day(rng));
+            c
+        })
+        .collect();
+    let mut p = policy(partners);
+    p.nreg = 3;
+    if rng.below(2) == 0 {
+        p.balance = Balance::PerRegion;
+    }
+    let leads = (0..nl)
+        .map(|k| {
+            let service = (rng.below(4) != 0).then(|| rng.below(6) as u32);
+            let mut l = lead(
+                &format!("L-{:05}", rng.below(100_000)),
+                "2026-01-01",
+                rng.below(4) as usize,
+                service,
+            );
+            l.id = format!("L-{k}-{}", rng.below(1000)).into_bytes().into();
+            l.received = day(rng);
+            match rng.below(10) {
+                0 => {
+                    l.partner = Some(rng.below(np as u64) as usize);
+                    l.has_partner = true;
+                    l.method = [
+                        None,
+                        Some(Method::Manual),
+                        Some(Method::Rule),
+                        Some(Method::Requested),
+                    ][rng.below(4) as usize];
+                }
+                1 => l.requested = Some(rng.below(np as u64) as usize),
+                _ => {}
+            }
+            l
+        })
+        .collect();
+    (p, leads)
+}
+
+#[test]
+fn the_replay_agrees_with_the_reference_on_random_cases() {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for case in 0..300 {
+        let np = 1 + rng.below(25) as usize;
+        let nl = rng.below(400) as usize;
+        let (p, leads) = random_case(&mut rng, np, nl);
+        for fill in [true, false] {
+            assert_eq!(
+                replay(&p, &leads, fill).outcomes,
+                reference(&p, &leads, fill),
+                "case {case}, fill {fill}"
+            );
+        }
+    }
+}
