@@ -552,3 +552,21 @@ fn the_replay_agrees_with_the_reference_on_random_cases() {
         }
     }
 }
+
+#[test]
+fn the_tie_hasher_agrees_with_sha256_across_block_boundaries() {
+    // Messages from 1 to 3 blocks: the padding by hand must match the full hasher at
+    // every length, around 55/56 and 64 bytes especially.
+    let mut p = policy(vec![partner("a", 1, &[0], &[])]);
+    let mut hasher = TieHasher::default();
+    for n in 0..150 {
+        p.seed = "s".repeat(n % 40);
+        p.partners[0].slug = "x".repeat(n);
+        let l = lead(&"i".repeat(n / 3), "2026-01-01", 0, None);
+        let words = hasher
+            .start(&p.seed, &l.id)
+            .digest(p.partners[0].slug.as_bytes());
+        let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_be_bytes()).collect();
+        assert_eq!(bytes, tie_hash(&p, &l, 0), "message of length {n}");
+    }
+}
