@@ -12,6 +12,9 @@ use rayon::slice::ParallelSliceMut;
 use sha2::{Digest, Sha256};
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use ties::{Helper, TieHasher};
+
+mod ties;
 
 /// How a lead got its partner (the `allocation_method` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -173,7 +176,34 @@ pub fn order(leads: &[Lead]) -> Vec<usize> {
 /// records (what `verify` checks against). Counts are of each partner's balanced leads
 /// before the current one: the leads it ends with, except `requested` ones.
 pub fn replay(policy: &Policy, leads: &[Lead], fill: bool) -> Replay {
+    let helped = leads.len() >= HELPED_LEADS
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    replay_with(policy, leads, fill, helped)
+}
+
+/// From this many leads, [`replay`] hashes long ties on two threads when it can.
+const HELPED_LEADS: usize = 10_000;
+
+/// [`replay`], with or without a [`Helper`] thread (the outcomes are the same).
+fn replay_with(policy: &Policy, leads: &[Lead], fill: bool, helped: bool) -> Replay {
     let order = order(leads);
+    if !helped {
+        return run(policy, leads, fill, order, None);
+    }
+    let slugs: Vec<String> = policy.partners.iter().map(|c| c.slug.clone()).collect();
+    Helper::with(&policy.seed, &slugs, |h| {
+        run(policy, leads, fill, order, Some(h))
+    })
+}
+
+/// The replay's loop over the leads in `order`.
+fn run(
+    policy: &Policy,
+    leads: &[Lead],
+    fill: bool,
+    order: Vec<usize>,
+    helper: Option<&Helper>,
+) -> Replay {
     let np = policy.partners.len();
     let queues = match policy.balance {
         Balance::Overall => 1,
@@ -189,7 +219,7 @@ pub fn replay(policy: &Policy, leads: &[Lead], fill: bool) -> Replay {
         };
         leads.len()
     ];
-    let mut cache = Cache::new(policy);
+    let mut cache = Cache::new(policy, helper);
     for &i in &order {
         let lead = &leads[i];
         let queue = match policy.balance {
@@ -297,7 +327,7 @@ fn candidates(policy: &Policy, lead: &Lead, out: &mut Vec<u32>) -> Option<u32> {
 /// one set of members. Leads come in date order and the members change only on a
 /// `joined` date, so the lists are kept until the lead's date passes the next one; a
 /// lead then costs a lookup instead of a pass over every partner.
-struct Cache {
+struct Cache<'h> {
     /// The distinct `joined` dates, ascending.
     joined: Vec<Date>,
     /// How many of them are on or before the date of the lists held.
@@ -315,6 +345,8 @@ struct Cache {
     weights: Vec<u64>,
     slugs: Vec<String>,
     seed: String,
+    /// The thread hashing half of long ties, if any.
+    helper: Option<&'h Helper>,
 }
 
 /// The candidates of one kind of lead.
@@ -336,8 +368,8 @@ struct List {
 /// afresh.
 const CACHE_LISTS: usize = 4096;
 
-impl Cache {
-    fn new(policy: &Policy) -> Cache {
+impl<'h> Cache<'h> {
+    fn new(policy: &Policy, helper: Option<&'h Helper>) -> Cache<'h> {
         let mut joined: Vec<Date> = policy.partners.iter().filter_map(|c| c.joined).collect();
         joined.sort_unstable();
         joined.dedup();
@@ -357,6 +389,7 @@ impl Cache {
                 .collect(),
             slugs: policy.partners.iter().map(|c| c.slug.clone()).collect(),
             seed: policy.seed.clone(),
+            helper,
         }
     }
 
@@ -412,7 +445,7 @@ impl Cache {
 }
 
 /// What the policy gives the lead, given the counts of its queue.
-fn choose(policy: &Policy, lead: &Lead, counts: &[u64], cache: &mut Cache) -> Choice {
+fn choose(policy: &Policy, lead: &Lead, counts: &[u64], cache: &mut Cache<'_>) -> Choice {
     if let Some(r) = lead.requested
         && policy
             .partners
@@ -450,7 +483,7 @@ fn choose(policy: &Policy, lead: &Lead, counts: &[u64], cache: &mut Cache) -> Ch
 /// list's partners and queue are fixed, so its smallest ratio never falls, and those
 /// of the kept equals still at that ratio are exactly the equals now. A full scan
 /// happens only when none is left.
-fn pick(lead: &Lead, counts: &[u64], list: &mut List, cache: &mut Cache) -> Option<usize> {
+fn pick(lead: &Lead, counts: &[u64], list: &mut List, cache: &mut Cache<'_>) -> Option<usize> {
     let weights = &cache.weights;
     let (num, den) = list.least;
     list.ties
@@ -461,14 +494,13 @@ fn pick(lead: &Lead, counts: &[u64], list: &mut List, cache: &mut Cache) -> Opti
     if let [only] = list.ties[..] {
         return Some(only as usize);
     }
-    let mut head = cache.hasher.start(&cache.seed, &lead.id);
-    let mut winner: Option<([u32; 8], u32)> = None;
-    for &p in &list.ties {
-        let hash = head.digest(cache.slugs[p as usize].as_bytes());
-        if winner.is_none_or(|w| (hash, p) < w) {
-            winner = Some((hash, p));
+    let (hasher, seed, slugs) = (&mut cache.hasher, &cache.seed, &cache.slugs);
+    let winner = match cache.helper {
+        Some(h) if list.ties.len() >= ties::SPLIT => {
+            h.least(hasher, seed, slugs, &lead.id, &list.ties)
         }
-    }
+        _ => ties::least(hasher, seed, slugs, &lead.id, &list.ties),
+    };
     winner.map(|(_, p)| p as usize)
 }
 
@@ -498,70 +530,6 @@ fn scan(weights: &[u64], counts: &[u64], list: &[u32], ties: &mut Vec<u32>) -> O
 /// so the products stay far below 2^64.
 fn compare(weights: &[u64], counts: &[u64], a: usize, b: usize) -> Ordering {
     ((counts[a] + 1) * weights[b]).cmp(&((counts[b] + 1) * weights[a]))
-}
-
-/// [`tie_hash`] for many slugs of one lead: the message `seed + "\n" + id + "\n"` is
-/// written once and each slug padded after it by hand (FIPS 180-4, 5.1.1) for the
-/// crate's compression function, without a hasher's buffering per slug. The digest is
-/// the state words, whose order is the digest bytes' (big-endian) and so the hex's.
-#[derive(Default)]
-struct TieHasher {
-    message: Vec<u8>,
-    blocks: Vec<[u8; 64]>,
-}
-
-/// A [`TieHasher`] holding one lead's head.
-struct TieHead<'a> {
-    head: usize,
-    hasher: &'a mut TieHasher,
-}
-
-/// SHA-256's initial state (FIPS 180-4, 5.3.3).
-const SHA256_IV: [u32; 8] = [
-    0x6a09_e667,
-    0xbb67_ae85,
-    0x3c6e_f372,
-    0xa54f_f53a,
-    0x510e_527f,
-    0x9b05_688c,
-    0x1f83_d9ab,
-    0x5be0_cd19,
-];
-
-impl TieHasher {
-    fn start(&mut self, seed: &str, id: &[u8]) -> TieHead<'_> {
-        self.message.clear();
-        self.message.extend_from_slice(seed.as_bytes());
-        self.message.push(b'\n');
-        self.message.extend_from_slice(id);
-        self.message.push(b'\n');
-        TieHead {
-            head: self.message.len(),
-            hasher: self,
-        }
-    }
-}
-
-impl TieHead<'_> {
-    /// The SHA-256 of the head and `slug`, as state words.
-    fn digest(&mut self, slug: &[u8]) -> [u32; 8] {
-        let TieHasher { message, blocks } = &mut *self.hasher;
-        message.truncate(self.head);
-        message.extend_from_slice(slug);
-        let bits = (message.len() as u64) * 8;
-        let n = (message.len() + 8) / 64 + 1;
-        blocks.clear();
-        blocks.resize(n, [0; 64]);
-        for (block, chunk) in blocks.iter_mut().zip(message.chunks(64)) {
-            block[..chunk.len()].copy_from_slice(chunk);
-        }
-        let (last, full) = (message.len() / 64, message.len() % 64);
-        blocks[last][full] = 0x80;
-        blocks[n - 1][56..].copy_from_slice(&bits.to_be_bytes());
-        let mut state = SHA256_IV;
-        sha2::block_api::compress256(&mut state, blocks);
-        state
-    }
 }
 
 /// SHA-256 of `seed + "\n" + id + "\n" + slug`: its bytes order as its hex does.

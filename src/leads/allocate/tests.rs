@@ -554,6 +554,35 @@ fn the_replay_agrees_with_the_reference_on_random_cases() {
 }
 
 #[test]
+fn a_helper_thread_hashing_half_the_ties_changes_no_outcome() {
+    // Up to 80 partners of weight 1: ties of SPLIT and more, so the helper's half and
+    // the replay's half are both exercised (counted by the helper's posts).
+    let mut rng = Rng(0x51f1_5eed);
+    let mut splits = 0;
+    for case in 0..60 {
+        let np = ties::SPLIT + rng.below(70) as usize;
+        let nl = 1 + rng.below(300) as usize;
+        let (mut p, leads) = random_case(&mut rng, np, nl);
+        for c in &mut p.partners {
+            c.weight = 1;
+            c.regions = vec![0, 1, 2];
+        }
+        let slugs: Vec<String> = p.partners.iter().map(|c| c.slug.clone()).collect();
+        for fill in [true, false] {
+            let alone = replay_with(&p, &leads, fill, false);
+            let helped = Helper::with(&p.seed, &slugs, |h| {
+                let r = run(&p, &leads, fill, order(&leads), Some(h));
+                splits += h.splits();
+                r
+            });
+            assert_eq!(helped.outcomes, alone.outcomes, "case {case}, fill {fill}");
+            assert_eq!(helped.outcomes, reference(&p, &leads, fill), "case {case}");
+        }
+    }
+    assert!(splits > 1000, "too few long ties: {splits}");
+}
+
+#[test]
 fn the_tie_hasher_agrees_with_sha256_across_block_boundaries() {
     // Messages from 1 to 3 blocks: the padding by hand must match the full hasher at
     // every length, around 55/56 and 64 bytes especially.
