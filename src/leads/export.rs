@@ -73,7 +73,9 @@ pub fn split_from(
 }
 
 /// One record from `i`: `Some((record or None for a blank line, next offset, next
-/// line))`, or `None` when it is incomplete and more bytes may follow.
+/// line))`, or `None` when it is incomplete and more bytes may follow. A quote opens a
+/// quoted part only at the start of a field; the rest of a field is found with
+/// `memchr`, not byte by byte.
 #[allow(clippy::type_complexity)]
 fn record(
     bytes: &[u8],
@@ -83,57 +85,33 @@ fn record(
 ) -> Result<Option<(Option<Record>, usize, u64)>, u64> {
     let (rec_start, rec_line) = (i, line);
     let mut fields = Vec::new();
-    let mut field_start = i;
-    let mut quoted = false;
-    let mut at_field_start = true;
-    let mut quote_line = line;
-    let body_end;
-    loop {
-        let Some(&b) = bytes.get(i) else {
-            if !at_eof {
-                return Ok(None);
+    let body_end = loop {
+        let field_start = i;
+        if bytes.get(i) == Some(&b'"') {
+            let quote_line = line;
+            match closing_quote(bytes, i + 1, &mut line) {
+                Some(after) => i = after,
+                None if at_eof => return Err(quote_line),
+                None => return Ok(None),
             }
-            if quoted {
-                return Err(quote_line);
-            }
-            body_end = i;
-            break;
-        };
-        if quoted {
-            if b == b'"' {
-                if bytes.get(i + 1) == Some(&b'"') {
-                    i += 1;
-                } else {
-                    quoted = false;
-                }
-            } else if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                line += 1;
-            }
-            i += 1;
-            continue;
         }
-        match b {
-            b'"' if at_field_start => {
-                quoted = true;
-                quote_line = line;
+        let rest = bytes.get(i..).unwrap_or_default();
+        match memchr::memchr3(b',', b'\n', b'\r', rest) {
+            Some(k) if rest.get(k) == Some(&b',') => {
+                fields.push(field_start..i + k);
+                i += k + 1;
             }
-            b',' => {
-                fields.push(field_start..i);
-                field_start = i + 1;
-                at_field_start = true;
-                i += 1;
-                continue;
+            Some(k) => {
+                fields.push(field_start..i + k);
+                break i + k;
             }
-            b'\n' | b'\r' => {
-                body_end = i;
-                break;
+            None if at_eof => {
+                fields.push(field_start..bytes.len());
+                break bytes.len();
             }
-            _ => {}
+            None => return Ok(None),
         }
-        at_field_start = false;
-        i += 1;
-    }
-    fields.push(field_start..body_end);
+    };
     let mut end = body_end;
     if bytes.get(end) == Some(&b'\r') {
         end += 1;
@@ -154,6 +132,24 @@ fn record(
         fields,
     });
     Ok(Some((rec, end, line)))
+}
+/// The offset after the quote closing a quoted part whose text starts at `i` (a
+/// doubled quote inside does not close it), counting its line breaks (LF, CRLF or a
+/// lone CR) into `line`; `None` when the bytes end first.
+fn closing_quote(bytes: &[u8], mut i: usize, line: &mut u64) -> Option<usize> {
+    loop {
+        let k = memchr::memchr3(b'"', b'\n', b'\r', bytes.get(i..)?)?;
+        i += k;
+        match bytes.get(i) {
+            Some(b'"') if bytes.get(i + 1) == Some(&b'"') => i += 2,
+            Some(b'"') => return Some(i + 1),
+            Some(b'\r') if bytes.get(i + 1) == Some(&b'\n') => i += 1,
+            _ => {
+                *line += 1;
+                i += 1;
+            }
+        }
+    }
 }
 
 /// A field's value: quotes removed and doubled quotes undone.
@@ -986,6 +982,66 @@ mod tests {
             n += 1;
         }
         assert_eq!(n, mine.len());
+    }
+
+    /// Random CSV over the bytes that matter to the splitter.
+    fn random_csv(seed: u64, len: usize) -> Vec<u8> {
+        let mut x = seed;
+        (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                b"a\",,\n\r\"b"[(x % 7) as usize]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn split_agrees_with_the_csv_crate_on_random_bytes_and_at_every_cut() {
+        for seed in 1..400u64 {
+            let text = random_csv(seed, 1 + (seed as usize * 7) % 60);
+            let Ok(mine) = split(&text) else {
+                continue;
+            };
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_slice());
+            let theirs: Vec<Vec<Vec<u8>>> = rdr
+                .byte_records()
+                .map(|r| r.unwrap().iter().map(<[u8]>::to_vec).collect())
+                .collect();
+            assert_eq!(
+                fields(&text),
+                theirs,
+                "{:?}",
+                String::from_utf8_lossy(&text)
+            );
+            for r in &mine {
+                // The start line: 1 + the line breaks (LF, CRLF, lone CR) before it.
+                let before = &text[..r.body.start];
+                let breaks = before.iter().enumerate().filter(|&(k, &b)| {
+                    b == b'\n'
+                        || (b == b'\r'
+                            && before.get(k + 1) != Some(&b'\n')
+                            && text.get(k + 1) != Some(&b'\n'))
+                });
+                assert_eq!(r.line, 1 + breaks.count() as u64, "{text:?}");
+            }
+            // Cut anywhere, read on from where the first part stopped: the same records.
+            for cut in 0..=text.len() {
+                let mut got = Vec::new();
+                let (at, line) = split_from(&text[..cut], 0, 1, false, &mut got).unwrap();
+                split_from(&text, at, line, true, &mut got).unwrap();
+                let spans = |v: &[Record]| -> Vec<_> {
+                    v.iter()
+                        .map(|r| (r.body.clone(), r.end.clone(), r.line, r.fields.clone()))
+                        .collect()
+                };
+                assert_eq!(spans(&got), spans(&mine), "{text:?} cut at {cut}");
+            }
+        }
     }
 
     #[test]
