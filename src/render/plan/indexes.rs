@@ -63,7 +63,7 @@ pub(super) fn plan<'a>(
     push(out, "partners/", "Partners", partners.collect(), None, urls);
     for p in &site.partners {
         for kind in kinds::KINDS.iter().filter(|k| k.partner_folder.is_some()) {
-            partner_items(site, p, kind, urls, out);
+            partner_items(p, kind, urls, out);
         }
     }
     for kind in kinds::listed() {
@@ -79,62 +79,68 @@ pub(super) fn plan<'a>(
 }
 
 /// A partner's items of one kind that have pages (`case-studies/<partner>/`), newest
-/// first: they depend on the partner's Markdown.
-fn partner_items<'a>(
-    site: &'a Site,
-    p: &'a Partner,
-    kind: &'static Kind,
-    urls: &Urls,
-    out: &mut Planned<'a>,
-) {
+/// first: they depend on the partner's Markdown. The entries are built when the page is
+/// rendered (at N = 10,000 partners, 70,000 entries kept for the whole render held ~30 MB).
+fn partner_items<'a>(p: &'a Partner, kind: &'static Kind, urls: &Urls, out: &mut Planned<'a>) {
     let Some(section) = kind.item_section.filter(|s| !s.is_empty()) else {
         return;
     };
-    let entry = |title: &str, url: String, date: crate::date::Date, summary: &Option<String>| {
+    let count = match kind.shape {
+        Shape::CaseStudy => p.case_studies.len(),
+        Shape::Post => p.posts.len(),
+        _ => return,
+    };
+    if count == 0 {
+        return;
+    }
+    let path = format!("{section}/{}/", p.slug);
+    let title = format!("{}: {}", kind.label, p.name);
+    let (at, u) = (path.clone(), urls.clone());
+    let ctx = Ctx::lazy(move || {
+        let mut ctx = page_ctx(&title, &at, &u);
+        ctx.insert("entries", &item_entries(p, kind.shape, &u));
+        ctx.insert("partner", &Some(views::partner_ref(p, &u)));
+        ctx
+    });
+    let deps = Deps::on(Source::Partner(&p.slug));
+    out.jobs.push(Job::page(&path, "folder.html", ctx, deps));
+}
+
+/// A partner's case studies or posts as index entries, newest first (ties by URL).
+fn item_entries(p: &Partner, shape: Shape, urls: &Urls) -> Vec<Entry> {
+    let entry = |title: &str, path: String, date: crate::date::Date, summary: &Option<String>| {
         (
             date,
             Entry {
                 label: title.to_string(),
-                url,
+                url: urls.url(&path),
                 count: None,
                 summary: summary.clone(),
                 date: Some(date.to_string()),
             },
         )
     };
-    let mut items: Vec<_> = match kind.shape {
+    let mut items: Vec<_> = match shape {
         Shape::CaseStudy => p
             .case_studies
             .iter()
             .map(|x| {
-                entry(
-                    &x.title,
-                    views::case_study(x, p, urls).url,
-                    x.date,
-                    &x.summary,
-                )
+                let path = paths::case_study(&p.slug, &x.slug);
+                entry(&x.title, path, x.date, &x.summary)
             })
             .collect(),
         Shape::Post => p
             .posts
             .iter()
             .map(|x| {
-                let url = views::post(x, Some(p), &site.config, urls).url;
-                entry(&x.title, url, x.date, &x.summary)
+                let path = paths::post(Some(&p.slug), &x.slug);
+                entry(&x.title, path, x.date, &x.summary)
             })
             .collect(),
-        _ => return,
+        _ => Vec::new(),
     };
-    if items.is_empty() {
-        return;
-    }
     items.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.url.cmp(&b.1.url)));
-    let path = format!("{section}/{}/", p.slug);
-    let title = format!("{}: {}", kind.label, p.name);
-    let partner = views::partner_ref(p, urls);
-    let entries = items.into_iter().map(|(_, e)| e).collect();
-    let deps = Deps::on(Source::Partner(&p.slug));
-    push_with(out, &path, &title, entries, Some(partner), urls, deps);
+    items.into_iter().map(|(_, e)| e).collect()
 }
 
 /// `blog/page/` when the listing at `first` (titled `title`) has more than one page: a

@@ -36,7 +36,7 @@ pub(super) trait Listed: Send + Sync {
 /// An item as a listing shows it, with its date (for the order) and the Markdown it comes
 /// from (`None`: from a partner record, such as a client logo).
 struct Entry<'a> {
-    view: Arc<dyn Listed>,
+    view: Arc<dyn Listed + 'a>,
     date: Date,
     source: Option<Source<'a>>,
 }
@@ -47,7 +47,7 @@ pub(super) struct Lists<'a>(BTreeMap<&'static str, Vec<Entry<'a>>>);
 
 impl<'a> Lists<'a> {
     /// Add items of `kind` with their dates, all from `source`.
-    pub fn add<T: Listed + 'static>(
+    pub fn add<T: Listed + 'a>(
         &mut self,
         kind: &'static Kind,
         views: impl IntoIterator<Item = T>,
@@ -81,7 +81,7 @@ impl<'a> Lists<'a> {
 /// One kind's items in order (shared by its pages, which build their contexts in
 /// parallel), and the source of each.
 pub(super) struct List<'a> {
-    pub items: Arc<Vec<Arc<dyn Listed>>>,
+    pub items: Arc<Vec<Arc<dyn Listed + 'a>>>,
     pub sources: Vec<Option<Source<'a>>>,
 }
 

@@ -1,7 +1,8 @@
 //! A partner's own outputs: its profile, its case study and post pages (with the images
 //! they show), its badge and its assets; and the views its items add to the listings.
 
-use super::listings::Lists;
+use super::feeds::FeedEntry;
+use super::listings::{Listed, Lists};
 use super::{Planned, SharedCards, item_template};
 use crate::config::SiteConfig;
 use crate::content::{Partner, Site};
@@ -41,7 +42,7 @@ pub(super) fn plan_all<'a>(
             };
             pages(&at, c, &mut plan);
             assets(p, c, &mut plan);
-            (plan, listed(p, c, urls))
+            (plan, listed(p, c, &at.urls))
         })
         .collect();
     let mut lists = Lists::default();
@@ -178,19 +179,20 @@ fn profile<'a>(at: &PartnerAt<'a>, c: &'a SiteConfig) -> Ctx<'a> {
 
 /// The badge and the files partner.toml names (logo, client logos): they depend on the
 /// record alone.
-fn assets<'a>(p: &'a Partner, c: &SiteConfig, out: &mut Planned<'a>) {
+fn assets<'a>(p: &'a Partner, c: &'a SiteConfig, out: &mut Planned<'a>) {
     let path = paths::partner(&p.slug);
-    for (file, ctx) in [
-        ("badge.svg", badge::strip_context(p, c)),
-        ("badge-card.svg", badge::card_context(p, c)),
-    ] {
-        out.jobs.push(Job::file(
-            format!("{path}{file}"),
-            file,
-            Ctx::Ready(Box::new(ctx)),
-            Deps::Structure,
-        ));
-    }
+    out.jobs.push(Job::file(
+        format!("{path}badge.svg"),
+        "badge.svg",
+        Ctx::lazy(move || badge::strip_context(p, c)),
+        Deps::Structure,
+    ));
+    out.jobs.push(Job::file(
+        format!("{path}badge-card.svg"),
+        "badge-card.svg",
+        Ctx::lazy(move || badge::card_context(p, c)),
+        Deps::Structure,
+    ));
     let files = std::iter::once((&p.logo, "`logo`")).chain(
         p.client_logos
             .iter()
@@ -291,6 +293,7 @@ struct ItemViews {
 
 impl ItemViews {
     fn of(p: &Partner, c: &SiteConfig, urls: &Urls) -> ItemViews {
+        let (ts, logos) = ItemViews::records(p, urls);
         ItemViews {
             cs: p
                 .case_studies
@@ -302,38 +305,105 @@ impl ItemViews {
                 .iter()
                 .map(|x| views::post(x, Some(p), c, urls))
                 .collect(),
-            ts: p
-                .testimonials
-                .iter()
-                .map(|x| views::testimonial(x, p, urls))
-                .collect(),
-            logos: p
-                .client_logos
-                .iter()
-                .map(|l| views::ClientLogoView {
-                    client: l.client.clone(),
-                    src: urls.url(&paths::asset(&p.slug, &l.file.rel)),
-                    date: l.date.to_string(),
-                    partner: views::partner_ref(p, urls),
-                })
-                .collect(),
+            ts,
+            logos,
         }
+    }
+
+    /// The testimonials and client logos.
+    fn records(
+        p: &Partner,
+        urls: &Urls,
+    ) -> (Vec<views::TestimonialView>, Vec<views::ClientLogoView>) {
+        let ts = p
+            .testimonials
+            .iter()
+            .map(|x| views::testimonial(x, p, urls))
+            .collect();
+        let logos = p
+            .client_logos
+            .iter()
+            .map(|l| views::ClientLogoView {
+                client: l.client.clone(),
+                src: urls.url(&paths::asset(&p.slug, &l.file.rel)),
+                date: l.date.to_string(),
+                partner: views::partner_ref(p, urls),
+            })
+            .collect();
+        (ts, logos)
     }
 }
 
 /// A partner's items as listing entries: its Markdown items depend on its Markdown, its
 /// client logos (from partner.toml) on the record alone.
-fn listed<'a>(p: &'a Partner, c: &SiteConfig, urls: &Urls) -> Lists<'a> {
-    let views = ItemViews::of(p, c, urls);
+///
+/// Case studies and posts (most of a site's items) are listed by reference and their
+/// views built when a listing page or feed shows them: at N = 10,000 partners, 70,000
+/// views kept for the whole render held about 90 MB.
+fn listed<'a>(p: &'a Partner, c: &'a SiteConfig, urls: &Arc<Urls>) -> Lists<'a> {
+    let (ts, logos) = ItemViews::records(p, urls);
     let text = Some(Source::Partner(&p.slug));
     let mut lists = Lists::default();
+    let at = |item, url| ListedItem {
+        item,
+        url,
+        p,
+        c,
+        urls: urls.clone(),
+    };
+    let cs = p.case_studies.iter().map(|x| {
+        let url = urls.url(&paths::case_study(&p.slug, &x.slug));
+        at(views::ItemRef::CaseStudy(x), url)
+    });
     let dates = p.case_studies.iter().map(|x| x.date);
-    lists.add(by_shape(Shape::CaseStudy), views.cs, dates, text);
+    lists.add(by_shape(Shape::CaseStudy), cs, dates, text);
+    let posts = p.posts.iter().map(|x| {
+        let url = urls.url(&paths::post(Some(&p.slug), &x.slug));
+        at(views::ItemRef::Post(x), url)
+    });
     let dates = p.posts.iter().map(|x| x.date);
-    lists.add(by_shape(Shape::Post), views.posts, dates, text);
+    lists.add(by_shape(Shape::Post), posts, dates, text);
     let dates = p.testimonials.iter().map(|x| x.date);
-    lists.add(by_shape(Shape::Testimonial), views.ts, dates, text);
+    lists.add(by_shape(Shape::Testimonial), ts, dates, text);
     let dates = p.client_logos.iter().map(|x| x.date);
-    lists.add(by_shape(Shape::ClientLogo), views.logos, dates, None);
+    lists.add(by_shape(Shape::ClientLogo), logos, dates, None);
     lists
+}
+
+/// A partner's case study or post in a listing: its view is built each time it is shown.
+struct ListedItem<'a> {
+    item: views::ItemRef<'a>,
+    /// Its page's URL (the view's `url`), which orders items of the same date.
+    url: String,
+    p: &'a Partner,
+    c: &'a SiteConfig,
+    urls: Arc<Urls>,
+}
+
+impl ListedItem<'_> {
+    fn shown<R>(
+        &self,
+        cs: impl Fn(views::CaseStudyView) -> R,
+        post: impl Fn(views::PostView) -> R,
+    ) -> R {
+        match self.item {
+            views::ItemRef::CaseStudy(x) => cs(views::case_study(x, self.p, &self.urls)),
+            views::ItemRef::Post(x) => post(views::post(x, Some(self.p), self.c, &self.urls)),
+        }
+    }
+}
+
+impl Listed for ListedItem<'_> {
+    fn value(&self) -> Value {
+        self.shown(|v| v.value(), |v| v.value())
+    }
+    fn tie(&self) -> &str {
+        &self.url
+    }
+    fn feed_entry(&self) -> Option<FeedEntry> {
+        self.shown(|v| v.feed_entry(), |v| v.feed_entry())
+    }
+    fn filed_under(&self) -> Vec<(String, String)> {
+        self.shown(|v| v.filed_under(), |v| v.filed_under())
+    }
 }
