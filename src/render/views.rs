@@ -298,7 +298,7 @@ pub struct TagLink {
 pub const TAGS_WITH_PAGES: usize = 20;
 
 /// The non-blank tags, each linked to its page up to [`TAGS_WITH_PAGES`].
-fn tag_links(tags: &[String], urls: &Urls) -> Vec<TagLink> {
+pub fn tag_links(tags: &[String], urls: &Urls) -> Vec<TagLink> {
     let tags = tags.iter().filter(|t| !t.trim().is_empty());
     tags.enumerate()
         .map(|(i, t)| {

@@ -242,12 +242,17 @@ impl Listed for views::CaseStudyView {
         })
     }
     fn filed_under(&self) -> Vec<(String, String)> {
-        self.tag_links
-            .iter()
-            .filter(|t| t.url.is_some())
-            .map(|t| (t.slug.clone(), t.label.clone()))
-            .collect()
+        filed(&self.tag_links)
     }
+}
+
+/// The tags that have a page, as (slug, spelling): what a case study is filed under.
+pub(super) fn filed(tag_links: &[views::TagLink]) -> Vec<(String, String)> {
+    tag_links
+        .iter()
+        .filter(|t| t.url.is_some())
+        .map(|t| (t.slug.clone(), t.label.clone()))
+        .collect()
 }
 
 impl Listed for views::PostView {

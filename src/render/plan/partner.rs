@@ -2,7 +2,7 @@
 //! they show), its badge and its assets; and the views its items add to the listings.
 
 use super::feeds::FeedEntry;
-use super::listings::{Listed, Lists};
+use super::listings::{self, Listed, Lists};
 use super::{Planned, SharedCards, item_template};
 use crate::config::SiteConfig;
 use crate::content::{Partner, Site};
@@ -403,7 +403,14 @@ impl Listed for ListedItem<'_> {
     fn feed_entry(&self) -> Option<FeedEntry> {
         self.shown(|v| v.feed_entry(), |v| v.feed_entry())
     }
+    /// A case study's tags alone, without the rest of its view (called once per item,
+    /// while planning on one thread).
     fn filed_under(&self) -> Vec<(String, String)> {
-        self.shown(|v| v.filed_under(), |v| v.filed_under())
+        match self.item {
+            views::ItemRef::CaseStudy(x) => listings::filed(&views::tag_links(&x.tags, &self.urls)),
+            views::ItemRef::Post(x) => {
+                views::post(x, Some(self.p), self.c, &self.urls).filed_under()
+            }
+        }
     }
 }
