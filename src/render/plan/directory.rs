@@ -29,10 +29,10 @@ pub(super) fn plan<'a>(
     urls: &Urls,
     out: &mut Planned<'a>,
 ) {
-    let (cell, u) = (cards.clone(), urls.clone());
+    let (cell, u, f) = (cards.clone(), urls.clone(), facets.clone());
     out.prepare.push(Prepare {
         deps: Deps::Structure,
-        run: Box::new(move |tera| match build_cards(site, tera, &u) {
+        run: Box::new(move |tera| match build_cards(site, &f, tera, &u) {
             Ok(cards) => {
                 let _ = cell.set(cards);
                 None
@@ -68,11 +68,17 @@ pub(super) fn plan<'a>(
 
 /// Each card as a value, and rendered once with card.html; the home page and the value
 /// pages reuse the HTML. Templates also get the data.
-fn build_cards(site: &Site, tera: &tera::Tera, urls: &Urls) -> Result<Cards, tera::Error> {
+fn build_cards(
+    site: &Site,
+    facets: &FacetTerms,
+    tera: &tera::Tera,
+    urls: &Urls,
+) -> Result<Cards, tera::Error> {
+    let terms = views::TermValues::of(facets, &site.config, urls);
     let values: Vec<Value> = site
         .partners
         .par_iter()
-        .map(|p| card_value(p, &site.config, urls))
+        .map(|p| card_value(p, &site.config, urls, &terms))
         .collect();
     let html = values
         .par_iter()
@@ -87,23 +93,19 @@ fn build_cards(site: &Site, tera: &tera::Tera, urls: &Urls) -> Result<Cards, ter
 }
 
 /// A partner's card as card.html gets it (also for a page rendered without the shared
-/// cards: an item's sidebar in an incremental rebuild).
-pub(super) fn card_value(p: &Partner, c: &SiteConfig, urls: &Urls) -> Value {
-    Value::from_serializable(&CardView {
-        card: views::card(p, c, urls),
-        case_studies: p.case_studies.len(),
-        joined_year: p.joined.map(|d| d.year),
-    })
-}
-
-/// What card.html gets as `partner`: the card, plus what the directory's sort orders
-/// show (membership year, number of case studies).
-#[derive(Serialize)]
-struct CardView {
-    #[serde(flatten)]
-    card: views::Card,
-    case_studies: usize,
-    joined_year: Option<u16>,
+/// cards: an item's sidebar in an incremental rebuild): the card, plus what the
+/// directory's sort orders show (membership year, number of case studies).
+pub(super) fn card_value(
+    p: &Partner,
+    c: &SiteConfig,
+    urls: &Urls,
+    terms: &views::TermValues,
+) -> Value {
+    let extra = [
+        ("case_studies", Value::from(p.case_studies.len())),
+        ("joined_year", Value::from(p.joined.map(|d| d.year))),
+    ];
+    views::card_value(p, c, urls, terms, extra)
 }
 
 /// One page per value of a facet, listing the partners that have it.

@@ -221,7 +221,7 @@ fn card_value(
     cards
         .get()
         .and_then(|cards| cards.values.get(index).cloned())
-        .unwrap_or_else(|| super::directory::card_value(p, c, urls))
+        .unwrap_or_else(|| super::directory::card_value(p, c, urls, &views::TermValues::default()))
 }
 
 /// Items the sidebar of an item page lists besides the partner's card.
