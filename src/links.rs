@@ -30,11 +30,45 @@ pub struct DocLinks {
     /// Internal links, resolved to site-relative paths.
     pub links: Vec<InternalLink>,
     /// Heading ids of the document.
-    pub anchors: Vec<String>,
+    pub anchors: Ids,
     /// Images to publish: (output path, file on disk).
     pub images: Vec<(String, PathBuf)>,
     /// Every file named by a relative image, accepted or not (the loader's "ignored" note).
     pub named_images: Vec<PathBuf>,
+}
+
+/// A document's heading ids in one string: at N = 10,000 partners the model held 345,000
+/// of them, each a `String` of its own (about 15 MB).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ids {
+    text: Box<str>,
+    /// Where each id ends in `text`.
+    ends: Box<[u32]>,
+}
+
+impl Ids {
+    /// The ids, in document order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .filter_map(|(a, b)| self.text.get(a as usize..b as usize))
+    }
+}
+
+impl FromIterator<String> for Ids {
+    fn from_iter<I: IntoIterator<Item = String>>(ids: I) -> Ids {
+        let (mut text, mut ends) = (String::new(), Vec::new());
+        for id in ids {
+            text.push_str(&id);
+            // A Markdown file is far below 4 GiB (the read policy caps its size).
+            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        }
+        Ids {
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        }
+    }
 }
 
 /// One internal link of a document.
@@ -445,9 +479,9 @@ pub fn documents(site: &Site) -> Vec<&DocLinks> {
 /// as `[links] internal` says.
 pub fn check(docs: &[&DocLinks], outputs: &HashSet<&str>, level: LinkLevel) -> Diagnostics {
     // Page folder -> its heading ids (one document per page; a handful of ids each).
-    let anchors: HashMap<&str, &[String]> = docs
+    let anchors: HashMap<&str, &Ids> = docs
         .iter()
-        .filter_map(|d| Some((d.page.as_deref()?, d.anchors.as_slice())))
+        .filter_map(|d| Some((d.page.as_deref()?, &d.anchors)))
         .collect();
     let found: Vec<Diagnostic> = docs
         .par_iter()
@@ -471,7 +505,7 @@ fn broken(
     link: &InternalLink,
     page: Option<&str>,
     outputs: &HashSet<&str>,
-    anchors: &HashMap<&str, &[String]>,
+    anchors: &HashMap<&str, &Ids>,
 ) -> Option<(String, String)> {
     let path = percent_encoding::percent_decode_str(&link.path).decode_utf8_lossy();
     let file = if path.is_empty() || path.ends_with('/') {
@@ -511,11 +545,12 @@ fn broken(
     if !file.ends_with(".html") || THEME_IDS.contains(&fragment) {
         return None;
     }
+    let none = Ids::default();
     let ids = file
         .strip_suffix("index.html")
         .and_then(|page| anchors.get(page))
         .copied()
-        .unwrap_or_default();
+        .unwrap_or(&none);
     if ids.iter().any(|id| id == fragment) {
         return None;
     }
@@ -535,8 +570,8 @@ fn broken(
 }
 
 /// A "did you mean" for a `#fragment` that is no heading id of `place`, else its ids.
-fn missing_anchor_hint(fragment: &str, ids: &[String], place: &str) -> String {
-    let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+fn missing_anchor_hint(fragment: &str, ids: &Ids, place: &str) -> String {
+    let mut ids: Vec<&str> = ids.iter().collect();
     ids.sort_unstable();
     ids.dedup();
     match closest(fragment, ids.iter().copied()).first() {

@@ -27,6 +27,9 @@ impl std::fmt::Display for Refusal {
 
 impl std::error::Error for Refusal {}
 
+/// What writes a file's bytes for [`Sink::write_from`].
+pub type Fill<'f> = dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()> + 'f;
+
 /// Receives every output file. Called from many threads at once.
 pub trait Sink: Sync {
     /// Called once with every folder that will receive files (parents before children),
@@ -36,6 +39,15 @@ pub trait Sink: Sync {
     }
     /// `path` is relative to the output root, with forward slashes (`partners/x/index.html`).
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
+    /// Write a file whose bytes `fill` writes, so that a large file (the home page of
+    /// 10,000 partners is 13 MB) need not be held in memory at once: a disk sink streams
+    /// them into the file, the others collect them and call [`Sink::write`]. When `fill`
+    /// fails, no file is left at `path`.
+    fn write_from(&self, path: &str, fill: &mut Fill<'_>) -> Result<()> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes).with_context(|| format!("cannot write {path}"))?;
+        self.write(path, &bytes)
+    }
     /// Whether the bytes written are kept: `false` lets the renderer skip generating
     /// files (share images) for a sink that only records paths.
     fn keeps_bytes(&self) -> bool {
@@ -487,24 +499,39 @@ impl Sink for DiskSink {
             .with_context(|| format!("cannot write {}", full.display()))
     }
 
+    fn write_from(&self, path: &str, fill: &mut Fill<'_>) -> Result<()> {
+        let full = self.tmp.join(path);
+        let mut file = create_in_prepared(&full)
+            .with_context(|| format!("cannot write {}", full.display()))?;
+        fill(&mut file).map_err(|e| {
+            let _ = std::fs::remove_file(&full);
+            anyhow::Error::from(e).context(format!("cannot write {}", full.display()))
+        })
+    }
+
     fn copy(&self, path: &str, source: &Path) -> Result<()> {
         let full = self.tmp.join(path);
         // Not `fs::copy`: it follows links and blocks on a FIFO swapped in since the
         // read policy vetted `source`. `io::copy` still uses copy_file_range on Linux.
         let mut from = crate::fsread::open_regular(source)
             .with_context(|| format!("cannot copy {} to {}", source.display(), full.display()))?;
-        // The folder was made by prepare_dirs (no stat per file); else it is made here.
-        let to = std::fs::File::create(&full).or_else(|_| {
-            if let Some(parent) = full.parent() {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("cannot create {}", parent.display()))?;
-            }
-            std::fs::File::create(&full).map_err(anyhow::Error::from)
-        });
+        let to = create_in_prepared(&full);
         to.and_then(|mut to| std::io::copy(&mut from, &mut to).map_err(anyhow::Error::from))
             .map(|_| ())
             .with_context(|| format!("cannot copy {} to {}", source.display(), full.display()))
     }
+}
+
+/// Create the file `full`, whose folder was made by prepare_dirs (no stat per file); else
+/// it is made here.
+fn create_in_prepared(full: &Path) -> Result<File> {
+    File::create(full).or_else(|_| {
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        File::create(full).map_err(anyhow::Error::from)
+    })
 }
 
 /// Keeps the site in memory: `serve` answers requests from it.

@@ -357,7 +357,7 @@ pub fn render_site(
 }
 
 /// Every stage of `build` but the write, for `check`: the site is rendered into a
-/// [`PlanSink`], which keeps no bytes. The summary's `outputs` is the planned file list.
+/// [`PlanSink`], which keeps no bytes.
 pub fn plan_site(p: &Prepared) -> Result<std::result::Result<RenderSummary, Diagnostics>> {
     let sink = PlanSink::default();
     let summary = match render_site(p, &RenderOptions::default(), &sink)? {

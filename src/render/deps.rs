@@ -21,7 +21,10 @@ pub enum Source<'a> {
 pub enum Deps<'a> {
     /// No Markdown item: the structure alone (the directory, badges, assets, 404, ...).
     Structure,
-    /// The Markdown of these sources (a profile, an item page, a listing page, a feed).
+    /// The Markdown of one source (a profile, an item page): most outputs, kept without
+    /// an allocation each.
+    One(Source<'a>),
+    /// The Markdown of these sources, sorted, two or more (a listing page, a feed).
     On(Vec<Source<'a>>),
     /// Any Markdown at all (pages that count or summarise every item, such as the rules'
     /// contributions page and the lead report).
@@ -31,7 +34,7 @@ pub enum Deps<'a> {
 impl<'a> Deps<'a> {
     /// One source.
     pub fn on(source: Source<'a>) -> Deps<'a> {
-        Deps::On(vec![source])
+        Deps::One(source)
     }
 
     /// The sources of a list of items, once each ([`Deps::Structure`] for none).
@@ -42,7 +45,20 @@ impl<'a> Deps<'a> {
         }
         v.sort();
         v.dedup();
-        Deps::On(v)
+        match v.as_slice() {
+            [one] => Deps::One(*one),
+            _ => Deps::On(v),
+        }
+    }
+
+    /// The Markdown sources it names (none for [`Deps::Structure`] and
+    /// [`Deps::AnyText`]).
+    pub fn sources(&self) -> &[Source<'a>] {
+        match self {
+            Deps::One(source) => std::slice::from_ref(source),
+            Deps::On(sources) => sources,
+            Deps::Structure | Deps::AnyText => &[],
+        }
     }
 }
 
@@ -62,7 +78,7 @@ impl Dirty {
         match deps {
             Deps::Structure => false,
             Deps::AnyText => true,
-            Deps::On(sources) => sources.iter().any(|s| match s {
+            Deps::One(_) | Deps::On(_) => deps.sources().iter().any(|s| match s {
                 Source::Partner(slug) => self.partners.contains(*slug),
                 Source::ProgramPost(slug) => self.program_posts.contains(*slug),
             }),

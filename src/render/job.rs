@@ -18,6 +18,10 @@ pub(super) struct Job<'a> {
     pub make: Make<'a>,
 }
 
+/// Writes a generated file's bytes into the writer it is given.
+pub(super) type Generator<'a> =
+    dyn Fn(&mut dyn std::io::Write) -> anyhow::Result<()> + Send + Sync + 'a;
+
 /// What one output file is made of.
 pub(super) enum Make<'a> {
     Template {
@@ -27,8 +31,8 @@ pub(super) enum Make<'a> {
         sitemap: bool,
     },
     Bytes(Vec<u8>),
-    /// Bytes generated when the file is written (`partners.json`).
-    Generate(Box<dyn Fn() -> anyhow::Result<Vec<u8>> + Send + Sync + 'a>),
+    /// Bytes generated when the file is written (`partners.json`, share images).
+    Generate(Box<Generator<'a>>),
     Copy(StaticFile),
 }
 
@@ -99,20 +103,20 @@ impl<'a> Job<'a> {
 /// The source file (and where in it) that produces an output path, to name it when two
 /// producers meet: a duplicate URL, or a path that is both a file and a folder.
 #[derive(Debug, Clone)]
-pub(super) struct Owner {
-    /// Site-relative, forward slashes.
-    file: String,
+pub(super) struct Owner<'a> {
+    /// Relative to the site root (shown with forward slashes).
+    file: &'a Path,
     line: usize,
     col: usize,
     /// The key that names the output (`logo`), prefixed to the message.
     key: Option<&'static str>,
 }
 
-impl Owner {
+impl<'a> Owner<'a> {
     /// A Markdown or TOML file whose name sets the URL: its first line.
-    pub fn file(path: &Path) -> Owner {
+    pub fn file(path: &'a Path) -> Owner<'a> {
         Owner {
-            file: display_path(path),
+            file: path,
             line: 1,
             col: 1,
             key: None,
@@ -120,7 +124,7 @@ impl Owner {
     }
 
     /// A file published as it is (a static file): the file itself, no line.
-    pub fn whole(path: &Path) -> Owner {
+    pub fn whole(path: &'a Path) -> Owner<'a> {
         Owner {
             line: 0,
             col: 0,
@@ -129,7 +133,7 @@ impl Owner {
     }
 
     /// An asset named by a partner.toml key.
-    pub fn asset(record: &Path, asset: &crate::content::Asset, key: &'static str) -> Owner {
+    pub fn asset(record: &'a Path, asset: &crate::content::Asset, key: &'static str) -> Owner<'a> {
         Owner {
             line: asset.at.0,
             col: asset.at.1,
@@ -143,28 +147,28 @@ impl Owner {
             Some(key) => format!("{key}: {message}"),
             None => message,
         };
-        Diagnostic::error(PathBuf::from(&self.file), message).at(self.line, self.col)
+        Diagnostic::error(PathBuf::from(display_path(self.file)), message).at(self.line, self.col)
     }
 
     pub fn shown(&self) -> String {
         match self.line {
-            0 => self.file.clone(),
-            _ => format!("{}:{}:{}", self.file, self.line, self.col),
+            0 => display_path(self.file),
+            _ => format!("{}:{}:{}", display_path(self.file), self.line, self.col),
         }
     }
 }
 
 /// (output path, source) pairs, for the collision checks.
-pub(super) type Sources = Vec<(String, Owner)>;
+pub(super) type Sources<'a> = Vec<(String, Owner<'a>)>;
 
 /// Copy jobs for the images a Markdown document shows, skipping paths in `taken`. They
 /// depend on what the document's page depends on.
 pub(super) fn image_jobs<'a>(
-    links: &crate::links::DocLinks,
+    links: &'a crate::links::DocLinks,
     taken: &[String],
     deps: &Deps<'a>,
     jobs: &mut Vec<Job<'a>>,
-    sources: &mut Sources,
+    sources: &mut Sources<'a>,
 ) {
     for (path, file) in &links.images {
         if taken.contains(path) {

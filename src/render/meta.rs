@@ -481,14 +481,16 @@ pub(super) fn image_jobs<'a>(site: &'a Site, jobs: &mut Vec<Job<'a>>) {
     jobs.push(Job {
         path: ogimage::SITE_FILE.into(),
         deps: Deps::Structure,
-        make: Make::Generate(Box::new(move || Card::site(c).png(&Cache::new(&c.root)))),
+        make: Make::Generate(Box::new(move |w| {
+            Ok(w.write_all(&Card::site(c).png(&Cache::new(&c.root))?)?)
+        })),
     });
     for p in &site.partners {
         jobs.push(Job {
             path: format!("{}{}", paths::partner(&p.slug), ogimage::PARTNER_FILE),
             deps: Deps::Structure,
-            make: Make::Generate(Box::new(move || {
-                Card::partner(p, c).png(&Cache::new(&c.root))
+            make: Make::Generate(Box::new(move |w| {
+                Ok(w.write_all(&Card::partner(p, c).png(&Cache::new(&c.root))?)?)
             })),
         });
     }

@@ -74,11 +74,8 @@ pub struct RenderOptions {
 #[derive(Debug, Clone, Default)]
 pub struct RenderSummary {
     pub pages: usize,
+    /// Files planned and written (an incremental rebuild counts only what it rendered).
     pub files: usize,
-    /// Every output path planned and written (site-relative, sorted): what the site
-    /// serves, for checks over the planned output such as internal links. An incremental
-    /// rebuild lists only what it rendered.
-    pub outputs: Vec<String>,
     /// Problems found while rendering that do not stop it (`[links] internal = "warn"`).
     pub warnings: Diagnostics,
 }
@@ -191,7 +188,7 @@ pub fn render(
     let rendered = write(
         site,
         planned.jobs,
-        &planned.sources,
+        planned.sources,
         &tera,
         opts,
         sink,
@@ -205,8 +202,7 @@ pub fn render(
     }
     Ok(Ok(RenderSummary {
         pages: rendered.pages,
-        files: rendered.outputs.len(),
-        outputs: rendered.outputs,
+        files: rendered.files,
         warnings: diags.sorted(),
     }))
 }
@@ -214,7 +210,7 @@ pub fn render(
 /// What writing the jobs did.
 struct Written {
     pages: usize,
-    outputs: Vec<String>,
+    files: usize,
     /// Pages whose template failed.
     failed: Vec<(String, tera::Error)>,
 }
@@ -227,15 +223,18 @@ struct Written {
 fn write(
     site: &Site,
     jobs: Vec<Job>,
-    sources: &job::Sources,
+    sources: job::Sources,
     tera: &tera::Tera,
     opts: &RenderOptions,
     sink: &dyn Sink,
     diags: &mut Diagnostics,
     t: std::time::Instant,
 ) -> Result<Written> {
-    let (paths, found) = check::collisions(&jobs, sources);
+    let (paths, found) = check::collisions(&jobs, &sources);
     diags.extend(found);
+    // Who produced each path only names collisions: not kept while rendering (at
+    // N = 10,000, 140,000 paths and file names, about 25 MB).
+    drop(sources);
     let t = crate::timings::stage("urls", t);
     // Every internal link against the planned output, before anything is written. An
     // incremental rebuild renders only part of the site: its links are checked by the
@@ -255,7 +254,7 @@ fn write(
     } else {
         sink
     };
-    let outputs: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
+    let files = paths.len();
     sink.prepare_dirs(&folders(&paths))?;
     drop(paths);
     let pages = AtomicUsize::new(0);
@@ -263,7 +262,7 @@ fn write(
     crate::timings::stage("render", t);
     Ok(Written {
         pages: pages.into_inner(),
-        outputs,
+        files,
         failed,
     })
 }
@@ -318,7 +317,7 @@ fn render_jobs(
                     Make::Bytes(bytes) => sink.write(&path, &bytes)?,
                     // `check` keeps no bytes: nothing to generate (share images).
                     Make::Generate(_) if !sink.keeps_bytes() => sink.write(&path, &[])?,
-                    Make::Generate(f) => sink.write(&path, &f()?)?,
+                    Make::Generate(f) => generate(&path, &*f, sink)?,
                     Make::Copy(source) => match source {
                         theme::StaticFile::Embedded(b) => sink.write(&path, b)?,
                         theme::StaticFile::Disk(p) => sink
@@ -335,14 +334,34 @@ fn render_jobs(
         .collect())
 }
 
+/// Write a generated file (`partners.json`, a share image) as its generator writes it; the
+/// generator's own error comes back as it is.
+fn generate(path: &str, f: &job::Generator, sink: &dyn Sink) -> Result<()> {
+    let mut failed = None;
+    let written = sink.write_from(path, &mut |out| {
+        f(out).map_err(|e| {
+            failed = Some(e);
+            std::io::Error::other("the generator failed")
+        })
+    });
+    match failed {
+        Some(e) => Err(e),
+        None => written,
+    }
+}
+
+/// The capacity each render thread's page buffer keeps between pages.
+const PAGE_KEEP: usize = 1 << 20;
+
 thread_local! {
     /// Each render thread's output buffer, reused from page to page: pages are rendered
     /// without growing a new buffer each time, and written without a UTF-8 re-check.
     static PAGE: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(1 << 16));
 }
 
-/// Render one page into this thread's buffer and write it (`Ok(Err)`: the template
-/// failed; `Err`: writing failed).
+/// Render one page through this thread's buffer into its file (`Ok(Err)`: the template
+/// failed and no file is written; `Err`: writing failed). The buffer is written out each
+/// time it holds [`PAGE_KEEP`] bytes, so a page of 10,000 cards is never held whole.
 fn render_page(
     tera: &tera::Tera,
     template: &str,
@@ -354,18 +373,71 @@ fn render_page(
     PAGE.with(|buf| {
         let mut buf = buf.borrow_mut();
         buf.clear();
-        if let Err(e) = tera.render_to(template, ctx, &mut *buf) {
-            return Ok(Err(e));
-        }
-        match (&opts.body_end, path.ends_with(".html")) {
-            (Some(snippet), true) => {
-                let html = String::from_utf8_lossy(&buf).into_owned();
-                sink.write(path, inject_before_body_end(html, snippet).as_bytes())?;
+        if let (Some(snippet), true) = (&opts.body_end, path.ends_with(".html")) {
+            if let Err(e) = tera.render_to(template, ctx, &mut *buf) {
+                return Ok(Err(e));
             }
-            _ => sink.write(path, &buf)?,
+            let html = String::from_utf8_lossy(&buf).into_owned();
+            sink.write(path, inject_before_body_end(html, snippet).as_bytes())?;
+            return Ok(Ok(()));
         }
-        Ok(Ok(()))
+        let mut failed = None;
+        let written = sink.write_from(path, &mut |out| {
+            let mut w = Chunks {
+                out,
+                buf: &mut buf,
+                io: None,
+            };
+            match tera.render_to(template, ctx, &mut w) {
+                Ok(()) => w.finish(),
+                Err(e) => Err(w.io.take().unwrap_or_else(|| {
+                    failed = Some(e);
+                    std::io::Error::other("the template failed")
+                })),
+            }
+        });
+        // A large page would otherwise stay allocated on each thread for the whole render.
+        buf.shrink_to(PAGE_KEEP);
+        match failed {
+            Some(e) => Ok(Err(e)),
+            None => written.map(Ok),
+        }
     })
+}
+
+/// A writer that collects a page in `buf` and writes it to `out` in pieces of
+/// [`PAGE_KEEP`] bytes (once, at the end, for almost every page).
+struct Chunks<'a> {
+    out: &'a mut dyn std::io::Write,
+    buf: &'a mut Vec<u8>,
+    /// The first write error, told apart from a template error.
+    io: Option<std::io::Error>,
+}
+
+impl Chunks<'_> {
+    fn finish(&mut self) -> std::io::Result<()> {
+        self.out.write_all(self.buf)?;
+        self.buf.clear();
+        Ok(())
+    }
+}
+
+impl std::io::Write for Chunks<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= PAGE_KEEP
+            && let Err(e) = self.finish()
+        {
+            let kind = e.kind();
+            self.io = Some(e);
+            return Err(kind.into());
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn inject_before_body_end(mut html: String, snippet: &str) -> String {

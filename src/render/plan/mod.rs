@@ -42,7 +42,7 @@ pub(super) type FacetTerms = Arc<Vec<(&'static FacetDef, Vec<Term>)>>;
 #[derive(Default)]
 pub(super) struct Planned<'a> {
     pub jobs: Vec<Job<'a>>,
-    pub sources: Sources,
+    pub sources: Sources<'a>,
     /// Work shared by several jobs (the directory's card HTML), done once before
     /// rendering when any job with its dependencies is rendered.
     pub prepare: Vec<Prepare<'a>>,
@@ -75,7 +75,7 @@ fn item_template(shape: Shape) -> &'static str {
 /// Plan every output of the site.
 pub(super) fn plan<'a>(
     site: &'a Site,
-    theme: &Theme,
+    theme: &'a Theme,
     facets: &FacetTerms,
     extras: Extras,
     spotlight: Option<(&crate::spotlight::Edition<'a>, &SpotlightView)>,

@@ -113,7 +113,7 @@ pub(super) fn pages<'a>(site: &'a Site, urls: &Urls, out: &mut Planned<'a>) {
 }
 
 /// 404.html, .nojekyll, robots.txt, CNAME and the static files.
-pub(super) fn files(site: &Site, theme: &Theme, urls: &Urls, out: &mut Planned) {
+pub(super) fn files<'a>(site: &'a Site, theme: &'a Theme, urls: &Urls, out: &mut Planned<'a>) {
     let c = &site.config;
     let ctx = Ctx::Ready(Box::new(page_ctx("Page not found", "404.html", urls)));
     let jobs = &mut out.jobs;

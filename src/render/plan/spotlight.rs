@@ -201,7 +201,7 @@ fn merged<'a>(a: Deps<'a>, b: Deps<'a>) -> Deps<'a> {
     match (a, b) {
         (Deps::AnyText, _) | (_, Deps::AnyText) => Deps::AnyText,
         (Deps::Structure, d) | (d, Deps::Structure) => d,
-        (Deps::On(a), Deps::On(b)) => Deps::on_all(a.into_iter().chain(b)),
+        (a, b) => Deps::on_all(a.sources().iter().chain(b.sources()).copied()),
     }
 }
 
