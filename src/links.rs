@@ -591,6 +591,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn heading_ids_read_back_in_order() {
+        let ids: Ids = ["intro", "", "déjà-vu", "x"]
+            .map(String::from)
+            .into_iter()
+            .collect();
+        assert_eq!(
+            ids.iter().collect::<Vec<_>>(),
+            ["intro", "", "déjà-vu", "x"]
+        );
+        assert_eq!(Ids::default().iter().count(), 0);
+    }
+
+    #[test]
     fn resolves_relative_paths() {
         assert_eq!(
             resolve("blog/x/", "../../about/").as_deref(),

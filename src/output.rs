@@ -655,6 +655,46 @@ mod tests {
         assert_eq!(left, ["out"]);
     }
 
+    /// A file written in pieces is whole; one whose writer fails is not left behind (a
+    /// page whose template fails halfway), and the error is the writer's.
+    #[test]
+    fn a_disk_sink_streams_files_and_leaves_no_failed_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = Target::check(
+            &dir.path().join("site"),
+            &dir.path().join("out"),
+            None,
+            false,
+        )
+        .unwrap();
+        let sink = DiskSink::new(&target).unwrap();
+        sink.write_from("big.html", &mut |w| {
+            (0..3).try_for_each(|i| w.write_all(format!("part {i};").as_bytes()))
+        })
+        .unwrap();
+        let err = sink
+            .write_from("half.html", &mut |w| {
+                w.write_all(b"<html>")?;
+                Err(std::io::Error::other("template failed"))
+            })
+            .unwrap_err();
+        assert!(format!("{err:#}").contains("template failed"), "{err:#}");
+        assert_eq!(
+            std::fs::read(sink.tmp.join("big.html")).unwrap(),
+            b"part 0;part 1;part 2;"
+        );
+        assert!(!sink.tmp.join("half.html").exists());
+        // The default (collecting) implementation writes nothing when the writer fails.
+        let plan = PlanSink::default();
+        assert!(
+            plan.write_from("x.html", &mut |_| Err(std::io::Error::other("no")))
+                .is_err()
+        );
+        plan.write_from("y.html", &mut |w| w.write_all(b"y"))
+            .unwrap();
+        assert_eq!(plan.into_paths().len(), 1);
+    }
+
     #[test]
     fn plan_sink_records_paths_and_finds_collisions() {
         let sink = PlanSink::default();

@@ -447,3 +447,55 @@ fn inject_before_body_end(mut html: String, snippet: &str) -> String {
     }
     html
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write as _;
+
+    /// Records each write it gets.
+    #[derive(Default)]
+    struct Pieces(Vec<usize>, Vec<u8>);
+
+    impl std::io::Write for Pieces {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.push(bytes.len());
+            self.1.extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A small page reaches its file in one write; a large one in pieces of about
+    /// PAGE_KEEP bytes, never held whole, and byte for byte.
+    #[test]
+    fn pages_are_written_once_or_in_pieces() {
+        let (mut out, mut buf) = (Pieces::default(), Vec::new());
+        let mut w = Chunks {
+            out: &mut out,
+            buf: &mut buf,
+            io: None,
+        };
+        w.write_all(b"<p>small</p>").unwrap();
+        w.finish().unwrap();
+        assert_eq!(out.0, [12]);
+
+        let (mut out, mut buf) = (Pieces::default(), Vec::new());
+        let line = [b'x'; 1000];
+        let mut w = Chunks {
+            out: &mut out,
+            buf: &mut buf,
+            io: None,
+        };
+        for _ in 0..3_000 {
+            w.write_all(&line).unwrap();
+        }
+        w.finish().unwrap();
+        assert_eq!(out.1.len(), 3_000_000);
+        assert_eq!(out.0.len(), 3, "{:?}", out.0);
+        assert!(out.0.iter().all(|&n| n <= PAGE_KEEP + line.len()));
+        assert!(buf.capacity() <= 2 * PAGE_KEEP + line.len());
+    }
+}
