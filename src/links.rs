@@ -12,7 +12,7 @@ use crate::kinds::{self, Kind};
 use crate::markdown::{LinkHook, Rewrite};
 use crate::render::views::paths;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// Ids every page of the default theme has besides its headings: `main` (the skip link's
@@ -477,7 +477,7 @@ pub fn documents(site: &Site) -> Vec<&DocLinks> {
 /// Check every internal link of `docs` against the planned output files (`outputs`,
 /// site-relative) and the heading ids of each page. Broken links are errors or warnings
 /// as `[links] internal` says.
-pub fn check(docs: &[&DocLinks], outputs: &HashSet<&str>, level: LinkLevel) -> Diagnostics {
+pub fn check(docs: &[&DocLinks], outputs: &BTreeSet<&str>, level: LinkLevel) -> Diagnostics {
     // Page folder -> its heading ids (one document per page; a handful of ids each).
     let anchors: HashMap<&str, &Ids> = docs
         .iter()
@@ -504,7 +504,7 @@ pub fn check(docs: &[&DocLinks], outputs: &HashSet<&str>, level: LinkLevel) -> D
 fn broken(
     link: &InternalLink,
     page: Option<&str>,
-    outputs: &HashSet<&str>,
+    outputs: &BTreeSet<&str>,
     anchors: &HashMap<&str, &Ids>,
 ) -> Option<(String, String)> {
     let path = percent_encoding::percent_decode_str(&link.path).decode_utf8_lossy();

@@ -240,11 +240,10 @@ fn write(
     // incremental rebuild renders only part of the site: its links are checked by the
     // next full one.
     if opts.only.is_none() {
-        let outputs: std::collections::HashSet<&str> = paths.iter().copied().collect();
         let docs = crate::links::documents(site);
         diags.extend(crate::links::check(
             &docs,
-            &outputs,
+            &paths,
             site.config.links.internal,
         ));
     }

@@ -126,8 +126,8 @@ impl Listed for DecisionView {
     fn value(&self) -> Value {
         Value::from_serializable(self)
     }
-    fn tie(&self) -> &str {
-        &self.url
+    fn tie(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(&self.url)
     }
     fn feed_entry(&self) -> Option<FeedEntry> {
         Some(FeedEntry {

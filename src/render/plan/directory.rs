@@ -163,7 +163,41 @@ struct PartnersJson<'a> {
     /// region id -> the countries it holds (lower case): "serves France" is "serves a
     /// region that holds `fr`".
     region_countries: BTreeMap<&'a str, Vec<String>>,
-    partners: Vec<PartnerJson<'a>>,
+    partners: PartnersList<'a>,
+}
+
+/// The partners of `partners.json`, serialized a few hundred at a time: each batch's
+/// search texts are made in parallel, and at N = 10,000 the 15 MB of them are never all
+/// held at once.
+struct PartnersList<'a> {
+    partners: &'a [Partner],
+    urls: &'a Urls,
+}
+
+/// Partners per batch of [`PartnersList`].
+const JSON_BATCH: usize = 256;
+
+impl Serialize for PartnersList<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq as _;
+        let mut seq = s.serialize_seq(Some(self.partners.len()))?;
+        for batch in self.partners.chunks(JSON_BATCH) {
+            let urls = self.urls;
+            let batch: Vec<PartnerJson> = batch
+                .par_iter()
+                .map(|p| PartnerJson {
+                    p,
+                    url: urls.url(&paths::partner(&p.slug)),
+                    logo: urls.url(&paths::asset(&p.slug, &p.logo.rel)),
+                    search: search_text(p),
+                })
+                .collect();
+            for p in &batch {
+                seq.serialize_element(p)?;
+            }
+        }
+        seq.end()
+    }
 }
 
 /// A region and its countries (by name), for the "Serves country" filter of the home page.
@@ -248,16 +282,10 @@ fn partners_json(
             (r.id.as_str(), ccs.collect())
         })
         .collect();
-    let partners = site
-        .partners
-        .par_iter()
-        .map(|p| PartnerJson {
-            p,
-            url: urls.url(&paths::partner(&p.slug)),
-            logo: urls.url(&paths::asset(&p.slug, &p.logo.rel)),
-            search: search_text(p),
-        })
-        .collect();
+    let partners = PartnersList {
+        partners: &site.partners,
+        urls,
+    };
     // Streamed: at N = 10,000 the file is 13 MB.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     serde_json::to_writer(

@@ -12,6 +12,7 @@ use crate::render::deps::{Deps, Source};
 use crate::render::job::{Ctx, Job, page_ctx};
 use crate::render::views::{self, Urls};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use tera::{Context, Value};
@@ -20,8 +21,9 @@ use tera::{Context, Value};
 pub(super) trait Listed: Send + Sync {
     /// The item as the templates see it.
     fn value(&self) -> Value;
-    /// What orders items of the same date (a URL: stable across runs).
-    fn tie(&self) -> &str;
+    /// What orders items of the same date (a URL: stable across runs). Only sorting
+    /// reads it, so a view built on demand need not keep it.
+    fn tie(&self) -> Cow<'_, str>;
     /// The item as an Atom entry (kinds with a feed).
     fn feed_entry(&self) -> Option<FeedEntry> {
         None
@@ -87,11 +89,7 @@ pub(super) struct List<'a> {
 
 impl<'a> List<'a> {
     fn sorted(mut v: Vec<Entry<'a>>) -> List<'a> {
-        v.sort_by(|a, b| {
-            b.date
-                .cmp(&a.date)
-                .then_with(|| a.view.tie().cmp(b.view.tie()))
-        });
+        v.sort_by_cached_key(|e| (std::cmp::Reverse(e.date), e.view.tie().into_owned()));
         let sources = v.iter().map(|e| e.source).collect();
         List {
             items: Arc::new(v.into_iter().map(|e| e.view).collect()),
@@ -229,8 +227,8 @@ impl Listed for views::CaseStudyView {
     fn value(&self) -> Value {
         Value::from_serializable(self)
     }
-    fn tie(&self) -> &str {
-        &self.url
+    fn tie(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.url)
     }
     fn feed_entry(&self) -> Option<FeedEntry> {
         Some(FeedEntry {
@@ -259,8 +257,8 @@ impl Listed for views::PostView {
     fn value(&self) -> Value {
         Value::from_serializable(self)
     }
-    fn tie(&self) -> &str {
-        &self.url
+    fn tie(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.url)
     }
     fn feed_entry(&self) -> Option<FeedEntry> {
         Some(FeedEntry {
@@ -283,8 +281,8 @@ impl Listed for views::TestimonialView {
     fn value(&self) -> Value {
         Value::from_serializable(self)
     }
-    fn tie(&self) -> &str {
-        &self.partner.url
+    fn tie(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.partner.url)
     }
 }
 
@@ -292,7 +290,7 @@ impl Listed for views::ClientLogoView {
     fn value(&self) -> Value {
         Value::from_serializable(self)
     }
-    fn tie(&self) -> &str {
-        &self.src
+    fn tie(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.src)
     }
 }

@@ -14,6 +14,7 @@ use crate::render::theme::StaticFile;
 use crate::render::views::{self, Urls, paths};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use tera::{Context, Value};
@@ -356,42 +357,33 @@ fn logo_src(l: &ClientLogo, p: &Partner, urls: &Urls) -> String {
 fn listed<'a>(p: &'a Partner, c: &'a SiteConfig, urls: &Arc<Urls>) -> Lists<'a> {
     let text = Some(Source::Partner(&p.slug));
     let mut lists = Lists::default();
-    let at = |item, url| ListedItem {
+    let at = |item| ListedItem {
         item,
-        url,
         p,
         c,
         urls: urls.clone(),
     };
-    let cs = p.case_studies.iter().map(|x| {
-        let url = urls.url(&paths::case_study(&p.slug, &x.slug));
-        at(views::ItemRef::CaseStudy(x), url)
-    });
+    let cs = p
+        .case_studies
+        .iter()
+        .map(|x| at(views::ItemRef::CaseStudy(x)));
     let dates = p.case_studies.iter().map(|x| x.date);
     lists.add(by_shape(Shape::CaseStudy), cs, dates, text);
-    let posts = p.posts.iter().map(|x| {
-        let url = urls.url(&paths::post(Some(&p.slug), &x.slug));
-        at(views::ItemRef::Post(x), url)
-    });
+    let posts = p.posts.iter().map(|x| at(views::ItemRef::Post(x)));
     let dates = p.posts.iter().map(|x| x.date);
     lists.add(by_shape(Shape::Post), posts, dates, text);
-    let record = |record, tie| ListedRecord {
+    let record = |record| ListedRecord {
         record,
-        tie,
         p,
         urls: urls.clone(),
     };
-    let partner_url = urls.url(&paths::partner(&p.slug));
     let ts = p
         .testimonials
         .iter()
-        .map(|x| record(Record::Testimonial(x), partner_url.clone()));
+        .map(|x| record(Record::Testimonial(x)));
     let dates = p.testimonials.iter().map(|x| x.date);
     lists.add(by_shape(Shape::Testimonial), ts, dates, text);
-    let logos = p.client_logos.iter().map(|l| {
-        let src = logo_src(l, p, urls);
-        record(Record::ClientLogo(l), src)
-    });
+    let logos = p.client_logos.iter().map(|l| record(Record::ClientLogo(l)));
     let dates = p.client_logos.iter().map(|x| x.date);
     lists.add(by_shape(Shape::ClientLogo), logos, dates, None);
     lists
@@ -401,9 +393,6 @@ fn listed<'a>(p: &'a Partner, c: &'a SiteConfig, urls: &Arc<Urls>) -> Lists<'a> 
 /// is shown (views held for the whole render cost ~20 MB at N = 10,000).
 struct ListedRecord<'a> {
     record: Record<'a>,
-    /// What orders records of the same date, as the view's [`Listed::tie`] does: the
-    /// partner's URL for a testimonial, the logo's for a client logo.
-    tie: String,
     p: &'a Partner,
     urls: Arc<Urls>,
 }
@@ -420,16 +409,18 @@ impl Listed for ListedRecord<'_> {
             Record::ClientLogo(l) => client_logo(l, self.p, &self.urls).value(),
         }
     }
-    fn tie(&self) -> &str {
-        &self.tie
+    /// As the view's: the partner's URL for a testimonial, the logo's for a client logo.
+    fn tie(&self) -> Cow<'_, str> {
+        Cow::Owned(match self.record {
+            Record::Testimonial(_) => self.urls.url(&paths::partner(&self.p.slug)),
+            Record::ClientLogo(l) => logo_src(l, self.p, &self.urls),
+        })
     }
 }
 
 /// A partner's case study or post in a listing: its view is built each time it is shown.
 struct ListedItem<'a> {
     item: views::ItemRef<'a>,
-    /// Its page's URL (the view's `url`), which orders items of the same date.
-    url: String,
     p: &'a Partner,
     c: &'a SiteConfig,
     urls: Arc<Urls>,
@@ -452,8 +443,13 @@ impl Listed for ListedItem<'_> {
     fn value(&self) -> Value {
         self.shown(|v| v.value(), |v| v.value())
     }
-    fn tie(&self) -> &str {
-        &self.url
+    /// Its page's URL (the view's `url`).
+    fn tie(&self) -> Cow<'_, str> {
+        let p = &self.p.slug;
+        Cow::Owned(self.urls.url(&match self.item {
+            views::ItemRef::CaseStudy(x) => paths::case_study(p, &x.slug),
+            views::ItemRef::Post(x) => paths::post(Some(p), &x.slug),
+        }))
     }
     fn feed_entry(&self) -> Option<FeedEntry> {
         self.shown(|v| v.feed_entry(), |v| v.feed_entry())
