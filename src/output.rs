@@ -44,6 +44,11 @@ pub trait Sink: Sync {
     /// them into the file, the others collect them and call [`Sink::write`]. When `fill`
     /// fails, no file is left at `path`.
     fn write_from(&self, path: &str, fill: &mut Fill<'_>) -> Result<()> {
+        // A sink that keeps no bytes (`check`) need not hold a 13 MB page either.
+        if !self.keeps_bytes() {
+            fill(&mut std::io::sink()).with_context(|| format!("cannot write {path}"))?;
+            return self.write(path, &[]);
+        }
         let mut bytes = Vec::new();
         fill(&mut bytes).with_context(|| format!("cannot write {path}"))?;
         self.write(path, &bytes)
@@ -684,7 +689,7 @@ mod tests {
             b"part 0;part 1;part 2;"
         );
         assert!(!sink.tmp.join("half.html").exists());
-        // The default (collecting) implementation writes nothing when the writer fails.
+        // The default implementations record nothing when the writer fails.
         let plan = PlanSink::default();
         assert!(
             plan.write_from("x.html", &mut |_| Err(std::io::Error::other("no")))
@@ -693,6 +698,18 @@ mod tests {
         plan.write_from("y.html", &mut |w| w.write_all(b"y"))
             .unwrap();
         assert_eq!(plan.into_paths().len(), 1);
+        let memory = MemorySink::default();
+        assert!(
+            memory
+                .write_from("x.html", &mut |_| Err(std::io::Error::other("no")))
+                .is_err()
+        );
+        memory
+            .write_from("y.html", &mut |w| w.write_all(b"y"))
+            .unwrap();
+        let files = memory.into_files();
+        assert_eq!(files.keys().collect::<Vec<_>>(), ["y.html"]);
+        assert_eq!(files.get("y.html").map(Vec::as_slice), Some(&b"y"[..]));
     }
 
     #[test]
