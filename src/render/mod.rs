@@ -333,15 +333,24 @@ fn render_jobs(
         .collect())
 }
 
-/// Write a generated file (`partners.json`, a share image) as its generator writes it; the
-/// generator's own error comes back as it is.
+/// Write a generated file (`partners.json`, a share image) as its generator writes it,
+/// in pieces of [`PAGE_KEEP`] bytes; the generator's own error comes back as it is, a
+/// write error as the sink names it.
 fn generate(path: &str, f: &job::Generator, sink: &dyn Sink) -> Result<()> {
-    let mut failed = None;
+    let (mut failed, mut buf) = (None, Vec::new());
     let written = sink.write_from(path, &mut |out| {
-        f(out).map_err(|e| {
-            failed = Some(e);
-            std::io::Error::other("the generator failed")
-        })
+        let mut w = Chunks {
+            out,
+            buf: &mut buf,
+            io: None,
+        };
+        match f(&mut w) {
+            Ok(()) => w.finish(),
+            Err(e) => Err(w.io.take().unwrap_or_else(|| {
+                failed = Some(e);
+                std::io::Error::other("the generator failed")
+            })),
+        }
     });
     match failed {
         Some(e) => Err(e),
@@ -465,6 +474,73 @@ mod tests {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+
+    /// A sink whose file cannot be written (a full disk).
+    struct Full;
+
+    impl Sink for Full {
+        fn write(&self, _: &str, _: &[u8]) -> Result<()> {
+            Ok(())
+        }
+        fn write_from(&self, path: &str, fill: &mut crate::output::Fill<'_>) -> Result<()> {
+            struct Disk;
+            impl std::io::Write for Disk {
+                fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                    Err(std::io::Error::new(
+                        std::io::ErrorKind::StorageFull,
+                        "no space left",
+                    ))
+                }
+                fn flush(&mut self) -> std::io::Result<()> {
+                    Ok(())
+                }
+            }
+            fill(&mut Disk).with_context(|| format!("cannot write {path}"))
+        }
+    }
+
+    /// A generator's own failure comes back as it is and leaves no file; a write that
+    /// fails is named by the sink, not taken for the generator's.
+    #[test]
+    fn generated_files_report_their_own_errors_and_the_sinks() {
+        let memory = crate::output::MemorySink::default();
+        let err = generate("og.png", &|_| Err(anyhow::anyhow!("no font")), &memory).unwrap_err();
+        assert_eq!(format!("{err:#}"), "no font");
+        generate("a.json", &|w| Ok(w.write_all(b"{}")?), &memory).unwrap();
+        let files = memory.into_files();
+        assert_eq!(files.keys().collect::<Vec<_>>(), ["a.json"]);
+
+        let err = generate("a.json", &|w| Ok(w.write_all(&[b' '; 3 << 20])?), &Full).unwrap_err();
+        assert_eq!(format!("{err:#}"), "cannot write a.json: no space left");
+    }
+
+    /// A template that fails leaves no page and comes back as a template error; a page
+    /// that cannot be written comes back as an I/O error, not as a template's.
+    #[test]
+    fn a_page_tells_template_errors_from_write_errors() {
+        let mut tera = tera::Tera::default();
+        tera.add_raw_template("ok.html", "<p>{{ x }}</p>").unwrap();
+        tera.add_raw_template("bad.html", "<p>{{ x }}{{ x.missing.deeper }}</p>")
+            .unwrap();
+        let mut ctx = Context::new();
+        ctx.insert("x", "hello");
+        let (opts, memory) = (
+            RenderOptions::default(),
+            crate::output::MemorySink::default(),
+        );
+        let page =
+            |template, path, sink: &dyn Sink| render_page(&tera, template, &ctx, path, &opts, sink);
+        assert!(page("bad.html", "bad.html", &memory).unwrap().is_err());
+        page("ok.html", "ok.html", &memory).unwrap().unwrap();
+        let files = memory.into_files();
+        assert_eq!(files.keys().collect::<Vec<_>>(), ["ok.html"]);
+        assert_eq!(
+            files.get("ok.html").map(Vec::as_slice),
+            Some(&b"<p>hello</p>"[..])
+        );
+        let err = page("ok.html", "ok.html", &Full).unwrap_err();
+        assert_eq!(format!("{err:#}"), "cannot write ok.html: no space left");
     }
 
     /// A small page reaches its file in one write; a large one in pieces of about
