@@ -136,8 +136,19 @@ impl TermValues {
     }
 }
 
-/// A partner's card as a template value: the keys of [`Card`]'s serialization, the
-/// facets' terms shared through `terms`, then `extra`.
+/// The term of a facet of arity one that a partner has no value for.
+fn no_term() -> Term {
+    Term {
+        id: String::new(),
+        label: String::new(),
+        url: String::new(),
+    }
+}
+
+/// What a directory card shows of a partner, as a template value: `slug`, `name`, `url`,
+/// `logo`, `summary`, then each facet under its key (in [`facets::record_order`]; a term,
+/// a list of terms or none, by the facet's [`Arity`]), then `extra`. The terms' values
+/// are shared through `terms`.
 pub fn card_value(
     p: &Partner,
     c: &SiteConfig,
@@ -164,7 +175,7 @@ pub fn card_value(
             Arity::Optional => values.next().unwrap_or_else(Value::none),
             Arity::One => values
                 .next()
-                .unwrap_or_else(|| Value::from_serializable(&FacetValue::of_none())),
+                .unwrap_or_else(|| Value::from_serializable(&no_term())),
         };
         put(facet.key, value);
     }
@@ -172,87 +183,6 @@ pub fn card_value(
         put(key, value);
     }
     Value::from(map)
-}
-
-/// A partner's value(s) for one facet, shaped by the facet's [`Arity`].
-#[derive(Debug, Clone)]
-pub enum FacetValue {
-    One(Term),
-    Many(Vec<Term>),
-    Optional(Option<Term>),
-}
-
-impl FacetValue {
-    fn of(facet: &FacetDef, p: &Partner, c: &SiteConfig, urls: &Urls) -> FacetValue {
-        let mut terms = (facet.values)(p)
-            .into_iter()
-            .map(|id| term(facet, c, urls, &id));
-        match facet.arity {
-            Arity::Many => FacetValue::Many(terms.collect()),
-            Arity::Optional => FacetValue::Optional(terms.next()),
-            Arity::One => FacetValue::One(terms.next().unwrap_or_else(FacetValue::of_none)),
-        }
-    }
-
-    /// The term of a facet of arity one that a partner has no value for.
-    fn of_none() -> Term {
-        Term {
-            id: String::new(),
-            label: String::new(),
-            url: String::new(),
-        }
-    }
-}
-
-impl Serialize for FacetValue {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            FacetValue::One(t) => t.serialize(s),
-            FacetValue::Many(ts) => ts.serialize(s),
-            FacetValue::Optional(t) => t.serialize(s),
-        }
-    }
-}
-
-/// What a directory card and partners.json show of a partner: its name and links, then
-/// each facet under its key, in [`facets::record_order`].
-#[derive(Debug, Clone)]
-pub struct Card {
-    pub slug: String,
-    pub name: String,
-    pub url: String,
-    pub logo: String,
-    pub summary: String,
-    pub facets: Vec<(&'static FacetDef, FacetValue)>,
-}
-
-impl Serialize for Card {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct as _;
-        let mut st = s.serialize_struct("Card", 5 + self.facets.len())?;
-        st.serialize_field("slug", &self.slug)?;
-        st.serialize_field("name", &self.name)?;
-        st.serialize_field("url", &self.url)?;
-        st.serialize_field("logo", &self.logo)?;
-        st.serialize_field("summary", &self.summary)?;
-        for (facet, value) in &self.facets {
-            st.serialize_field(facet.key, value)?;
-        }
-        st.end()
-    }
-}
-
-pub fn card(p: &Partner, c: &SiteConfig, urls: &Urls) -> Card {
-    Card {
-        slug: p.slug.clone(),
-        name: p.name.clone(),
-        url: urls.url(&paths::partner(&p.slug)),
-        logo: urls.url(&paths::asset(&p.slug, &p.logo.rel)),
-        summary: p.summary.clone(),
-        facets: facets::record_order()
-            .map(|f| (f, FacetValue::of(f, p, c, urls)))
-            .collect(),
-    }
 }
 
 /// A partner link as shown next to an item (with its logo, for the listings).
