@@ -1,7 +1,8 @@
-//! The rendered HTML of a long Markdown document (case study, post), kept LZ4-compressed
-//! in the model of a large site until its page is rendered: at N = 10,000 partners the
-//! model would otherwise hold 270 MB of HTML that only one page each reads. A smaller
-//! site keeps it as it is: compressing costs ~7% of a build at N = 200 or 1,000 for
+//! The rendered HTML of a long Markdown document (case study, post, about.md), kept
+//! LZ4-compressed in the model of a large site until its page is rendered: at N = 10,000
+//! partners the model would otherwise hold 270 MB of HTML that only one page each reads
+//! (about.md: the profile and the `partners.json` search text). A smaller site keeps it
+//! as it is: compressing costs ~7% of a build at N = 200 or 1,000 for
 //! memory it does not need (see [`COMPRESS_FROM_PARTNERS`]).
 
 use serde::{Serialize, Serializer};

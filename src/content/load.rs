@@ -703,11 +703,11 @@ impl Loader<'_> {
     }
 
     /// A partner's about.md, rendered.
-    fn about(&self, path: &Path, diags: &mut Diagnostics) -> Option<(Arc<str>, Arc<DocLinks>)> {
+    fn about(&self, path: &Path, diags: &mut Diagnostics) -> Option<(Html, Arc<DocLinks>)> {
         self.read_text(path, diags).map(|text| {
             let html = self.config.security.partner_html;
             let (html, links) = self.render_doc(path, &text, 0, html, diags);
-            (html.into(), links)
+            (self.keep(html), links)
         })
     }
 

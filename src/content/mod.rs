@@ -223,7 +223,7 @@ pub struct Partner {
     pub record_path: PathBuf,
     /// The fields of partner.toml.
     pub record: PartnerRecord,
-    pub about_html: Option<Arc<str>>,
+    pub about_html: Option<Html>,
     /// Links, heading ids and images of about.md (empty without one).
     pub about_links: Arc<crate::links::DocLinks>,
     /// Items of the [`Shape::CaseStudy`](crate::kinds::Shape::CaseStudy) kind, newest first.

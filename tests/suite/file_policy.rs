@@ -320,8 +320,8 @@ fn serve_reload_refuses_a_file_that_became_a_link() {
         let printed: Vec<String> = diags.0.iter().map(|d| d.to_string()).collect();
         assert_eq!(printed.len(), 1, "{printed:?}");
         assert!(printed[0].starts_with(message), "{printed:?}");
-        let html = full.partner("alpha-hosting").unwrap().about_html.clone();
-        let html = html.unwrap_or_default();
+        let about = full.partner("alpha-hosting").unwrap().about_html.clone();
+        let html = about.unwrap_or_default().text().into_owned();
         assert!(!html.contains("CANARY"), "{html}");
     }
 }

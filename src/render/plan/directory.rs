@@ -386,7 +386,11 @@ fn search_text(p: &Partner) -> String {
         }
     }
     let head = out.len();
-    let about = p.about_html.as_deref().map(plain_text).unwrap_or_default();
+    let about = p
+        .about_html
+        .as_ref()
+        .map(|h| plain_text(&h.text()))
+        .unwrap_or_default();
     for w in fold(&about).split(' ') {
         if w.chars().count() < 3 || STOP_WORDS.contains(&w) {
             continue;

@@ -161,7 +161,7 @@ fn profile<'a>(at: &PartnerAt<'a>, c: &'a SiteConfig) -> Ctx<'a> {
         ctx.insert("about", &p.about_html);
         ctx.insert(
             "about_heading",
-            &p.about_html.as_deref().and_then(about_heading),
+            &p.about_html.as_ref().and_then(|h| about_heading(&h.text())),
         );
         ctx.insert("website", &p.website);
         ctx.insert("contact", &p.contact);
