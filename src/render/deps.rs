@@ -76,9 +76,8 @@ impl Dirty {
     /// Whether an output with these dependencies may have changed.
     pub fn touches(&self, deps: &Deps) -> bool {
         match deps {
-            Deps::Structure => false,
             Deps::AnyText => true,
-            Deps::One(_) | Deps::On(_) => deps.sources().iter().any(|s| match s {
+            _ => deps.sources().iter().any(|s| match s {
                 Source::Partner(slug) => self.partners.contains(*slug),
                 Source::ProgramPost(slug) => self.program_posts.contains(*slug),
             }),

@@ -337,24 +337,32 @@ fn render_jobs(
 /// in pieces of [`PAGE_KEEP`] bytes; the generator's own error comes back as it is, a
 /// write error as the sink names it.
 fn generate(path: &str, f: &job::Generator, sink: &dyn Sink) -> Result<()> {
-    let (mut failed, mut buf) = (None, Vec::new());
+    written_through(sink, path, &mut Vec::new(), |w| f(w))?
+}
+
+/// Write `path` as `produce` writes it through `buf`, in pieces of [`PAGE_KEEP`] bytes.
+/// `Ok(Err)`: `produce` failed by itself (a template, a generator) and no file is left;
+/// `Err`: writing failed, named by the sink.
+fn written_through<E>(
+    sink: &dyn Sink,
+    path: &str,
+    buf: &mut Vec<u8>,
+    mut produce: impl FnMut(&mut Chunks) -> std::result::Result<(), E>,
+) -> Result<std::result::Result<(), E>> {
+    let mut failed = None;
     let written = sink.write_from(path, &mut |out| {
-        let mut w = Chunks {
-            out,
-            buf: &mut buf,
-            io: None,
-        };
-        match f(&mut w) {
+        let mut w = Chunks { out, buf, io: None };
+        match produce(&mut w) {
             Ok(()) => w.finish(),
             Err(e) => Err(w.io.take().unwrap_or_else(|| {
                 failed = Some(e);
-                std::io::Error::other("the generator failed")
+                std::io::Error::other("the writer failed")
             })),
         }
     });
     match failed {
-        Some(e) => Err(e),
-        None => written,
+        Some(e) => Ok(Err(e)),
+        None => written.map(Ok),
     }
 }
 
@@ -389,27 +397,11 @@ fn render_page(
             sink.write(path, inject_before_body_end(html, snippet).as_bytes())?;
             return Ok(Ok(()));
         }
-        let mut failed = None;
-        let written = sink.write_from(path, &mut |out| {
-            let mut w = Chunks {
-                out,
-                buf: &mut buf,
-                io: None,
-            };
-            match tera.render_to(template, ctx, &mut w) {
-                Ok(()) => w.finish(),
-                Err(e) => Err(w.io.take().unwrap_or_else(|| {
-                    failed = Some(e);
-                    std::io::Error::other("the template failed")
-                })),
-            }
-        });
-        // A large page would otherwise stay allocated on each thread for the whole render.
+        let written = written_through(sink, path, &mut buf, |w| tera.render_to(template, ctx, w));
+        // A large page (with `body_end`, held whole) would otherwise stay allocated on
+        // each thread for the whole render.
         buf.shrink_to(PAGE_KEEP);
-        match failed {
-            Some(e) => Ok(Err(e)),
-            None => written.map(Ok),
-        }
+        written
     })
 }
 
